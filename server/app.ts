@@ -1,0 +1,205 @@
+// Builds the whole server (HTTP API, Socket.IO, static client) from its dependencies; no side effects on import.
+import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+import { createAdapter } from '@socket.io/redis-adapter';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { Role } from '../shared/roles.ts';
+import { createDirectory } from './auth/directory.ts';
+import { Calendar } from './domain/calendar.ts';
+import { storeKeys } from './domain/keys.ts';
+import { identify } from './http/authenticate.ts';
+import { bannersRouter } from './http/banners.ts';
+import { errorHandler } from './http/errors.ts';
+import { eventsRouter } from './http/events.ts';
+import { metricsRouter } from './http/metrics.ts';
+import { peopleRouter } from './http/people.ts';
+import { promptsRouter } from './http/prompts.ts';
+import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerStore } from './live/banners.ts';
+import { createLiveHub, type LiveServer } from './live/hub.ts';
+import { createPromptService } from './live/prompts.ts';
+import { createSnapshotCache } from './live/snapshots.ts';
+import type { Log } from './logger.ts';
+import { createEventStore } from './redis/eventStore.ts';
+import { createMetricsReader } from './redis/metricsReader.ts';
+import { defineScripts } from './redis/scripts.ts';
+import { queueLookup, type Settings } from './settings.ts';
+
+export interface AppDeps {
+  /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
+  redis: Redis;
+  prefix: string;
+  tz: string;
+  settings: Settings;
+  ingestToken: string;
+  apiToken: string;
+  log: Log;
+  secureCookies?: boolean;
+  /** The built client (index.html and assets); screens answer 503 when it is missing. */
+  clientDir?: string;
+  signInLimit?: number;
+  /** How often health and delay are checked, ms (default 1000). */
+  watchEveryMs?: number;
+  promptRetentionDays?: number;
+}
+
+export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
+  const { redis, prefix, log, settings } = deps;
+  defineScripts(redis);
+  const calendar = new Calendar(deps.tz);
+  const queueOf = queueLookup(settings);
+  const bootstrap: { token: string; role: Role; name: string }[] = [
+    { token: deps.ingestToken, role: 'ingest', name: 'bootstrap-ingest' },
+    { token: deps.apiToken, role: 'supervisor', name: 'bootstrap-api' },
+  ];
+  const directory = createDirectory({ redis, prefix, bootstrap });
+  for (const team of settings.teams) await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents });
+
+  let storeUp = redis.status === 'ready';
+  const isStoreUp = () => storeUp;
+  const store = createEventStore({
+    redis,
+    prefix,
+    calendar,
+    thresholds: (queue) => {
+      const q = queueOf(queue);
+      return { serviceLevelMs: q.serviceLevelSeconds * 1000, shortAbandonMs: q.shortAbandonSeconds * 1000 };
+    },
+  });
+  const reader = createMetricsReader({ redis, prefix, calendar, teams: directory });
+  const snapshots = createSnapshotCache(reader, { isStoreUp });
+  const banners = createBannerStore({ redis, prefix });
+
+  // Socket.IO, with the Redis adapter so broadcasts (banners, prompts, revocations) reach every instance.
+  // These queue while Redis is away (no retry limit), so a broadcast during an outage waits instead of failing.
+  const background = { enableOfflineQueue: true, maxRetriesPerRequest: null };
+  const adapterPub = redis.duplicate(background);
+  const adapterSub = redis.duplicate(background);
+  const changes = redis.duplicate(background);
+  for (const conn of [adapterPub, adapterSub, changes]) conn.on('error', () => undefined);
+  const io: LiveServer = new Server(httpServer, {
+    adapter: createAdapter(adapterPub, adapterSub, { key: `${prefix}socket.io` }),
+    serveClient: false,
+    connectionStateRecovery: undefined,
+  });
+  const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
+  const hub = createLiveHub({ io, directory, snapshots, banners, log, onConnected: (socket) => prompts.onConnected(socket) });
+
+  // Changes travel through Redis pub/sub so that every instance pushes to its own subscribers.
+  const changesChannel = `${prefix}changes`;
+  await changes.subscribe(changesChannel);
+  changes.on('message', (_channel: string, message: string) => {
+    void hub.scopesChanged(JSON.parse(message) as string[]).catch((err: Error) => log('fan-out failed', { error: err.message }));
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.status(storeUp ? 200 : 503).json({ ok: storeUp, redis: storeUp ? 'up' : 'down' });
+  });
+  app.use(cookieParser());
+  app.use('/api', identify(directory));
+  app.use(
+    eventsRouter({
+      store,
+      isStoreUp,
+      onIngested: (result) => {
+        if (result.scopes.size === 0) return;
+        redis.publish(changesChannel, JSON.stringify([...result.scopes])).catch(() => void hub.scopesChanged(result.scopes));
+      },
+    }),
+  );
+  app.use('/api', express.json({ limit: '100kb' }));
+  app.use(metricsRouter({ directory, snapshots }));
+  app.use(
+    peopleRouter({
+      directory,
+      secureCookies: deps.secureCookies ?? false,
+      signInLimit: deps.signInLimit,
+      onTokenRevoked: (id) => hub.disconnectToken(id),
+      onSessionClosed: (id) => hub.disconnectSession(id),
+    }),
+  );
+  app.use(bannersRouter({ banners, onChanged: () => void hub.broadcastBanners() }));
+  app.use(promptsRouter({ prompts, directory }));
+  app.get('/api/v1/config', (req, res, next) => {
+    if (!req.principal) return next();
+    res.json({ tz: deps.tz, queues: settings.queues, targets: settings.targets, now: Date.now() });
+  });
+  app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
+  serveClient(app, deps.clientDir);
+  app.use(errorHandler(log));
+
+  // Health: the store's reachability and the age of the last event drive the automatic banners.
+  let closed = false;
+  const onStoreChange = (up: boolean) => {
+    if (closed || up === storeUp) return;
+    storeUp = up;
+    log(up ? 'metrics store reachable again' : 'metrics store unreachable');
+    banners.setAuto(AUTO_STORE_DOWN, up ? null : { severity: 'critical', message: 'Metrics store unreachable: figures shown are the last known and may be stale' });
+    void hub.broadcastBanners();
+    if (up) hub.refreshAll();
+  };
+  redis.on('ready', () => onStoreChange(true));
+  redis.on('close', () => onStoreChange(false));
+  redis.on('error', () => undefined);
+
+  const delayedAfterMs = settings.delayedAfterSeconds * 1000;
+  let lastBannerIds = (await banners.active()).map((b) => b.id).join(',');
+  const watch = setInterval(async () => {
+    if (!storeUp) return;
+    try {
+      const last = Number(await redis.get(prefix + storeKeys.lastEventAt));
+      const age = Date.now() - last;
+      const delayed = last > 0 && age > delayedAfterMs;
+      const changed = banners.setAuto(
+        AUTO_DELAYED,
+        delayed ? { severity: 'warning', message: `Live data delayed: no event received since ${new Date(last).toISOString()}` } : null,
+      );
+      // Manual banners that expired drop out of the active list: tell everyone when it changes.
+      const ids = (await banners.active()).map((b) => b.id).join(',');
+      if (changed || ids !== lastBannerIds) await hub.broadcastBanners();
+      lastBannerIds = ids;
+    } catch {
+      // The close event reports an unreachable store.
+    }
+  }, deps.watchEveryMs ?? 1000);
+  // Day rollover and clock drift: re-send every subscribed scope once a minute.
+  const refresher = setInterval(() => hub.refreshAll(), 60_000);
+  watch.unref();
+  refresher.unref();
+
+  async function close(): Promise<void> {
+    closed = true;
+    clearInterval(watch);
+    clearInterval(refresher);
+    hub.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    for (const conn of [adapterPub, adapterSub, changes]) conn.disconnect();
+  }
+
+  return { app, io, close, directory, store, hub };
+}
+
+export type Application = Awaited<ReturnType<typeof createApplication>>;
+
+const SCREENS = ['/', '/wall', '/lead', '/agent', '/login', '/admin', '/supervisor'];
+
+function serveClient(app: express.Express, clientDir: string | undefined): void {
+  const index = clientDir ? join(clientDir, 'index.html') : undefined;
+  if (clientDir && index && existsSync(index)) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get(SCREENS, (_req, res) => res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
+    return;
+  }
+  app.get(SCREENS, (_req, res) => res.status(503).type('text').send('The client is not built: run `npm run build` (npm start does it for you).'));
+}

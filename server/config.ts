@@ -1,0 +1,74 @@
+// The only reader of process.env: parses it once and fails fast naming the bad variable.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+import { loadSettings, type Settings } from './settings.ts';
+
+export interface Config {
+  /** PORT, default 3000. */
+  port: number;
+  /** REDIS_URL; unset: an embedded redis-server under `${dataDir}/redis`. */
+  redisUrl: string | undefined;
+  /** WALLBOARD_DATA_DIR, default ./data. */
+  dataDir: string;
+  /** WALLBOARD_TZ, an IANA zone, default UTC. */
+  tz: string;
+  /** WALLBOARD_INGEST_TOKEN / WALLBOARD_API_TOKEN; unset: random ones, printed once at start. */
+  ingestToken: string | undefined;
+  apiToken: string | undefined;
+  /** WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD create the first admin when no user exists. */
+  admin: { username: string; password: string } | undefined;
+  /** WALLBOARD_REDIS_PREFIX, default "wb:". */
+  redisPrefix: string;
+  /** WALLBOARD_CONFIG, default ./wallboard.config.json when it exists. */
+  settingsPath: string | undefined;
+  settings: Settings;
+  /** WALLBOARD_SECURE_COOKIES=true marks the session cookie Secure (behind HTTPS). */
+  secureCookies: boolean;
+  /** WALLBOARD_PROMPT_RETENTION_DAYS, default 400 (over 12 months). */
+  promptRetentionDays: number;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const tz = env.WALLBOARD_TZ || 'UTC';
+  if (!IANAZone.isValidZone(tz)) fail('WALLBOARD_TZ', `"${tz}" is not an IANA time zone (e.g. America/New_York)`);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) fail('REDIS_URL', 'must start with redis:// or rediss://');
+  const adminUser = env.WALLBOARD_ADMIN_USER;
+  const adminPassword = env.WALLBOARD_ADMIN_PASSWORD;
+  if (Boolean(adminUser) !== Boolean(adminPassword)) fail('WALLBOARD_ADMIN_PASSWORD', 'WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD go together');
+  if (adminPassword && adminPassword.length < 10) fail('WALLBOARD_ADMIN_PASSWORD', 'must be at least 10 characters');
+  for (const name of ['WALLBOARD_INGEST_TOKEN', 'WALLBOARD_API_TOKEN']) {
+    const value = env[name];
+    if (value !== undefined && value !== '' && value.length < 16) fail(name, 'must be at least 16 characters');
+  }
+  const defaultSettings = resolve('wallboard.config.json');
+  const settingsPath = env.WALLBOARD_CONFIG || (existsSync(defaultSettings) ? defaultSettings : undefined);
+  return {
+    port,
+    redisUrl,
+    dataDir: resolve(env.WALLBOARD_DATA_DIR || 'data'),
+    tz,
+    ingestToken: env.WALLBOARD_INGEST_TOKEN || undefined,
+    apiToken: env.WALLBOARD_API_TOKEN || undefined,
+    admin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : undefined,
+    redisPrefix: env.WALLBOARD_REDIS_PREFIX ?? 'wb:',
+    settingsPath,
+    settings: loadSettings(settingsPath),
+    secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
+    promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) fail(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function fail(name: string, problem: string): never {
+  throw new Error(`${name}: ${problem}`);
+}

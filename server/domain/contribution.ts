@@ -1,0 +1,170 @@
+// A call's share of every counter, as a pure function of its story: what the store adds to Redis.
+import type { CounterName } from '../../shared/figures.ts';
+import type { AgentStateEvent } from '../../shared/events.ts';
+import type { Calendar } from './calendar.ts';
+import { buildStory, surveyTarget, type AgentPart, type TimedCallEvent } from './story.ts';
+import { liveKeys, type LogicalKeys } from './keys.ts';
+
+export interface QueueThresholds {
+  serviceLevelMs: number;
+  shortAbandonMs: number;
+}
+
+/**
+ * A contribution: counters (hash field increments), sorted-set members and hash values, all under
+ * logical key names (no prefix). Stored beside the call so the next change applies only the difference.
+ */
+export interface Contribution {
+  /** [key, field, amount] */
+  c: [string, string, number][];
+  /** [key, member, score] */
+  z: [string, string, number][];
+  /** [key, field, value] */
+  h: [string, string, string][];
+  /** The scopes whose figures this contribution touches. */
+  s: string[];
+}
+
+export const EMPTY_CONTRIBUTION: Contribution = { c: [], z: [], h: [], s: [] };
+
+class Builder {
+  private readonly counters = new Map<string, number>();
+  readonly z: Contribution['z'] = [];
+  readonly h: Contribution['h'] = [];
+  private readonly scopes = new Set<string>();
+
+  constructor(
+    private readonly calendar: Calendar,
+    private readonly keys: LogicalKeys,
+  ) {}
+
+  /** Adds `amount` to a figure of each scope, in the day and the interval of instant `at`. */
+  add(scopes: (string | undefined)[], at: number, figure: CounterName, amount = 1): void {
+    if (amount === 0) return;
+    const { day, interval } = this.calendar.slotOf(at);
+    for (const scope of scopes) {
+      if (scope === undefined) continue;
+      this.scopes.add(scope);
+      this.bump(this.keys.day(scope, day), figure, amount);
+      this.bump(this.keys.intervals(scope, day), `${interval}:${figure}`, amount);
+    }
+  }
+
+  bump(key: string, field: string, amount: number): void {
+    const id = `${key}\u0000${field}`;
+    this.counters.set(id, (this.counters.get(id) ?? 0) + amount);
+  }
+
+  touch(scope: string): void {
+    this.scopes.add(scope);
+  }
+
+  build(): Contribution {
+    const c: Contribution['c'] = [];
+    for (const [id, amount] of this.counters) {
+      if (amount === 0) continue;
+      const cut = id.indexOf('\u0000');
+      c.push([id.slice(0, cut), id.slice(cut + 1), amount]);
+    }
+    return { c, z: this.z, h: this.h, s: [...this.scopes].sort() };
+  }
+}
+
+export interface ContributionContext {
+  calendar: Calendar;
+  thresholds: (queue: string) => QueueThresholds;
+  keys?: LogicalKeys;
+}
+
+export function callContribution(callId: string, events: readonly TimedCallEvent[], ctx: ContributionContext): Contribution {
+  const b = new Builder(ctx.calendar, ctx.keys ?? liveKeys);
+  const keys = ctx.keys ?? liveKeys;
+  const story = buildStory(events);
+  const agents = new Set<string>();
+
+  story.segments.forEach((segment, s) => {
+    const queueScope = segment.queue === undefined ? undefined : `queue:${segment.queue}`;
+    const queueScopes = queueScope ? [queueScope, 'all'] : [];
+    if (segment.queue !== undefined && segment.offeredAt !== undefined) {
+      const offeredAt = segment.offeredAt;
+      const limits = ctx.thresholds(segment.queue);
+      b.add(queueScopes, offeredAt, 'offered');
+      const outcome = segment.outcome;
+      if (!outcome) {
+        const member = `${callId}#${s}`;
+        b.z.push([keys.waiting(queueScope!), member, offeredAt], [keys.waiting('all'), member, offeredAt]);
+      } else {
+        const wait = outcome.at - offeredAt;
+        if (outcome.kind === 'answered') {
+          const firstAgent = segment.firstAgent === undefined ? undefined : `agent:${segment.firstAgent}`;
+          const who = [...queueScopes, firstAgent];
+          b.add(who, offeredAt, 'answered');
+          b.add(who, offeredAt, 'answerWaitMs', wait);
+          if (wait <= limits.serviceLevelMs) b.add(who, offeredAt, 'answeredInSL');
+        } else if (outcome.kind === 'abandoned') {
+          b.add(queueScopes, offeredAt, 'abandoned');
+          if (wait < limits.shortAbandonMs) b.add(queueScopes, offeredAt, 'shortAbandoned');
+        } else {
+          b.add(queueScopes, offeredAt, 'timedOut');
+        }
+      }
+    }
+    segment.parts.forEach((part, p) => {
+      agents.add(part.agent);
+      addPart(b, keys, [...queueScopes, `agent:${part.agent}`], part, `${callId}#${s}#${p}`);
+    });
+  });
+
+  const target = surveyTarget(story);
+  for (const survey of story.surveys) {
+    const who = [target.queue === undefined ? undefined : `queue:${target.queue}`, target.queue === undefined ? undefined : 'all', target.agent === undefined ? undefined : `agent:${target.agent}`];
+    b.add(who, survey.at, 'surveys');
+    if (survey.score >= 4) b.add(who, survey.at, 'satisfied');
+  }
+
+  for (const agent of agents) {
+    b.bump(keys.agentsSeen, agent, 1);
+    b.touch(`agent:${agent}`);
+    b.touch('all');
+  }
+  return b.build();
+}
+
+function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, member: string): void {
+  const agentMember = `${part.agent}\u0000${member}`;
+  if (part.endAt === undefined) {
+    b.z.push([keys.onCall, agentMember, part.answeredAt]);
+    return;
+  }
+  const holdMs = part.holdMs;
+  const talkMs = part.endAt - part.answeredAt - holdMs;
+  if (part.endKind === 'transferred') {
+    b.add(who, part.endAt, 'transfers');
+    addHandled(b, who, part.endAt, talkMs, holdMs, 0);
+    return;
+  }
+  if (part.wrappedAt === undefined) {
+    b.z.push([keys.inWrap, agentMember, part.endAt]);
+    return;
+  }
+  addHandled(b, who, part.wrappedAt, talkMs, holdMs, part.wrappedAt - part.endAt);
+  if (part.resolved !== undefined) b.add(who, part.wrappedAt, part.resolved ? 'resolved' : 'unresolved');
+}
+
+function addHandled(b: Builder, who: string[], at: number, talkMs: number, holdMs: number, wrapMs: number): void {
+  b.add(who, at, 'handled');
+  b.add(who, at, 'talkMs', talkMs);
+  b.add(who, at, 'holdMs', holdMs);
+  b.add(who, at, 'wrapMs', wrapMs);
+}
+
+/** An agent's own `agent.state` events: its latest state by `ts` is its live state. */
+export function agentContribution(agent: string, events: readonly (AgentStateEvent & { at: number })[], keys: LogicalKeys = liveKeys): Contribution {
+  let latest: (AgentStateEvent & { at: number }) | undefined;
+  for (const event of events) {
+    if (!latest || event.at > latest.at || (event.at === latest.at && event.id > latest.id)) latest = event;
+  }
+  if (!latest) return EMPTY_CONTRIBUTION;
+  const value = JSON.stringify({ state: latest.state, at: latest.at, reason: latest.reason });
+  return { c: [[keys.agentsSeen, agent, 1]], z: [], h: [[keys.agentStates, agent, value]], s: [`agent:${agent}`, 'all'] };
+}

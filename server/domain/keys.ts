@@ -1,0 +1,36 @@
+// Every Redis key name in one place. Logical names are what contributions hold; the store adds its prefix.
+
+export interface LogicalKeys {
+  day(scope: string, day: string): string;
+  intervals(scope: string, day: string): string;
+  waiting(scope: string): string;
+  onCall: string;
+  inWrap: string;
+  agentsSeen: string;
+  agentStates: string;
+}
+
+export const liveKeys: LogicalKeys = {
+  /** Hash: figure → count, for one scope and day. */
+  day: (scope, day) => `d:${scope}:${day}`,
+  /** Hash: "<interval start ms>:<figure>" → count, for one scope and day. */
+  intervals: (scope, day) => `i:${scope}:${day}`,
+  /** Sorted set: waiting segments "<callId>#<segment>" scored by offered time. */
+  waiting: (scope) => `w:${scope}`,
+  /** Sorted set: open agent parts "<agent>\0<callId>#<segment>#<part>" scored by answered time. */
+  onCall: 'live:oncall',
+  /** Sorted set: parts in after-call work, scored by their end. */
+  inWrap: 'live:wrap',
+  /** Hash: agent → how many calls and state streams mention it. */
+  agentsSeen: 'live:seen',
+  /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
+  agentStates: 'live:state',
+};
+
+/** Keys the store itself owns (not part of contributions). */
+export const storeKeys = {
+  events: (entity: string) => `ev:${entity}`,
+  meta: (entity: string) => `m:${entity}`,
+  changes: 'changes',
+  lastEventAt: 'live:lastEventAt',
+};

@@ -1,0 +1,147 @@
+// A call's story rebuilt from its events in `ts` order: segments, agent parts, holds, outcome, surveys.
+import type { CallEvent } from '../../shared/events.ts';
+
+export type TimedCallEvent = CallEvent & { at: number };
+
+export interface AgentPart {
+  agent: string;
+  answeredAt: number;
+  /** When the part ended: `call.ended` or `call.transferred`. */
+  endAt?: number;
+  endKind?: 'ended' | 'transferred';
+  holdMs: number;
+  openHoldAt?: number;
+  wrappedAt?: number;
+  resolved?: boolean;
+}
+
+export interface Segment {
+  queue?: string;
+  offeredAt?: number;
+  outcome?: { kind: 'answered' | 'abandoned' | 'timeout'; at: number };
+  /** The agent that answered the segment first. */
+  firstAgent?: string;
+  parts: AgentPart[];
+}
+
+export interface CallStory {
+  segments: Segment[];
+  surveys: { at: number; score: number }[];
+}
+
+// Same-instant events are not expected (CONTRACT: distinct ts), but a stable order keeps the result deterministic.
+const RANK: Record<CallEvent['type'], number> = {
+  'call.offered': 0,
+  'call.answered': 1,
+  'call.abandoned': 1,
+  'call.timeout': 1,
+  'call.held': 2,
+  'call.resumed': 3,
+  'call.transferred': 4,
+  'call.ended': 4,
+  'call.wrapped': 5,
+  'call.survey': 6,
+};
+
+export function byTime(a: TimedCallEvent, b: TimedCallEvent): number {
+  return a.at - b.at || RANK[a.type] - RANK[b.type] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function buildStory(events: readonly TimedCallEvent[]): CallStory {
+  const story: CallStory = { segments: [], surveys: [] };
+  for (const event of [...events].sort(byTime)) apply(story, event);
+  return story;
+}
+
+function apply(story: CallStory, event: TimedCallEvent): void {
+  const current = story.segments.at(-1);
+  switch (event.type) {
+    case 'call.offered':
+      if (!current || isOver(current)) story.segments.push({ queue: event.queue, offeredAt: event.at, parts: [] });
+      else if (current.offeredAt === undefined) Object.assign(current, { queue: event.queue, offeredAt: event.at });
+      return;
+    case 'call.answered': {
+      // After a transfer to an agent the new agent's answer is another part of the same segment.
+      const segment = current ?? pushSegment(story);
+      if (segment.outcome && segment.outcome.kind !== 'answered') return;
+      if (!segment.outcome) {
+        segment.outcome = { kind: 'answered', at: event.at };
+        segment.firstAgent = event.agent;
+      }
+      segment.parts.push({ agent: event.agent, answeredAt: event.at, holdMs: 0 });
+      return;
+    }
+    case 'call.abandoned':
+    case 'call.timeout':
+      if (current && !current.outcome) current.outcome = { kind: event.type === 'call.abandoned' ? 'abandoned' : 'timeout', at: event.at };
+      return;
+    case 'call.held': {
+      const part = openPart(story);
+      if (part && part.openHoldAt === undefined) part.openHoldAt = event.at;
+      return;
+    }
+    case 'call.resumed': {
+      const part = openPart(story);
+      if (part) closeHold(part, event.at);
+      return;
+    }
+    case 'call.transferred':
+    case 'call.ended': {
+      const part = openPart(story);
+      if (!part) return;
+      closeHold(part, event.at);
+      part.endAt = event.at;
+      part.endKind = event.type === 'call.ended' ? 'ended' : 'transferred';
+      return;
+    }
+    case 'call.wrapped': {
+      const part = lastPart(story, (p) => p.endKind === 'ended' && p.wrappedAt === undefined);
+      if (!part) return;
+      part.wrappedAt = event.at;
+      if (event.resolved !== undefined) part.resolved = event.resolved;
+      return;
+    }
+    case 'call.survey':
+      story.surveys.push({ at: event.at, score: event.score });
+      return;
+  }
+}
+
+/** A segment is over once it left the queue unanswered, or was answered and its last part has ended. */
+function isOver(segment: Segment): boolean {
+  if (!segment.outcome) return false;
+  if (segment.outcome.kind !== 'answered') return true;
+  const last = segment.parts.at(-1);
+  return !last || last.endAt !== undefined;
+}
+
+function pushSegment(story: CallStory): Segment {
+  const segment: Segment = { parts: [] };
+  story.segments.push(segment);
+  return segment;
+}
+
+function closeHold(part: AgentPart, at: number): void {
+  if (part.openHoldAt === undefined) return;
+  part.holdMs += at - part.openHoldAt;
+  part.openHoldAt = undefined;
+}
+
+function openPart(story: CallStory): AgentPart | undefined {
+  return lastPart(story, (p) => p.endAt === undefined);
+}
+
+function lastPart(story: CallStory, test: (part: AgentPart) => boolean): AgentPart | undefined {
+  for (let s = story.segments.length - 1; s >= 0; s--) {
+    const parts = story.segments[s]!.parts;
+    for (let p = parts.length - 1; p >= 0; p--) if (test(parts[p]!)) return parts[p];
+  }
+  return undefined;
+}
+
+/** The segment and part a survey belongs to: the call's last segment, and its last part overall. */
+export function surveyTarget(story: CallStory): { queue?: string; agent?: string } {
+  const segment = story.segments.at(-1);
+  const part = lastPart(story, () => true);
+  return { queue: segment?.queue, agent: part?.agent };
+}

@@ -1,0 +1,49 @@
+// Resolves the caller from a Bearer token or the session cookie; guards that check roles on the server.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Principal, Role } from '../../shared/roles.ts';
+import type { Directory } from '../auth/directory.ts';
+import { ApiError } from './errors.ts';
+
+export const SESSION_COOKIE = 'wb_session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Reads credentials when present; never rejects by itself. A bad Bearer token is a 401 though. */
+export function identify(directory: Directory): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const header = req.headers.authorization;
+      if (header) {
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        const principal = match ? await directory.principalForToken(match[1]!) : null;
+        if (!principal) throw new ApiError('unauthorized', 'the token is missing, unknown or revoked');
+        req.principal = principal;
+      } else {
+        const sessionId = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+        const principal = sessionId ? await directory.principalForSession(sessionId) : null;
+        if (principal) req.principal = principal;
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Lets through a caller whose role is one of `roles`; 401 when nobody is signed in, 403 otherwise. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.principal) return next(new ApiError('unauthorized', 'sign in or pass Authorization: Bearer <token>'));
+    if (!roles.includes(req.principal.role)) return next(new ApiError('forbidden', `the ${req.principal.role} role may not do this`));
+    next();
+  };
+}
+
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new ApiError('unauthorized', 'sign in or pass Authorization: Bearer <token>');
+  return req.principal;
+}

@@ -1,0 +1,31 @@
+// The last figures read per scope and day, served marked stale while the metrics store is unreachable.
+import type { Metrics } from '../../shared/figures.ts';
+import type { MetricsReader } from '../redis/metricsReader.ts';
+import { isStoreDown } from '../http/errors.ts';
+
+export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: () => boolean; maxEntries?: number }) {
+  const last = new Map<string, Metrics>();
+  const maxEntries = opts.maxEntries ?? 5000;
+
+  async function read(scope: string, day?: string): Promise<Metrics> {
+    const key = `${scope}\u0000${day ?? ''}`;
+    if (!opts.isStoreUp()) {
+      const cached = last.get(key);
+      if (cached) return { ...cached, stale: true };
+    }
+    try {
+      const metrics = await reader.read(scope, day);
+      if (last.size >= maxEntries) last.delete(last.keys().next().value!);
+      last.set(key, metrics);
+      return metrics;
+    } catch (err) {
+      const cached = last.get(key);
+      if (cached && isStoreDown(err)) return { ...cached, stale: true };
+      throw err;
+    }
+  }
+
+  return { read };
+}
+
+export type SnapshotCache = ReturnType<typeof createSnapshotCache>;

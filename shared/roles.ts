@@ -1,0 +1,45 @@
+// Roles and who may read which scope (CONTRACT.md "People, tokens and teams"), pure so both sides share it.
+
+export const ROLES = ['admin', 'supervisor', 'lead', 'agent', 'display', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is asking: a person signed in, or a machine's token. */
+export interface Principal {
+  role: Role;
+  /** Display name for logs and prompts: a username or a token's name. */
+  name: string;
+  /** For an agent: its agent id. */
+  agent?: string;
+  /** For a lead: the teams it leads. */
+  teams?: string[];
+  /** For a display token: the queues its board shows (none: every queue). */
+  queues?: string[];
+  tokenId?: string;
+  sessionId?: string;
+}
+
+/** Whether a principal may read a scope; `agentsOfTeams` gives the agents of the lead's teams. */
+export function mayRead(p: Principal, scope: string, agentsOfTeams: (teams: string[]) => Set<string>): boolean {
+  switch (p.role) {
+    case 'admin':
+    case 'supervisor':
+      return true;
+    case 'display':
+      if (scope === 'all') return true;
+      if (!scope.startsWith('queue:')) return false;
+      return !p.queues || p.queues.length === 0 || p.queues.includes(scope.slice(6));
+    case 'lead': {
+      const teams = p.teams ?? [];
+      if (scope.startsWith('team:')) return teams.includes(scope.slice(5));
+      if (scope.startsWith('agent:')) return agentsOfTeams(teams).has(scope.slice(6));
+      return false;
+    }
+    case 'agent':
+      return p.agent !== undefined && scope === `agent:${p.agent}`;
+    case 'ingest':
+      return false;
+  }
+}
+
+export const canManage = (p: Principal) => p.role === 'admin' || p.role === 'supervisor';
+export const canCoach = (p: Principal) => canManage(p) || p.role === 'lead';

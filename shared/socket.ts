@@ -1,0 +1,57 @@
+// The Socket.IO event maps, typed once and imported by the server and the client.
+import type { Metrics } from './figures.ts';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Banner {
+  id: string;
+  severity: Severity;
+  message: string;
+  queues?: string[];
+  expiresAt?: string;
+  createdAt: string;
+  source: 'manual' | 'auto';
+  createdBy?: string;
+}
+
+export type PromptStatus = 'sent' | 'delivered' | 'acknowledged' | 'replied';
+export type Priority = 'normal' | 'high';
+
+/** What an agent's sockets receive. */
+export interface PromptDelivery {
+  id: string;
+  from: string;
+  text: string;
+  priority: Priority;
+  sentAt: string;
+  /** Extensions: where it is in its life, and the agent's reply. */
+  status?: PromptStatus;
+  reply?: string;
+}
+
+export interface PromptUpdate {
+  id: string;
+  status: PromptStatus;
+  at: string;
+  /** Extensions: which agent, and the reply text when status is "replied". */
+  agent?: string;
+  reply?: string;
+}
+
+export type Ack = { ok: true } | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  metrics: (metrics: Metrics) => void;
+  banners: (banners: Banner[]) => void;
+  prompt: (prompt: PromptDelivery) => void;
+  'prompt:updated': (update: PromptUpdate) => void;
+  /** The server's clock, so screens can correct theirs: epoch ms. */
+  'clock:synced': (payload: { now: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: { scope: string }, ack: (answer: Ack) => void) => void;
+  unsubscribe: (request: { scope: string }, ack?: (answer: Ack) => void) => void;
+  'prompt:ack': (request: { id: string }, ack?: (answer: Ack) => void) => void;
+  'prompt:reply': (request: { id: string; text: string }, ack?: (answer: Ack) => void) => void;
+}

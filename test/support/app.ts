@@ -1,0 +1,105 @@
+// Starts the real server on port 0 against the test Redis, with its own key prefix; helpers to call it.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createApplication, type Application } from '../../server/app.ts';
+import { createLogger } from '../../server/logger.ts';
+import { settingsSchema, type Settings } from '../../server/settings.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
+
+export interface TestApp {
+  url: string;
+  prefix: string;
+  redis: Redis;
+  ingestToken: string;
+  apiToken: string;
+  application: Application;
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; contentType?: string; cookie?: string; accept?: string }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  socket(token?: string, cookie?: string): Socket<ServerToClientEvents, ClientToServerEvents>;
+  close(): Promise<void>;
+}
+
+export async function startApp(redisUrl: string, opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number } = {}): Promise<TestApp> {
+  const prefix = `t:${randomUUID().slice(0, 8)}:`;
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined);
+  await redis.connect();
+  const ingestToken = `ingest-${randomUUID()}`;
+  const apiToken = `api-${randomUUID()}`;
+  const httpServer = createServer();
+  const application = await createApplication(httpServer, {
+    redis,
+    prefix,
+    tz: opts.tz ?? 'UTC',
+    settings: settingsSchema.parse(opts.settings ?? {}),
+    ingestToken,
+    apiToken,
+    log: createLogger({ silent: true }),
+    signInLimit: opts.signInLimit,
+    watchEveryMs: opts.watchEveryMs,
+  });
+  httpServer.on('request', application.app);
+  await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+
+  return {
+    url,
+    prefix,
+    redis,
+    ingestToken,
+    apiToken,
+    application,
+    async request(method, path, o = {}) {
+      const headers: Record<string, string> = {};
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      if (o.cookie) headers.cookie = o.cookie;
+      if (o.accept) headers.accept = o.accept;
+      let body: string | undefined;
+      if (o.raw !== undefined) body = o.raw;
+      else if (o.body !== undefined) body = JSON.stringify(o.body);
+      if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text, headers: res.headers };
+    },
+    socket(token, cookie) {
+      const socket = connect(url, {
+        auth: token ? { token } : {},
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        ...(cookie ? { extraHeaders: { cookie } } : {}),
+      });
+      sockets.push(socket);
+      return socket;
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      await application.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((done) => httpServer.close(() => done()));
+      redis.disconnect();
+    },
+  };
+}
+
+/** Resolves with the next `event` on a socket that satisfies `test`. */
+export function nextEvent<T>(socket: Socket<any, any>, event: string, test: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve) => {
+    const handler = (payload: T) => {
+      if (!test(payload)) return;
+      socket.off(event, handler);
+      resolve(payload);
+    };
+    socket.on(event, handler);
+  });
+}
