@@ -1,0 +1,117 @@
+// Property: a generated day sent shuffled, duplicated and in random batches reads back exactly as sent in order.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type TestApp } from './support/app.ts';
+
+const BASE = Date.parse('2026-06-01T13:00:00Z');
+const QUEUES = ['sales', 'support'];
+const AGENTS = ['p1', 'p2', 'p3'];
+
+type Event = Record<string, unknown> & { id: string; ts: number };
+
+/** One call's events in ts order, from choices fast-check makes. */
+const callArb = (n: number) =>
+  fc
+    .record({
+      start: fc.integer({ min: 0, max: 4 * 3600 }),
+      queue: fc.constantFrom(...QUEUES),
+      wait: fc.integer({ min: 1, max: 60 }),
+      outcome: fc.constantFrom('answered', 'abandoned', 'timeout', 'waiting'),
+      agent: fc.constantFrom(...AGENTS),
+      hold: fc.option(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 60 }))),
+      transfer: fc.option(fc.constantFrom(...AGENTS)),
+      talk: fc.integer({ min: 5, max: 600 }),
+      wrap: fc.option(fc.integer({ min: 1, max: 120 })),
+      resolved: fc.option(fc.boolean()),
+      survey: fc.option(fc.integer({ min: 1, max: 5 })),
+    })
+    .map((c) => {
+      const callId = `pc${n}`;
+      const events: Event[] = [];
+      let t = BASE + c.start * 1000;
+      const push = (type: string, fields: Record<string, unknown> = {}) => events.push({ id: `${callId}-${events.length}`, type, ts: t, callId, ...fields });
+      push('call.offered', { queue: c.queue });
+      t += c.wait * 1000;
+      if (c.outcome === 'waiting') return events;
+      if (c.outcome !== 'answered') {
+        push(c.outcome === 'abandoned' ? 'call.abandoned' : 'call.timeout');
+        return events;
+      }
+      push('call.answered', { agent: c.agent });
+      if (c.hold) {
+        t += c.hold[0] * 1000;
+        push('call.held');
+        t += c.hold[1] * 1000;
+        push('call.resumed');
+      }
+      if (c.transfer) {
+        t += 1000;
+        push('call.transferred', { target: c.transfer });
+        t += 2000;
+        push('call.answered', { agent: c.transfer });
+      }
+      t += c.talk * 1000;
+      push('call.ended');
+      if (c.wrap) {
+        t += c.wrap * 1000;
+        push('call.wrapped', c.resolved === null ? {} : { resolved: c.resolved });
+      }
+      if (c.survey) {
+        t += 60_000;
+        push('call.survey', { score: c.survey });
+      }
+      return events;
+    });
+
+const dayArb = fc.integer({ min: 1, max: 12 }).chain((calls) => fc.tuple(...Array.from({ length: calls }, (_, i) => callArb(i))).map((cs) => cs.flat()));
+
+describe('order does not matter', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(inject('redisUrl'));
+  });
+  afterAll(() => app.close());
+
+  it('shuffled, duplicated and batched events give identical figures', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(dayArb, fc.infiniteStream(fc.nat()), async (events, randoms) => {
+        run++;
+        // Two isolated worlds in one server: rename the calls and agents so they do not meet.
+        const world = (tag: string) => (e: Event): Event => {
+          const out: Event = { ...e, id: `${tag}${run}-${e.id}`, callId: `${tag}${run}-${e.callId as string}` };
+          if (e.queue) out.queue = `${tag}${run}-${e.queue as string}`;
+          if (e.agent) out.agent = `${tag}${run}-${e.agent as string}`;
+          if (e.target) out.target = `${tag}${run}-${e.target as string}`;
+          return out;
+        };
+        const inOrder = [...events].sort((a, b) => a.ts - b.ts).map(world('o'));
+        expect((await app.request('POST', '/api/v1/events', { token: app.ingestToken, body: inOrder })).status).toBe(202);
+
+        const rnd = randoms[Symbol.iterator]();
+        const next = () => rnd.next().value as number;
+        const messy = [...events, ...events.filter(() => next() % 4 === 0)].map(world('m'));
+        for (let i = messy.length - 1; i > 0; i--) {
+          const j = next() % (i + 1);
+          [messy[i], messy[j]] = [messy[j]!, messy[i]!];
+        }
+        for (let at = 0; at < messy.length; ) {
+          const size = 1 + (next() % 7);
+          const res = await app.request('POST', '/api/v1/events', { token: app.ingestToken, body: messy.slice(at, at + size) });
+          expect(res.status).toBe(202);
+          at += size;
+        }
+        for (const scope of [...QUEUES.map((q) => `queue:${q}`), ...AGENTS.map((a) => `agent:${a}`)]) {
+          const [kind, id] = scope.split(':');
+          const get = async (tag: string) => {
+            const res = await app.request('GET', `/api/v1/metrics?scope=${kind}:${tag}${run}-${id}&day=2026-06-01`, { token: app.apiToken });
+            const { scope: _s, asOf: _a, roster, ...rest } = res.body;
+            return { ...rest, roster: (roster ?? []).map((r: { state: string; since: string }) => [r.state, r.since]) };
+          };
+          expect(await get('m'), scope).toEqual(await get('o'));
+        }
+      }),
+      { numRuns: 25, seed: 42 },
+    );
+  });
+});
