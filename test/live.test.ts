@@ -1,0 +1,131 @@
+// Socket.IO: handshake auth, role-checked subscriptions, pushes after ingest, coalescing, banners and revocation.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Metrics } from '../shared/figures.ts';
+import type { Ack, Banner } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { ev, send } from './support/events.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'));
+});
+afterAll(() => app.close());
+
+const subscribe = (socket: ReturnType<TestApp['socket']>, scope: string) => new Promise<Ack>((resolve) => socket.emit('subscribe', { scope }, resolve));
+const connected = (socket: ReturnType<TestApp['socket']>) =>
+  new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+
+describe('handshake', () => {
+  it('refuses a wrong token with connect_error', async () => {
+    const socket = app.socket('not-a-token');
+    const error = await nextEvent<Error>(socket, 'connect_error');
+    expect(error.message).toMatch(/unauthorized/);
+  });
+
+  it('refuses no token at all', async () => {
+    const error = await nextEvent<Error>(app.socket(), 'connect_error');
+    expect(error.message).toMatch(/unauthorized/);
+  });
+});
+
+describe('subscriptions', () => {
+  it('answers ok and sends the figures at once', async () => {
+    const socket = app.socket(app.apiToken);
+    const first = nextEvent<Metrics>(socket, 'metrics');
+    expect(await subscribe(socket, 'queue:live-a')).toEqual({ ok: true });
+    expect(await first).toMatchObject({ scope: 'queue:live-a', offered: 0, waiting: 0 });
+  });
+
+  it('refuses the ingest token every scope, and a bad scope', async () => {
+    const socket = app.socket(app.ingestToken);
+    await connected(socket);
+    expect(await subscribe(socket, 'all')).toMatchObject({ ok: false });
+    const admin = app.socket(app.apiToken);
+    expect(await subscribe(admin, 'galaxy')).toMatchObject({ ok: false, error: expect.stringMatching(/scope/) });
+  });
+
+  it('pushes the queue, its agent, the team and all after an ingest', async () => {
+    await app.request('PUT', '/api/v1/teams/live-team', { token: app.apiToken, body: { name: 'Live', agents: ['live-agent'] } });
+    const socket = app.socket(app.apiToken);
+    for (const scope of ['queue:live-b', 'agent:live-agent', 'team:live-team', 'all']) expect(await subscribe(socket, scope)).toEqual({ ok: true });
+    const now = Date.now();
+    const pushed = ['queue:live-b', 'agent:live-agent', 'team:live-team', 'all'].map((scope) =>
+      nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === scope && (m.answered > 0 || (m.agents?.onCall ?? 0) > 0)),
+    );
+    await send(app, [ev('call.offered', now - 20_000, { callId: 'live-1', queue: 'live-b' }), ev('call.answered', now - 1000, { callId: 'live-1', agent: 'live-agent' })]);
+    const [queue, agent, team, all] = await Promise.all(pushed);
+    expect(queue!.answered).toBe(1);
+    expect(agent!.agents).toMatchObject({ onCall: 1 });
+    expect(team!.answered).toBe(1);
+    expect(all!.answered).toBeGreaterThanOrEqual(1);
+  });
+
+  it('coalesces a burst: the first change at once, at most one more within 250 ms, and the last one wins', async () => {
+    const socket = app.socket(app.apiToken);
+    expect(await subscribe(socket, 'queue:burst')).toEqual({ ok: true });
+    const pushes: { at: number; offered: number }[] = [];
+    socket.on('metrics', (m: Metrics) => {
+      if (m.scope === 'queue:burst') pushes.push({ at: Date.now(), offered: m.offered });
+    });
+    const final = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:burst' && m.offered === 20);
+    const now = Date.now();
+    for (let i = 0; i < 20; i++) await send(app, [ev('call.offered', now - i, { callId: `burst-${i}`, queue: 'burst' })]);
+    await final;
+    // 20 changes produced far fewer pushes, spaced by at least the window (less a little timer slack).
+    expect(pushes.length).toBeLessThan(20);
+    for (let i = 2; i < pushes.length; i++) expect(pushes[i]!.at - pushes[i - 1]!.at).toBeGreaterThanOrEqual(240);
+  });
+});
+
+describe('banners', () => {
+  it('sends the active list on connecting and after a raise and a clear', async () => {
+    const socket = app.socket(app.apiToken);
+    await nextEvent<Banner[]>(socket, 'banners');
+    const raised = nextEvent<Banner[]>(socket, 'banners', (list) => list.some((b) => b.message === 'ACD down'));
+    const res = await app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'critical', message: 'ACD down', queues: ['sales'] } });
+    expect(res.status).toBe(201);
+    const list = await raised;
+    expect(list.find((b) => b.id === res.body.id)).toMatchObject({ severity: 'critical', source: 'manual', queues: ['sales'] });
+    const cleared = nextEvent<Banner[]>(socket, 'banners', (l) => !l.some((b) => b.id === res.body.id));
+    expect((await app.request('DELETE', `/api/v1/banners/${res.body.id}`, { token: app.apiToken })).status).toBe(204);
+    await cleared;
+    const history = await app.request('GET', '/api/v1/banners/history', { token: app.apiToken });
+    expect(history.body.map((h: { action: string }) => h.action).slice(0, 2)).toEqual(['cleared', 'raised']);
+  });
+
+  it('validates a banner by field and refuses a display token', async () => {
+    const bad = await app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'doom', message: '' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/severity: .*message: /);
+    const display = await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'display', name: 'TV' } });
+    expect((await app.request('POST', '/api/v1/banners', { token: display.body.token, body: { severity: 'info', message: 'x' } })).status).toBe(403);
+  });
+
+  it('drops an expired banner by itself', async () => {
+    const socket = app.socket(app.apiToken);
+    await nextEvent(socket, 'banners');
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const res = await app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'info', message: 'short-lived', expiresAt } });
+    await nextEvent<Banner[]>(socket, 'banners', (l) => l.some((b) => b.id === res.body.id));
+    await nextEvent<Banner[]>(socket, 'banners', (l) => !l.some((b) => b.id === res.body.id));
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
+  });
+});
+
+describe('revocation', () => {
+  it('a revoked token gets 401 and its sockets are disconnected', async () => {
+    const created = await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'display', name: 'Lobby TV' } });
+    expect(created.status).toBe(201);
+    const { id, token } = created.body;
+    expect((await app.request('GET', '/api/v1/metrics?scope=all', { token })).status).toBe(200);
+    const socket = app.socket(token);
+    await connected(socket);
+    const gone = nextEvent<string>(socket, 'disconnect');
+    expect((await app.request('DELETE', `/api/v1/tokens/${id}`, { token: app.apiToken })).status).toBe(204);
+    expect(await gone).toBe('io server disconnect');
+    expect((await app.request('GET', '/api/v1/metrics?scope=all', { token })).status).toBe(401);
+  });
+});

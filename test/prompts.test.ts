@@ -1,0 +1,122 @@
+// Coaching prompts: sent → delivered → acknowledged → replied, live to the lead; kept in a log with CSV export.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PromptDelivery, PromptUpdate } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+
+let app: TestApp;
+let lead = '';
+let otherLead = '';
+let agentR1 = '';
+let agentR2 = '';
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'));
+  await app.request('PUT', '/api/v1/teams/red', { token: app.apiToken, body: { name: 'Red', agents: ['r1', 'r2'] } });
+  await app.request('PUT', '/api/v1/teams/blue', { token: app.apiToken, body: { name: 'Blue', agents: ['b1'] } });
+  const make = async (role: string, subject: string) => (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role, subject, name: `${role}-${subject}` } })).body.token as string;
+  lead = await make('lead', 'red');
+  otherLead = await make('lead', 'blue');
+  agentR1 = await make('agent', 'r1');
+  agentR2 = await make('agent', 'r2');
+});
+afterAll(() => app.close());
+
+describe('a coaching exchange', () => {
+  it('goes from sent to replied, live on both sides', async () => {
+    const agent = app.socket(agentR1);
+    await nextEvent(agent, 'banners'); // connected and registered
+    const leadSocket = app.socket(lead);
+    await nextEvent(leadSocket, 'banners');
+    const updates: PromptUpdate[] = [];
+    leadSocket.on('prompt:updated', (u: PromptUpdate) => updates.push(u));
+
+    const received = nextEvent<PromptDelivery>(agent, 'prompt');
+    const delivered = nextEvent<PromptUpdate>(leadSocket, 'prompt:updated', (u) => u.status === 'delivered');
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:r1', text: 'Offer the callback option', priority: 'high' } });
+    expect(res.status).toBe(201);
+    const prompt = await received;
+    expect(prompt).toMatchObject({ id: res.body.id, from: 'lead-red', text: 'Offer the callback option', priority: 'high' });
+    expect(Number.isNaN(Date.parse(prompt.sentAt))).toBe(false);
+    await delivered;
+
+    const acknowledged = nextEvent<PromptUpdate>(leadSocket, 'prompt:updated', (u) => u.status === 'acknowledged');
+    agent.emit('prompt:ack', { id: prompt.id });
+    await acknowledged;
+    const replied = nextEvent<PromptUpdate>(leadSocket, 'prompt:updated', (u) => u.status === 'replied');
+    agent.emit('prompt:reply', { id: prompt.id, text: 'Will do' });
+    expect(await replied).toMatchObject({ id: prompt.id, reply: 'Will do', agent: 'r1' });
+    expect(updates.map((u) => u.status)).toEqual(['sent', 'delivered', 'acknowledged', 'replied']);
+
+    const log = await app.request('GET', '/api/v1/prompts?agent=r1', { token: app.apiToken });
+    expect(log.body[0].recipients.r1).toMatchObject({ status: 'replied', reply: 'Will do' });
+    for (const step of ['deliveredAt', 'acknowledgedAt', 'repliedAt']) expect(log.body[0].recipients.r1[step]).toBeTruthy();
+  });
+
+  it('reaches an agent who was away when it connects', async () => {
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'team:red', text: 'Team huddle at 3', priority: 'normal' } });
+    expect(res.status).toBe(201);
+    const agent = app.socket(agentR2);
+    const prompt = await nextEvent<PromptDelivery>(agent, 'prompt', (p) => p.id === res.body.id);
+    expect(prompt.text).toBe('Team huddle at 3');
+  });
+
+  it('an agent may not acknowledge a prompt that is not theirs', async () => {
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:r1', text: 'for r1 only' } });
+    const intruder = app.socket(agentR2);
+    await nextEvent(intruder, 'banners');
+    const answer = await new Promise((resolve) => intruder.emit('prompt:ack', { id: res.body.id }, resolve));
+    expect(answer).toMatchObject({ ok: false });
+  });
+});
+
+describe('who may prompt whom', () => {
+  it('a lead prompts only its teams and their agents', async () => {
+    expect((await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:b1', text: 'x' } })).status).toBe(403);
+    expect((await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'team:blue', text: 'x' } })).status).toBe(403);
+    expect((await app.request('POST', '/api/v1/prompts', { token: otherLead, body: { to: 'agent:b1', text: 'x' } })).status).toBe(201);
+  });
+
+  it('agents, displays and ingest may not prompt', async () => {
+    for (const token of [agentR1, app.ingestToken]) expect((await app.request('POST', '/api/v1/prompts', { token, body: { to: 'agent:r2', text: 'x' } })).status).toBe(403);
+  });
+
+  it('rejects a bad prompt by field', async () => {
+    const res = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'nobody', text: '', priority: 'urgent' } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/to: .*text: .*priority: /);
+  });
+});
+
+describe('the feedback log', () => {
+  it('is filtered by team for a lead, and hidden from another lead', async () => {
+    const mine = await app.request('GET', '/api/v1/prompts?team=red', { token: lead });
+    expect(mine.status).toBe(200);
+    expect(mine.body.length).toBeGreaterThan(0);
+    expect((await app.request('GET', '/api/v1/prompts?team=red', { token: otherLead })).status).toBe(403);
+  });
+
+  it('an agent reads only its own', async () => {
+    const own = await app.request('GET', '/api/v1/prompts', { token: agentR2 });
+    expect(own.status).toBe(200);
+    for (const record of own.body) expect(Object.keys(record.recipients)).toEqual(['r2']);
+    expect((await app.request('GET', '/api/v1/prompts?agent=r1', { token: agentR2 })).status).toBe(403);
+  });
+
+  it('exports CSV for supervisors, one row per recipient, safe for spreadsheets', async () => {
+    await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'agent:b1', text: '=HYPERLINK("x")' } });
+    const res = await app.request('GET', '/api/v1/prompts', { token: app.apiToken, accept: 'text/csv' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+    const rows = res.text.trim().split('\r\n');
+    expect(rows[0]).toBe('id,sentAt,from,to,agent,priority,auto,text,status,deliveredAt,acknowledgedAt,repliedAt,reply');
+    expect(res.text).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(res.text).toMatch(/,r1,high,false,Offer the callback option,replied,/);
+  });
+
+  it('filters by date', async () => {
+    const none = await app.request('GET', '/api/v1/prompts?from=2020-01-01&to=2020-01-02', { token: app.apiToken });
+    expect(none.body).toEqual([]);
+    const bad = await app.request('GET', '/api/v1/prompts?from=someday', { token: app.apiToken });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^from: /);
+  });
+});
