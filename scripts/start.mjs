@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm start`: fetch redis-server if needed, build the client when it is missing or older than its
+// sources, then run the server (TypeScript through tsx). Signals are passed on so Redis stops cleanly.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const node = process.execPath;
+const step = (args) => {
+  const result = spawnSync(node, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+step(['scripts/ensure-system-deps.mjs', 'redis']);
+
+const built = 'dist/client/index.html';
+const newest = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+    const path = join(dir, entry.name);
+    return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }, 0);
+const stale = !existsSync(built) || Math.max(newest('client'), newest('shared'), statSync('vite.config.ts').mtimeMs) > statSync(built).mtimeMs;
+if (stale) {
+  console.log('Building the client…');
+  step(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
+}
+
+const server = spawn(node, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `npm test`: every test. Fetches redis-server and chromium when missing, then runs the type check,
+// the unit and integration tests (vitest, real Redis), builds the client and runs the browser tests.
+import { spawnSync } from 'node:child_process';
+
+const node = process.execPath;
+const steps = [
+  ['System dependencies', ['scripts/ensure-system-deps.mjs', 'redis', 'chromium']],
+  ['Type check', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['Unit and integration tests (vitest, real Redis)', ['node_modules/vitest/vitest.mjs', 'run']],
+  ['Client build', ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']],
+  ['Browser tests (Playwright, Chromium)', ['node_modules/@playwright/test/cli.js', 'test']],
+];
+for (const [title, args] of steps) {
+  console.log(`\n== ${title}`);
+  const result = spawnSync(node, args, { stdio: 'inherit', env: { ...process.env, REDIS_URL: '' } });
+  if (result.status !== 0) {
+    console.error(`\n${title} failed.`);
+    process.exit(result.status ?? 1);
+  }
+}
+console.log('\nAll tests passed.');

@@ -1,0 +1,76 @@
+// Starts a redis-server child on a free loopback port (append-only file on) for `npm start` and the tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface EmbeddedRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startEmbeddedRedis(opts: { dir: string; port?: number; log?: (msg: string) => void }): Promise<EmbeddedRedis> {
+  mkdirSync(opts.dir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`redis-server did not start within 10 s:\n${output.slice(-2000)}`)), 10_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    };
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      running.delete(child);
+      fail(err.code === 'ENOENT' ? new Error('redis-server not found: install it with `apt-get install redis-server` (Debian) or set REDIS_URL to an existing Redis') : err);
+    });
+    child.once('exit', (code) => {
+      running.delete(child);
+      fail(new Error(`redis-server exited with code ${code}:\n${output.slice(-2000)}`));
+    });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.length > 20_000) output = output.slice(-10_000);
+      if (/Ready to accept connections/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+  });
+  child.removeAllListeners('exit');
+  child.once('exit', () => running.delete(child));
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM'); // redis-server flushes its append-only file on SIGTERM
+      await exited;
+    },
+  };
+}
