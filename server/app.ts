@@ -26,7 +26,7 @@ import type { Log } from './logger.ts';
 import { createEventStore } from './redis/eventStore.ts';
 import { createMetricsReader } from './redis/metricsReader.ts';
 import { defineScripts } from './redis/scripts.ts';
-import { queueLookup, type Settings } from './settings.ts';
+import { defaultQueue, type Settings } from './settings.ts';
 
 export interface AppDeps {
   /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
@@ -50,7 +50,6 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const { redis, prefix, log, settings } = deps;
   defineScripts(redis);
   const calendar = new Calendar(deps.tz);
-  const queueOf = queueLookup(settings);
   const bootstrap: { token: string; role: Role; name: string }[] = [
     { token: deps.ingestToken, role: 'ingest', name: 'bootstrap-ingest' },
     { token: deps.apiToken, role: 'supervisor', name: 'bootstrap-api' },
@@ -60,13 +59,17 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
 
   let storeUp = redis.status === 'ready';
   const isStoreUp = () => storeUp;
+  const thresholdsOf = (q: { serviceLevelSeconds: number; shortAbandonSeconds: number }) => ({
+    serviceLevelMs: q.serviceLevelSeconds * 1000,
+    shortAbandonMs: q.shortAbandonSeconds * 1000,
+  });
   const store = createEventStore({
     redis,
     prefix,
-    calendar,
-    thresholds: (queue) => {
-      const q = queueOf(queue);
-      return { serviceLevelMs: q.serviceLevelSeconds * 1000, shortAbandonMs: q.shortAbandonSeconds * 1000 };
+    rules: {
+      tz: deps.tz,
+      defaults: thresholdsOf(defaultQueue('default')),
+      queues: Object.fromEntries(settings.queues.map((q) => [q.id, thresholdsOf(q)])),
     },
   });
   const reader = createMetricsReader({ redis, prefix, calendar, teams: directory });

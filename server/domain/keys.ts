@@ -7,6 +7,7 @@ export interface LogicalKeys {
   onCall: string;
   inWrap: string;
   agentsSeen: string;
+  queuesSeen: string;
   agentStates: string;
 }
 
@@ -23,6 +24,8 @@ export const liveKeys: LogicalKeys = {
   inWrap: 'live:wrap',
   /** Hash: agent → how many calls and state streams mention it. */
   agentsSeen: 'live:seen',
+  /** Hash: queue → how many calls were offered to it; `all` sums the queues listed here. */
+  queuesSeen: 'live:queues',
   /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
   agentStates: 'live:state',
 };
@@ -33,4 +36,6 @@ export const storeKeys = {
   meta: (entity: string) => `m:${entity}`,
   changes: 'changes',
   lastEventAt: 'live:lastEventAt',
+  /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
+  rules: 'rules',
 };

@@ -7,13 +7,17 @@ export function diffContributions(before: Contribution, after: Contribution, pre
   const ops: Operation[] = [];
   const id = (key: string, field: string) => `${key}\u0000${field}`;
 
-  const counts = new Map<string, [string, string, number]>();
-  for (const [key, field, n] of before.c) counts.set(id(key, field), [key, field, -n]);
-  for (const [key, field, n] of after.c) {
-    const prior = counts.get(id(key, field));
-    counts.set(id(key, field), [key, field, n + (prior ? prior[2] : 0)]);
+  for (const [key, fields] of after.c) {
+    const prior = before.c.get(key);
+    for (const [field, n] of fields) {
+      const delta = n - (prior?.get(field) ?? 0);
+      if (delta !== 0) ops.push(['c', prefix + key, field, delta]);
+    }
   }
-  for (const [key, field, delta] of counts.values()) if (delta !== 0) ops.push(['c', prefix + key, field, delta]);
+  for (const [key, fields] of before.c) {
+    const next = after.c.get(key);
+    for (const [field, n] of fields) if (n !== 0 && !next?.has(field)) ops.push(['c', prefix + key, field, -n]);
+  }
 
   const oldMembers = new Map(before.z.map(([key, member, score]) => [id(key, member), score]));
   const newMembers = new Set<string>();

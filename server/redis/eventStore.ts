@@ -1,7 +1,9 @@
 // Stores accepted events per call (or agent) and keeps every counter equal to in-order processing.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AgentStateEvent, StoredEvent } from '../../shared/events.ts';
-import { agentContribution, callContribution, EMPTY_CONTRIBUTION, type Contribution, type ContributionContext } from '../domain/contribution.ts';
+import { Calendar } from '../domain/calendar.ts';
+import { agentContribution, callContribution, EMPTY_CONTRIBUTION as EMPTY, type Contribution, type ContributionContext, type QueueThresholds } from '../domain/contribution.ts';
 import type { TimedCallEvent } from '../domain/story.ts';
 import { diffContributions } from './diff.ts';
 import { APPLY_CONFLICT } from './scripts.ts';
@@ -14,9 +16,21 @@ export interface IngestResult {
   scopes: Set<string>;
 }
 
-export interface EventStoreDeps extends ContributionContext {
+/**
+ * What a contribution depends on besides the events: the time zone and the queues' thresholds.
+ * Each version is kept in Redis by its fingerprint, so a call applied under older rules can have its
+ * old contribution recomputed exactly and replaced, instead of storing every contribution.
+ */
+export interface FigureRules {
+  tz: string;
+  defaults: QueueThresholds;
+  queues: Record<string, QueueThresholds>;
+}
+
+export interface EventStoreDeps {
   redis: Redis;
   prefix: string;
+  rules: FigureRules;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -25,14 +39,33 @@ type Entity = { key: string; events: StoredEvent[] };
 
 export function createEventStore(deps: EventStoreDeps) {
   const { redis, prefix } = deps;
+  const rulesKey = prefix + storeKeys.rules;
+  const current = contextOf(deps.rules);
+  const fingerprint = createHash('sha256').update(JSON.stringify(deps.rules)).digest('hex').slice(0, 16);
+  const contexts = new Map<string, ContributionContext>([[fingerprint, current]]);
+  let registered: Promise<unknown> | undefined;
 
-  function contributionOf(entity: string, events: StoredEvent[]): Contribution {
+  async function contextFor(version: string | null): Promise<ContributionContext> {
+    if (version === null) return current;
+    const known = contexts.get(version);
+    if (known) return known;
+    const raw = await redis.hget(rulesKey, version);
+    if (!raw) throw new Error(`figure rules ${version} are missing from the store`);
+    const context = contextOf(JSON.parse(raw) as FigureRules);
+    contexts.set(version, context);
+    return context;
+  }
+
+  function contributionOf(entity: string, events: StoredEvent[], context: ContributionContext): Contribution {
+    if (events.length === 0) return EMPTY;
     if (entity.startsWith('agent:')) return agentContribution(entity.slice(6), events as (AgentStateEvent & { at: number })[]);
-    return callContribution(entity.slice(5), events as TimedCallEvent[], deps);
+    return callContribution(entity.slice(5), events as TimedCallEvent[], context);
   }
 
   /** Applies every entity of the batch; entities whose version moved meanwhile are read and tried again. */
   async function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
+    registered ??= redis.hsetnx(rulesKey, fingerprint, JSON.stringify(deps.rules));
+    await registered;
     const result: IngestResult = { accepted: 0, duplicates: 0, scopes: new Set() };
     let pending = groupByEntity(batch, result);
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -48,14 +81,15 @@ export function createEventStore(deps: EventStoreDeps) {
     const read = redis.pipeline();
     for (const { key } of entities) {
       read.hgetall(prefix + storeKeys.events(key));
-      read.hmget(prefix + storeKeys.meta(key), 'v', 'c');
+      read.hmget(prefix + storeKeys.meta(key), 'v', 'r');
     }
     const replies = await read.exec();
     if (!replies) throw new Error('pipeline returned nothing');
 
     const write = redis.pipeline();
     const attempted: { entity: Entity; scopes: string[] }[] = [];
-    entities.forEach((entity, i) => {
+    for (let i = 0; i < entities.length; i++) {
+      const entity = entities[i]!;
       const [err1, stored] = replies[i * 2]!;
       const [err2, meta] = replies[i * 2 + 1]!;
       if (err1 || err2) throw err1 ?? err2;
@@ -63,20 +97,20 @@ export function createEventStore(deps: EventStoreDeps) {
       const fresh = entity.events.filter((e) => known[e.id] === undefined);
       if (fresh.length === 0) {
         result.duplicates += entity.events.length;
-        return;
+        continue;
       }
-      const [version, contributionJson] = meta as [string | null, string | null];
-      const all = [...Object.values(known).map((json) => JSON.parse(json) as StoredEvent), ...fresh];
-      const before: Contribution = contributionJson ? (JSON.parse(contributionJson) as Contribution) : EMPTY_CONTRIBUTION;
-      const after = contributionOf(entity.key, all);
+      const [version, rulesVersion] = meta as [string | null, string | null];
+      const old = Object.values(known).map((json) => JSON.parse(json) as StoredEvent);
+      const before = contributionOf(entity.key, old, await contextFor(rulesVersion));
+      const after = contributionOf(entity.key, [...old, ...fresh], current);
       const ops = diffContributions(before, after, prefix);
-      const args: (string | number)[] = [version ?? '0', JSON.stringify(after), fresh.length];
+      const args: (string | number)[] = [version ?? '0', fingerprint, fresh.length];
       for (const e of fresh) args.push(e.id, JSON.stringify(e));
       args.push(ops.length);
       for (const op of ops) args.push(...op);
       write.applyEntity(prefix + storeKeys.events(entity.key), prefix + storeKeys.meta(entity.key), ...args);
       attempted.push({ entity, scopes: ops.length > 0 ? [...new Set([...before.s, ...after.s])] : [] });
-    });
+    }
     if (attempted.length === 0) return [];
 
     const outcomes = await write.exec();
@@ -100,6 +134,10 @@ export function createEventStore(deps: EventStoreDeps) {
 }
 
 export type EventStore = ReturnType<typeof createEventStore>;
+
+function contextOf(rules: FigureRules): ContributionContext {
+  return { calendar: new Calendar(rules.tz), thresholds: (queue) => rules.queues[queue] ?? rules.defaults };
+}
 
 /** Groups a batch by call or agent; repeats of an id inside the batch count as duplicates. */
 function groupByEntity(batch: readonly StoredEvent[], result: IngestResult): Entity[] {

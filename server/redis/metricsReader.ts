@@ -49,6 +49,12 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
     const parsed = parseScope(scope);
     if (!parsed) throw new UnknownScopeError(`scope must be all, queue:<id>, team:<id> or agent:<id>`);
     let counterScopes = [scope];
+    if (parsed.kind === 'all') {
+      const seen = await redis.hgetall(k(liveKeys.queuesSeen));
+      counterScopes = Object.keys(seen)
+        .filter((queue) => Number(seen[queue]) > 0)
+        .map((queue) => `queue:${queue}`);
+    }
     let teamAgents: string[] | undefined;
     if (parsed.kind === 'team') {
       const agents = await deps.teams.agentsOf(parsed.id);

@@ -3,10 +3,10 @@
   atomically, if nobody changed the entity since the caller read it.
 
   KEYS[1] events hash of the entity (event id -> event JSON)
-  KEYS[2] meta hash of the entity (v -> version, c -> contribution JSON)
+  KEYS[2] meta hash of the entity (v -> version, r -> fingerprint of the figure rules applied)
 
   ARGV[1] expected version ("0" when the entity is new)
-  ARGV[2] the new contribution JSON
+  ARGV[2] the fingerprint of the figure rules the new contribution was computed under
   ARGV[3] n, the number of events, followed by n pairs: id, event JSON
   then    m, the number of operations, followed by m quadruples: op, key, field, value
           op "c": HINCRBY key field value (the field is dropped when it reaches 0)
@@ -56,5 +56,5 @@ for i = 0, m - 1 do
   end
 end
 
-redis.call('HSET', KEYS[2], 'v', tostring(tonumber(version) + 1), 'c', ARGV[2])
+redis.call('HSET', KEYS[2], 'v', tostring(tonumber(version) + 1), 'r', ARGV[2])
 return fresh

@@ -1,0 +1,39 @@
+// Runs the real server as a child process for a benchmark, against a fresh embedded Redis.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedRedis } from '../server/redis/embedded.ts';
+
+export async function startBenchServer() {
+  const dir = await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
+  const redis = await startEmbeddedRedis({ dir });
+  const ingestToken = 'bench-ingest-token-0123456789';
+  const apiToken = 'bench-api-token-0123456789abc';
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', REDIS_URL: redis.url, WALLBOARD_INGEST_TOKEN: ingestToken, WALLBOARD_API_TOKEN: apiToken, WALLBOARD_TZ: 'UTC' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"url":"(http:\/\/localhost:\d+)"/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    redisUrl: redis.url,
+    ingestToken,
+    apiToken,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await redis.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
