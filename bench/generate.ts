@@ -6,14 +6,14 @@ export interface BenchEvent {
   [field: string]: unknown;
 }
 
-export function* calls(opts: { queues: string[]; agents: string[]; start: number; tag: string }): Generator<BenchEvent[]> {
+export function* calls(opts: { queues: string[]; agents: string[]; start: number; tag: string; spacingMs?: number }): Generator<BenchEvent[]> {
   let n = 0;
   let seed = 12345;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!;
   for (;;) {
     const callId = `${opts.tag}-${n++}`;
-    let t = opts.start + n * 700;
+    let t = opts.start + n * (opts.spacingMs ?? 700);
     const events: BenchEvent[] = [];
     const push = (type: string, fields: Record<string, unknown> = {}) => events.push({ id: `${callId}-${events.length}`, type, ts: t, callId, ...fields });
     push('call.offered', { queue: pick(opts.queues), caller: `+1555${Math.floor(rand() * 1e7)}` });

@@ -25,6 +25,6 @@ if (stale) {
   step(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 }
 
-const server = spawn(node, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+const server = spawn(node, ['--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

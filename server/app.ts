@@ -76,6 +76,10 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const snapshots = createSnapshotCache(reader, { isStoreUp });
   const banners = createBannerStore({ redis, prefix });
 
+  // The HTTP handler goes on the server before Socket.IO, which then takes its own path off the top.
+  const app = express();
+  httpServer.on('request', app);
+
   // Socket.IO, with the Redis adapter so broadcasts (banners, prompts, revocations) reach every instance.
   // These queue while Redis is away (no retry limit), so a broadcast during an outage waits instead of failing.
   const background = { enableOfflineQueue: true, maxRetriesPerRequest: null };
@@ -98,7 +102,6 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     void hub.scopesChanged(JSON.parse(message) as string[]).catch((err: Error) => log('fan-out failed', { error: err.message }));
   });
 
-  const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -136,7 +139,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   app.use(promptsRouter({ prompts, directory }));
   app.get('/api/v1/config', (req, res, next) => {
     if (!req.principal) return next();
-    res.json({ tz: deps.tz, queues: settings.queues, targets: settings.targets, now: Date.now() });
+    res.json({ tz: deps.tz, queues: settings.queues, boards: settings.boards, targets: settings.targets, now: Date.now() });
   });
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
   serveClient(app, deps.clientDir);

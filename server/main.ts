@@ -33,7 +33,6 @@ async function main(): Promise<void> {
     clientDir: resolve('dist/client'),
     promptRetentionDays: config.promptRetentionDays,
   });
-  httpServer.on('request', application.app);
 
   if (config.admin && (await application.directory.userCount()) === 0) {
     await application.directory.createUser({ ...config.admin, role: 'admin' });

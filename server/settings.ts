@@ -33,6 +33,8 @@ export const settingsSchema = z.object({
       asaSeconds: z.number().positive().default(30),
     })
     .prefault({}),
+  /** Saved wall boards: `/wall?board=<id>` shows these queues. */
+  boards: z.array(z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) })).default([]),
   /** Raise "live data delayed" when no event has arrived for this long. */
   delayedAfterSeconds: z.number().positive().default(120),
 });

@@ -65,6 +65,8 @@ export interface Metrics extends DayFigures {
   /** Live, an extension: each agent with its state and since when (scopes `all`, `team:` and `agent:`). */
   roster?: AgentLive[];
   intervals: IntervalFigures[];
+  /** Scope `all`, an extension: every queue that has been offered a call. */
+  queues?: string[];
   /** When the server read these figures (epoch ms), so clients can tell their age. */
   asOf: number;
   /** True when the metrics store was unreachable and these are the last figures read. */

@@ -98,6 +98,7 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
       .map(([start, c]) => ({ start: calendar.format(start), ...withRatios(c) }));
 
     const metrics: Metrics = { scope, day, tz: calendar.tz, ...withRatios(totals), intervals, asOf: now(), stale: false };
+    if (parsed.kind === 'all') metrics.queues = counterScopes.map((s) => s.slice(6)).sort();
     let at = counterScopes.length * 2;
     if (hasQueue) {
       metrics.waiting = Number(values[at]);

@@ -40,7 +40,6 @@ export async function startApp(redisUrl: string, opts: { tz?: string; settings?:
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
   });
-  httpServer.on('request', application.app);
   await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];

@@ -1,0 +1,83 @@
+// HTTP calls to the API: Bearer token when the screen was opened with one, else the session cookie.
+
+const TOKEN_KEY = 'wallboard.token';
+
+/** Takes `?token=` off the address bar (so it does not linger on a TV) and keeps it for this tab. */
+export function adoptUrlToken(): string | undefined {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + (url.search ? url.search : '') + url.hash);
+  }
+  return fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const message = (data as { message?: string } | undefined)?.message ?? res.statusText;
+    throw new ApiError(res.status, message);
+  }
+  return data as T;
+}
+
+export interface Me {
+  name: string;
+  role: 'admin' | 'supervisor' | 'lead' | 'agent' | 'display' | 'ingest';
+  agent?: string;
+  teams?: string[];
+  queues?: string[];
+}
+
+/** Who is signed in (or whose token this is); sends people without one to the sign-in page. */
+export async function whoAmI(token?: string): Promise<Me | null> {
+  try {
+    return await api<Me>('GET', '/api/v1/session', { token });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export interface QueueConfig {
+  id: string;
+  name?: string;
+  serviceLevelSeconds: number;
+  serviceLevelTarget: number;
+  shortAbandonSeconds: number;
+  abandonRateTarget: number;
+  asaTargetSeconds: number;
+  ahtTargetSeconds: number;
+}
+
+export interface CenterConfig {
+  tz: string;
+  queues: QueueConfig[];
+  boards: { id: string; name?: string; queues: string[] }[];
+  targets: { csat: number; fcr: number; ahtSeconds: number; asaSeconds: number };
+  now: number;
+}
+
+export function defaultQueueConfig(id: string): QueueConfig {
+  return { id, serviceLevelSeconds: 30, serviceLevelTarget: 0.8, shortAbandonSeconds: 5, abandonRateTarget: 0.05, asaTargetSeconds: 30, ahtTargetSeconds: 300 };
+}
