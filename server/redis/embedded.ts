@@ -33,6 +33,7 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; log
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
+  let ready = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
@@ -48,12 +49,13 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; log
     });
     child.once('exit', (code) => {
       running.delete(child);
-      fail(new Error(`redis-server exited with code ${code}:\n${output.slice(-2000)}`));
+      if (!ready) fail(new Error(`redis-server exited with code ${code}:\n${output.slice(-2000)}`));
     });
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.length > 20_000) output = output.slice(-10_000);
-      if (/Ready to accept connections/.test(output)) {
+      if (!ready && /Ready to accept connections/.test(output)) {
+        ready = true;
         clearTimeout(timer);
         resolve();
       }
@@ -61,8 +63,6 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; log
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
   });
-  child.removeAllListeners('exit');
-  child.once('exit', () => running.delete(child));
 
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -1,0 +1,110 @@
+// Playwright fixtures: a real server (child process, port of its own) over a real redis-server per test file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { freePort, startEmbeddedRedis, type EmbeddedRedis } from '../../server/redis/embedded.ts';
+
+export interface WallboardServer {
+  url: string;
+  ingestToken: string;
+  apiToken: string;
+  /** Kills the server process outright (no clean shutdown). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and Redis. */
+  start(): Promise<void>;
+  post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>;
+  send(events: unknown[]): Promise<void>;
+}
+
+export const test = base.extend<object, { server: WallboardServer }>({
+  server: [
+    async ({}, use) => {
+      const dir = await mkdtemp(join(tmpdir(), 'wallboard-e2e-'));
+      const redis: EmbeddedRedis = await startEmbeddedRedis({ dir: join(dir, 'redis') });
+      const port = await freePort();
+      const settings = join(dir, 'wallboard.config.json');
+      await writeFile(
+        settings,
+        JSON.stringify({
+          queues: [
+            { id: 'sales', name: 'Sales', serviceLevelTarget: 0.8 },
+            { id: 'support', name: 'Support', serviceLevelTarget: 0.8 },
+          ],
+          teams: [{ id: 'red', name: 'Red team', agents: ['r1', 'r2'] }],
+        }),
+      );
+      const ingestToken = 'e2e-ingest-token-0123456789';
+      const apiToken = 'e2e-api-token-0123456789abcd';
+      let child: ChildProcess | undefined;
+      const url = `http://127.0.0.1:${port}`;
+
+      const start = () =>
+        new Promise<void>((resolve, reject) => {
+          child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+            env: {
+              ...process.env,
+              PORT: String(port),
+              REDIS_URL: redis.url,
+              WALLBOARD_INGEST_TOKEN: ingestToken,
+              WALLBOARD_API_TOKEN: apiToken,
+              WALLBOARD_CONFIG: settings,
+              WALLBOARD_ADMIN_USER: 'admin',
+              WALLBOARD_ADMIN_PASSWORD: 'admin-password-e2e',
+              WALLBOARD_DATA_DIR: dir,
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          const onData = (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('wallboard listening')) resolve();
+          };
+          child.stdout!.on('data', onData);
+          child.stderr!.on('data', onData);
+          child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+        });
+
+      const post = async (path: string, body: unknown, token = apiToken) => {
+        const res = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      };
+
+      await start();
+      await use({
+        url,
+        ingestToken,
+        apiToken,
+        start,
+        post,
+        async send(events) {
+          const res = await post('/api/v1/events', events, ingestToken);
+          expect(res.status).toBe(202);
+        },
+        async kill() {
+          const c = child!;
+          c.removeAllListeners('exit');
+          const gone = new Promise((resolve) => c.once('exit', resolve));
+          c.kill('SIGKILL');
+          await gone;
+        },
+      });
+      child?.removeAllListeners('exit');
+      child?.kill('SIGTERM');
+      await redis.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect };
+
+/** A 1920×1080 screenshot kept with the test's results. */
+export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}

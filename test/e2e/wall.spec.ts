@@ -1,0 +1,80 @@
+// The wall in real Chromium: figures posted through the API appear within a second, the longest wait
+// ticks, banners come and go, and a dead server shows "reconnecting" until the board recovers.
+import { keepScreenshot, test, expect } from './fixtures.ts';
+
+let seq = 0;
+const id = () => `w${Date.now()}-${seq++}`;
+
+test.describe('the wall display', () => {
+  test('shows figures of events posted through the API, within a second', async ({ page, server }, testInfo) => {
+    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
+    const tile = page.getByTestId('queue-tile-sales');
+    await expect(tile.getByTestId('offered')).toHaveText('0');
+    // The token does not linger in the address bar.
+    expect(page.url()).not.toContain('token=');
+
+    const now = Date.now();
+    await server.send([
+      { id: id(), type: 'call.offered', ts: now - 40_000, callId: 'e2e-1', queue: 'sales' },
+      { id: id(), type: 'call.answered', ts: now - 20_000, callId: 'e2e-1', agent: 'r1' },
+      { id: id(), type: 'call.offered', ts: now - 50_000, callId: 'e2e-2', queue: 'sales' },
+      { id: id(), type: 'call.answered', ts: now - 5_000, callId: 'e2e-2', agent: 'r2' },
+    ]);
+    await expect(tile.getByTestId('offered')).toHaveText('2', { timeout: 1000 });
+    await expect(tile.getByTestId('sl')).toHaveText('50%', { timeout: 1000 });
+    await expect(page.getByTestId('agents-onCall')).toHaveText('2', { timeout: 1000 });
+    await expect(page.getByTestId('total-offered')).toHaveText('2', { timeout: 1000 });
+    await keepScreenshot(page, testInfo, 'wall-1920x1080');
+    // Legible without scrollbars at 1920×1080.
+    const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    expect(size).toEqual([1920, 1080]);
+  });
+
+  test('ticks the longest wait every second', async ({ page, server }) => {
+    await server.send([{ id: id(), type: 'call.offered', ts: Date.now() - 65_000, callId: 'e2e-wait', queue: 'support' }]);
+    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
+    const wait = page.getByTestId('queue-tile-support').getByTestId('longest-wait');
+    await expect(wait).toHaveText(/^1:0\d$/);
+    const first = await wait.textContent();
+    await expect(wait).not.toHaveText(first!, { timeout: 2500 });
+    await server.send([{ id: id(), type: 'call.abandoned', ts: Date.now(), callId: 'e2e-wait' }]);
+    await expect(wait).toHaveText('–', { timeout: 1000 });
+  });
+
+  test('shows a banner a supervisor raises, and takes it down when cleared', async ({ page, server }, testInfo) => {
+    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
+    await expect(page.getByTestId('wall')).toBeVisible();
+    const raised = await server.post('/api/v1/banners', { severity: 'critical', message: 'Phones down in Leeds' });
+    expect(raised.status).toBe(201);
+    const banner = page.getByTestId('banner').filter({ hasText: 'Phones down in Leeds' });
+    await expect(banner).toBeVisible({ timeout: 1000 });
+    await keepScreenshot(page, testInfo, 'wall-banner');
+    const res = await fetch(`${server.url}/api/v1/banners/${raised.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
+    expect(res.status).toBe(204);
+    await expect(banner).toHaveCount(0, { timeout: 1000 });
+  });
+
+  test('a display token runs the wall; revoking it stops the board', async ({ page, server }) => {
+    const created = await server.post('/api/v1/tokens', { role: 'display', name: 'Floor TV' });
+    await page.goto(`${server.url}/wall?token=${created.body.token}&queues=sales`);
+    await expect(page.getByTestId('queue-tile-sales')).toBeVisible();
+    await expect(page.getByTestId('queue-tile-support')).toHaveCount(0);
+    await fetch(`${server.url}/api/v1/tokens/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
+    await expect(page.getByTestId('reconnecting')).toBeVisible({ timeout: 2000 });
+  });
+
+  test('shows "reconnecting" while the server is down and recovers with fresh figures', async ({ page, server }) => {
+    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
+    const offered = page.getByTestId('queue-tile-sales').getByTestId('offered');
+    await expect(offered).not.toHaveText('–');
+    const before = Number(await offered.textContent());
+    await server.kill();
+    await expect(page.getByTestId('reconnecting')).toBeVisible({ timeout: 5000 });
+    await expect(page.getByTestId('reconnecting')).toContainText('old');
+    await server.start();
+    // Data sent while the board reconnects shows once it is back: a fresh snapshot, not a stale one.
+    await server.send([{ id: id(), type: 'call.offered', ts: Date.now() - 1000, callId: 'e2e-after', queue: 'sales' }]);
+    await expect(page.getByTestId('reconnecting')).toHaveCount(0, { timeout: 15_000 });
+    await expect(offered).toHaveText(String(before + 1), { timeout: 2000 });
+  });
+});
