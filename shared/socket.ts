@@ -38,6 +38,28 @@ export interface PromptUpdate {
   reply?: string;
 }
 
+/** A prompt in the feedback log, with each recipient's progress. */
+export interface Recipient {
+  status: PromptStatus;
+  deliveredAt?: string;
+  acknowledgedAt?: string;
+  repliedAt?: string;
+  reply?: string;
+}
+
+export interface PromptRecord {
+  id: string;
+  from: string;
+  fromRole: string;
+  to: string;
+  team?: string;
+  text: string;
+  priority: Priority;
+  sentAt: string;
+  auto: boolean;
+  recipients: Record<string, Recipient>;
+}
+
 export type Ack = { ok: true } | { ok: false; error: string };
 
 export interface ServerToClientEvents {

@@ -1,31 +1,10 @@
 // Coaching prompts: stored durably with each recipient's delivery, acknowledgement and reply, pushed live.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Priority, PromptDelivery, PromptStatus, PromptUpdate } from '../../shared/socket.ts';
+import type { Priority, PromptDelivery, PromptRecord, PromptStatus, PromptUpdate, Recipient } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { Log } from '../logger.ts';
 import { rooms, type LiveServer, type LiveSocket } from './hub.ts';
-
-export interface Recipient {
-  status: PromptStatus;
-  deliveredAt?: string;
-  acknowledgedAt?: string;
-  repliedAt?: string;
-  reply?: string;
-}
-
-export interface PromptRecord {
-  id: string;
-  from: string;
-  fromRole: string;
-  to: string;
-  team?: string;
-  text: string;
-  priority: Priority;
-  sentAt: string;
-  auto: boolean;
-  recipients: Record<string, Recipient>;
-}
 
 export interface PromptQuery {
   agent?: string;
