@@ -146,9 +146,10 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   async function list(query: PromptQuery): Promise<PromptRecord[]> {
     const ids = await redis.zrevrangebyscore(key.log, query.to ?? '+inf', query.from ?? '-inf', 'LIMIT', 0, query.limit ?? 5000);
     const records = (await Promise.all(ids.map(load))).filter((r): r is PromptRecord => r !== null);
-    return records.filter(
-      (r) => (!query.agent || r.recipients[query.agent]) && (!query.team || r.team === query.team || (query.team && r.to === `team:${query.team}`)) && (!query.lead || r.from === query.lead),
-    );
+    // A team's log holds its team-wide prompts and every prompt to one of its agents.
+    const members = query.team ? new Set((await directory.agentsOf(query.team)) ?? []) : undefined;
+    const forTeam = (r: PromptRecord) => !query.team || r.team === query.team || Object.keys(r.recipients).some((a) => members!.has(a));
+    return records.filter((r) => (!query.agent || r.recipients[query.agent]) && forTeam(r) && (!query.lead || r.from === query.lead));
   }
 
   /** Drops prompts older than the retention (default over 12 months). */

@@ -16,6 +16,8 @@ export interface WallboardServer {
   start(): Promise<void>;
   post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }>;
   send(events: unknown[]): Promise<void>;
+  /** Creates a person through the API as the bootstrap admin. */
+  createUser(user: { username: string; password: string; role: string; agent?: string; teams?: string[] }): Promise<void>;
 }
 
 export const test = base.extend<object, { server: WallboardServer }>({
@@ -82,6 +84,12 @@ export const test = base.extend<object, { server: WallboardServer }>({
         async send(events) {
           const res = await post('/api/v1/events', events, ingestToken);
           expect(res.status).toBe(202);
+        },
+        async createUser(user) {
+          const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-e2e' }) });
+          const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+          const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(user) });
+          expect([201, 409]).toContain(res.status);
         },
         async kill() {
           const c = child!;

@@ -1,0 +1,82 @@
+// People in real Chromium: a lead coaches an agent live in two browsers; an agent sees only itself;
+// the sign-in page refuses a wrong password and slows a flood.
+import type { Browser, Page } from '@playwright/test';
+import { keepScreenshot, test, expect, type WallboardServer } from './fixtures.ts';
+
+async function signIn(browser: Browser, server: WallboardServer, username: string, password: string, path: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(`**${path}`);
+  return page;
+}
+
+test.describe('coaching', () => {
+  test.beforeAll(async ({ server }) => {
+    await server.createUser({ username: 'lena', password: 'lena-password-1', role: 'lead', teams: ['red'] });
+    await server.createUser({ username: 'raj', password: 'raj-password-1', role: 'agent', agent: 'r1' });
+  });
+
+  test('a lead sends a prompt, the agent sees it within a second and acknowledges, the lead sees it', async ({ browser, server }, testInfo) => {
+    const now = Date.now();
+    await server.send([
+      { id: `p-${now}-1`, type: 'call.offered', ts: now - 90_000, callId: `pc-${now}`, queue: 'sales' },
+      { id: `p-${now}-2`, type: 'call.answered', ts: now - 80_000, callId: `pc-${now}`, agent: 'r1' },
+    ]);
+    const lead = await signIn(browser, server, 'lena', 'lena-password-1', '/lead');
+    const agent = await signIn(browser, server, 'raj', 'raj-password-1', '/agent');
+    await expect(lead.getByTestId('agent-row-r1').getByTestId('agent-state')).toHaveText('On call');
+    await expect(agent.getByTestId('time-in-state')).toHaveText(/^1:[2-9]\d$/);
+
+    await lead.getByTestId('agent-row-r1').click();
+    await expect(lead.getByTestId('prompt-to')).toHaveValue('agent:r1');
+    await lead.getByTestId('prompt-text').fill('Offer the callback, queue is long');
+    await lead.getByTestId('prompt-high').check();
+    await lead.getByTestId('prompt-send').click();
+
+    const card = agent.getByTestId('prompt-card').filter({ hasText: 'Offer the callback, queue is long' });
+    await expect(card).toBeVisible({ timeout: 1000 });
+    const status = lead.getByTestId('prompt-row').filter({ hasText: 'Offer the callback' }).getByTestId('prompt-status');
+    await expect(status).toHaveText('delivered', { timeout: 1000 });
+
+    await card.getByTestId('prompt-ack').click();
+    await expect(status).toHaveText('acknowledged', { timeout: 1000 });
+    await card.getByTestId('prompt-reply-text').fill('On it');
+    await card.getByTestId('prompt-reply-send').click();
+    await expect(status).toHaveText('replied', { timeout: 1000 });
+    await keepScreenshot(lead, testInfo, 'lead-console');
+    await keepScreenshot(agent, testInfo, 'agent-view');
+
+    // The supervisor can export the exchange afterwards.
+    const csv = await fetch(`${server.url}/api/v1/prompts?agent=r1`, { headers: { authorization: `Bearer ${server.apiToken}`, accept: 'text/csv' } });
+    expect(await csv.text()).toMatch(/lena,agent:r1,r1,high,false,"?Offer the callback, queue is long"?,replied,.*On it/);
+  });
+
+  test("an agent who edits the URL to another agent's stats is refused", async ({ browser, server }) => {
+    const agent = await signIn(browser, server, 'raj', 'raj-password-1', '/agent');
+    await agent.goto(`${server.url}/agent?agent=r2`);
+    await expect(agent.getByTestId('problem')).toContainText('forbidden');
+    await expect(agent.getByTestId('my-handled')).toHaveText('–');
+    const res = await agent.request.get(`${server.url}/api/v1/metrics?scope=agent:r2`);
+    expect(res.status()).toBe(403);
+  });
+});
+
+test.describe('sign-in', () => {
+  test('rejects a wrong password and rate-limits a flood', async ({ page, server }) => {
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-username').fill('mallory');
+    let message = '';
+    for (let attempt = 0; attempt < 12 && !message.includes('Too many'); attempt++) {
+      await page.getByTestId('login-password').fill(`guess-${attempt}`);
+      await page.getByTestId('login-submit').click();
+      await expect(page.getByTestId('login-submit')).toBeEnabled();
+      message = (await page.getByTestId('login-error').textContent()) ?? '';
+      if (attempt === 0) expect(message).toBe('Wrong username or password.');
+    }
+    expect(message).toContain('Too many attempts');
+  });
+});
