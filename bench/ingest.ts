@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { batchesOf, calls } from './generate.ts';
 import { startBenchServer } from './server.ts';
 
-const CONCURRENCY = 4;
+const CONCURRENCY = Number(process.env.SENDERS ?? 4);
 const server = await startBenchServer();
 const redis = new Redis(server.redisUrl);
 const post = (body: string) =>

@@ -25,6 +25,8 @@ export interface Config {
   settings: Settings;
   /** WALLBOARD_SECURE_COOKIES=true marks the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
+  /** WALLBOARD_REDIS_FSYNC for the embedded Redis: always (default, nothing accepted is lost) or everysec. */
+  redisFsync: 'always' | 'everysec';
   /** WALLBOARD_PROMPT_RETENTION_DAYS, default 400 (over 12 months). */
   promptRetentionDays: number;
 }
@@ -57,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settingsPath,
     settings: loadSettings(settingsPath),
     secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
+    redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'always'),
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
   };
 }
@@ -67,6 +70,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) fail(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) fail(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function fail(name: string, problem: string): never {

@@ -12,7 +12,7 @@ const log = createLogger();
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const embedded = config.redisUrl ? undefined : await startEmbeddedRedis({ dir: join(config.dataDir, 'redis'), log: (msg) => log(msg) });
+  const embedded = config.redisUrl ? undefined : await startEmbeddedRedis({ dir: join(config.dataDir, 'redis'), fsync: config.redisFsync });
   if (embedded) log('started embedded redis-server', { port: embedded.port, dir: join(config.dataDir, 'redis') });
   const redis = new Redis(config.redisUrl ?? embedded!.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);

@@ -38,14 +38,13 @@ class Builder {
     private readonly keys: LogicalKeys,
   ) {}
 
-  /** Adds `amount` to a figure of each scope, in the day and the interval of instant `at`. */
+  /** Adds `amount` to a figure of each scope, in the interval of instant `at` (a day is the sum of its intervals). */
   add(scopes: (string | undefined)[], at: number, figure: CounterName, amount = 1): void {
     if (amount === 0) return;
     const { day, interval } = this.calendar.slotOf(at);
     for (const scope of scopes) {
       if (scope === undefined) continue;
       this.scopes.add(scope);
-      this.bump(this.keys.day(scope, day), figure, amount);
       this.bump(this.keys.intervals(scope, day), `${interval}:${figure}`, amount);
     }
   }

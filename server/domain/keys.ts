@@ -1,7 +1,6 @@
 // Every Redis key name in one place. Logical names are what contributions hold; the store adds its prefix.
 
 export interface LogicalKeys {
-  day(scope: string, day: string): string;
   intervals(scope: string, day: string): string;
   waiting(scope: string): string;
   onCall: string;
@@ -12,9 +11,7 @@ export interface LogicalKeys {
 }
 
 export const liveKeys: LogicalKeys = {
-  /** Hash: figure → count, for one scope and day. */
-  day: (scope, day) => `d:${scope}:${day}`,
-  /** Hash: "<interval start ms>:<figure>" → count, for one scope and day. */
+  /** Hash: "<interval start ms>:<figure>" → count, for one scope and day; the day's figures are their sum. */
   intervals: (scope, day) => `i:${scope}:${day}`,
   /** Sorted set: waiting segments "<callId>#<segment>" scored by offered time. */
   waiting: (scope) => `w:${scope}`,

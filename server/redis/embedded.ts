@@ -26,10 +26,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedRedis(opts: { dir: string; port?: number; log?: (msg: string) => void }): Promise<EmbeddedRedis> {
+/**
+ * `fsync: 'always'` (the default) makes Redis write each change to disk before it answers, so a 202
+ * survives even a crash of the machine; 'everysec' is faster and may lose the last second on a crash.
+ */
+export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsync?: 'always' | 'everysec' }): Promise<EmbeddedRedis> {
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--appendonly', 'yes', '--appendfsync', opts.fsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';

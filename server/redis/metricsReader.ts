@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import {
   AGENT_BUCKETS,
   COUNTERS,
-  addCounters,
   emptyAgentCounts,
   emptyCounters,
   withRatios,
@@ -64,7 +63,7 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
     }
 
     const pipe = redis.pipeline();
-    for (const s of counterScopes) pipe.hgetall(k(liveKeys.day(s, day))).hgetall(k(liveKeys.intervals(s, day)));
+    for (const s of counterScopes) pipe.hgetall(k(liveKeys.intervals(s, day)));
     const hasQueue = parsed.kind === 'all' || parsed.kind === 'queue';
     if (hasQueue) pipe.zcard(k(liveKeys.waiting(scope))).zrange(k(liveKeys.waiting(scope)), 0, '0', 'WITHSCORES');
     const hasAgents = parsed.kind !== 'queue';
@@ -81,14 +80,14 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
     const totals = emptyCounters();
     const byInterval = new Map<number, Counters>();
     for (let i = 0; i < counterScopes.length; i++) {
-      addCounters(totals, toCounters(values[i * 2] as Record<string, string>));
-      for (const [field, count] of Object.entries(values[i * 2 + 1] as Record<string, string>)) {
+      for (const [field, count] of Object.entries(values[i] as Record<string, string>)) {
         const cut = field.indexOf(':');
         const name = field.slice(cut + 1);
         if (!COUNTER_SET.has(name)) continue;
         const start = Number(field.slice(0, cut));
         const bucket = byInterval.get(start) ?? emptyCounters();
         bucket[name as CounterName] += Number(count);
+        totals[name as CounterName] += Number(count);
         byInterval.set(start, bucket);
       }
     }
@@ -99,7 +98,7 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
 
     const metrics: Metrics = { scope, day, tz: calendar.tz, ...withRatios(totals), intervals, asOf: now(), stale: false };
     if (parsed.kind === 'all') metrics.queues = counterScopes.map((s) => s.slice(6)).sort();
-    let at = counterScopes.length * 2;
+    let at = counterScopes.length;
     if (hasQueue) {
       metrics.waiting = Number(values[at]);
       const oldest = values[at + 1] as string[];
@@ -120,11 +119,6 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
 
 export type MetricsReader = ReturnType<typeof createMetricsReader>;
 
-function toCounters(hash: Record<string, string>): Counters {
-  const c = emptyCounters();
-  for (const [name, value] of Object.entries(hash)) if (COUNTER_SET.has(name)) c[name as CounterName] = Number(value);
-  return c;
-}
 
 /** Each seen agent's live state: on a call, else in after-call work, else its last agent.state. */
 function buildRoster([seen, states, onCall, inWrap]: [Record<string, string>, Record<string, string>, string[], string[]]): AgentLive[] {

@@ -21,13 +21,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(redisUrl: string, opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number } = {}): Promise<TestApp> {
-  const prefix = `t:${randomUUID().slice(0, 8)}:`;
+export async function startApp(redisUrl: string, opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string } = {}): Promise<TestApp> {
+  const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
   await redis.connect();
-  const ingestToken = `ingest-${randomUUID()}`;
-  const apiToken = `api-${randomUUID()}`;
+  // Tokens follow the prefix so a restarted app (same prefix) keeps its credentials.
+  const ingestToken = `ingest-${prefix}`;
+  const apiToken = `api-${prefix}`;
   const httpServer = createServer();
   const application = await createApplication(httpServer, {
     redis,

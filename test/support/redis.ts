@@ -4,30 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../server/redis/embedded.ts';
 
-export interface TestRedis extends EmbeddedRedis {
+export interface TestRedis {
+  url: string;
   dir: string;
-  /** Stops the server and starts it again on the same port and folder (data kept). */
-  restart(): Promise<void>;
+  /** Stops the server (it flushes its append-only file) and keeps the folder. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and folder. */
+  resume(): Promise<void>;
+  /** Stops it for good and removes the folder. */
+  stop(): Promise<void>;
 }
 
 export async function startTestRedis(): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'wallboard-test-redis-'));
-  let current = await startEmbeddedRedis({ dir });
+  let current: EmbeddedRedis | undefined = await startEmbeddedRedis({ dir });
+  const port = current.port;
   return {
+    url: current.url,
     dir,
-    get url() {
-      return current.url;
+    async halt() {
+      await current?.stop();
+      current = undefined;
     },
-    get port() {
-      return current.port;
+    async resume() {
+      current = await startEmbeddedRedis({ dir, port });
     },
     async stop() {
-      await current.stop();
+      await current?.stop();
       await rm(dir, { recursive: true, force: true });
     },
-    async restart() {
-      await current.stop();
-      current = await startEmbeddedRedis({ dir, port: current.port });
-    },
-  } as TestRedis;
+  };
 }

@@ -1,0 +1,77 @@
+// Failure shapes: Redis going away and coming back, the server restarting, and quiet data sources.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Metrics } from '../shared/figures.ts';
+import type { Banner } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { ev, send } from './support/events.ts';
+import { startTestRedis, type TestRedis } from './support/redis.ts';
+
+describe('Redis down and back', () => {
+  let redis: TestRedis;
+  let app: TestApp;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    app = await startApp(redis.url);
+  });
+  afterAll(async () => {
+    await app.close();
+    await redis.stop();
+  });
+
+  it('answers 503, serves the last figures marked stale, raises the banner, and loses nothing', async () => {
+    const now = Date.now();
+    expect((await send(app, [ev('call.offered', now - 5000, { callId: 'out-1', queue: 'outage' })])).status).toBe(202);
+    const socket = app.socket(app.apiToken);
+    await new Promise((resolve) => socket.emit('subscribe', { scope: 'queue:outage' }, resolve));
+    const before = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
+    expect(before.body).toMatchObject({ offered: 1, stale: false });
+
+    const downBanner = nextEvent<Banner[]>(socket, 'banners', (list) => list.some((b) => b.source === 'auto' && /unreachable/.test(b.message)));
+    await redis.halt();
+    await downBanner;
+    expect(await app.request('GET', '/healthz')).toMatchObject({ status: 503, body: { ok: false, redis: 'down' } });
+    const rejected = await send(app, [ev('call.offered', now - 4000, { callId: 'out-2', queue: 'outage' })]);
+    expect(rejected.status).toBe(503);
+    const stale = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
+    expect(stale.body).toMatchObject({ offered: 1, stale: true });
+    const banners = await app.request('GET', '/api/v1/banners', { token: app.apiToken });
+    expect(banners.body.some((b: Banner) => b.source === 'auto')).toBe(true);
+
+    const fresh = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:outage' && !m.stale);
+    const upBanner = nextEvent<Banner[]>(socket, 'banners', (list) => !list.some((b) => b.source === 'auto'));
+    await redis.resume();
+    await upBanner;
+    expect((await fresh).offered).toBe(1);
+    expect(await app.request('GET', '/healthz')).toMatchObject({ status: 200, body: { redis: 'up' } });
+    // The sender retries the refused batch: accepted now, and the first event survived the restart.
+    expect((await send(app, [ev('call.offered', now - 4000, { callId: 'out-2', queue: 'outage' })])).status).toBe(202);
+    const after = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
+    expect(after.body).toMatchObject({ offered: 2, waiting: 2, stale: false });
+  });
+
+  it('keeps every figure across a server restart', async () => {
+    const before = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
+    await app.close();
+    app = await startApp(redis.url, { prefix: app.prefix });
+    const after = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
+    expect({ ...after.body, asOf: 0 }).toEqual({ ...before.body, asOf: 0 });
+  });
+});
+
+describe('a quiet source', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(inject('redisUrl'), { settings: { delayedAfterSeconds: 1 }, watchEveryMs: 200 });
+  });
+  afterAll(() => app.close());
+
+  it('raises "live data delayed" when no event arrives for the configured time, and clears it on the next', async () => {
+    const socket = app.socket(app.apiToken);
+    await send(app, [ev('agent.state', Date.now(), { agent: 'quiet', state: 'available' })]);
+    const delayed = await nextEvent<Banner[]>(socket, 'banners', (l) => l.some((b) => b.source === 'auto' && /delayed/i.test(b.message)));
+    expect(delayed.find((b) => /delayed/i.test(b.message))?.severity).toBe('warning');
+    const cleared = nextEvent<Banner[]>(socket, 'banners', (l) => !l.some((b) => /delayed/i.test(b.message)));
+    await send(app, [ev('agent.state', Date.now(), { agent: 'quiet', state: 'break' })]);
+    await cleared;
+  });
+});
