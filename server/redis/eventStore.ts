@@ -34,6 +34,15 @@ export interface EventStoreDeps {
 }
 
 const MAX_ATTEMPTS = 20;
+const CACHE_ENTITIES = 50_000;
+
+/** What is stored of an entity: its events and the version they carry. */
+interface Known {
+  version: string;
+  rules: string | null;
+  events: StoredEvent[];
+  ids: Set<string>;
+}
 
 type Entity = { key: string; events: StoredEvent[] };
 
@@ -70,61 +79,86 @@ export function createEventStore(deps: EventStoreDeps) {
     let pending = groupByEntity(batch, result);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_ATTEMPTS) throw new Error(`gave up on ${pending.length} contended calls`);
-      pending = await applyOnce(pending, result);
+      pending = await applyOnce(pending, result, attempt > 0);
     }
     // When the last event arrived, for the "live data delayed" banner.
     if (batch.length > 0) await redis.set(prefix + storeKeys.lastEventAt, String(Date.now()));
     return result;
   }
 
-  async function applyOnce(entities: Entity[], result: IngestResult): Promise<Entity[]> {
-    const read = redis.pipeline();
-    for (const { key } of entities) {
-      read.hgetall(prefix + storeKeys.events(key));
-      read.hmget(prefix + storeKeys.meta(key), 'v', 'r');
-    }
-    const replies = await read.exec();
-    if (!replies) throw new Error('pipeline returned nothing');
+  /**
+   * The entities this process applied last, so most events skip re-reading their call from Redis. It
+   * is only a hint: the script's version check refuses a stale one and the entity is read afresh.
+   */
+  const cache = new Map<string, Known>();
+  const remember = (key: string, known: Known) => {
+    cache.delete(key);
+    cache.set(key, known);
+    if (cache.size > CACHE_ENTITIES) cache.delete(cache.keys().next().value!);
+  };
 
+  async function readKnown(entities: Entity[], fresh: boolean): Promise<Known[]> {
+    const out: (Known | undefined)[] = entities.map((e) => (fresh ? undefined : cache.get(e.key)));
+    const missing = entities.filter((_, i) => out[i] === undefined);
+    if (missing.length === 0) return out as Known[];
+    const read = redis.pipeline();
+    for (const { key } of missing) read.hgetall(prefix + storeKeys.events(key)).hmget(prefix + storeKeys.meta(key), 'v', 'r');
+    const replies = (await read.exec()) ?? [];
+    let at = 0;
+    return out.map((known) => {
+      if (known) return known;
+      const [err1, stored] = replies[at++]!;
+      const [err2, meta] = replies[at++]!;
+      if (err1 || err2) throw err1 ?? err2;
+      const [version, rules] = meta as [string | null, string | null];
+      const events = Object.values(stored as Record<string, string>).map((json) => JSON.parse(json) as StoredEvent);
+      return { version: version ?? '0', rules, events, ids: new Set(events.map((e) => e.id)) };
+    });
+  }
+
+  async function applyOnce(entities: Entity[], result: IngestResult, fresh: boolean): Promise<Entity[]> {
+    const knowns = await readKnown(entities, fresh);
     const write = redis.pipeline();
-    const attempted: { entity: Entity; scopes: string[] }[] = [];
+    const attempted: { entity: Entity; scopes: string[]; next: Known }[] = [];
     for (let i = 0; i < entities.length; i++) {
       const entity = entities[i]!;
-      const [err1, stored] = replies[i * 2]!;
-      const [err2, meta] = replies[i * 2 + 1]!;
-      if (err1 || err2) throw err1 ?? err2;
-      const known = stored as Record<string, string>;
-      const fresh = entity.events.filter((e) => known[e.id] === undefined);
-      if (fresh.length === 0) {
+      const known = knowns[i]!;
+      const added = entity.events.filter((e) => !known.ids.has(e.id));
+      if (added.length === 0) {
         result.duplicates += entity.events.length;
         continue;
       }
-      const [version, rulesVersion] = meta as [string | null, string | null];
-      const old = Object.values(known).map((json) => JSON.parse(json) as StoredEvent);
-      const before = contributionOf(entity.key, old, await contextFor(rulesVersion));
-      const after = contributionOf(entity.key, [...old, ...fresh], current);
+      const before = contributionOf(entity.key, known.events, await contextFor(known.rules));
+      const events = [...known.events, ...added];
+      const after = contributionOf(entity.key, events, current);
       const ops = diffContributions(before, after, prefix);
-      const args: (string | number)[] = [version ?? '0', fingerprint, fresh.length];
-      for (const e of fresh) args.push(e.id, JSON.stringify(e));
+      const args: (string | number)[] = [known.version, fingerprint, added.length];
+      for (const e of added) args.push(e.id, JSON.stringify(e));
       args.push(ops.length);
       for (const op of ops) args.push(...op);
       write.applyEntity(prefix + storeKeys.events(entity.key), prefix + storeKeys.meta(entity.key), ...args);
-      attempted.push({ entity, scopes: ops.length > 0 ? [...new Set([...before.s, ...after.s])] : [] });
+      const next: Known = { version: String(Number(known.version) + 1), rules: fingerprint, events, ids: new Set([...known.ids, ...added.map((e) => e.id)]) };
+      attempted.push({ entity, scopes: ops.length > 0 ? [...new Set([...before.s, ...after.s])] : [], next });
     }
     if (attempted.length === 0) return [];
 
     const outcomes = await write.exec();
     if (!outcomes) throw new Error('pipeline returned nothing');
     const retry: Entity[] = [];
-    attempted.forEach(({ entity, scopes }, i) => {
-      const [err, fresh] = outcomes[i]!;
-      if (err) throw err;
-      if (fresh === APPLY_CONFLICT) {
+    attempted.forEach(({ entity, scopes, next }, i) => {
+      const [err, added] = outcomes[i]!;
+      if (err) {
+        cache.delete(entity.key);
+        throw err;
+      }
+      if (added === APPLY_CONFLICT) {
+        cache.delete(entity.key);
         retry.push(entity);
         return;
       }
-      result.accepted += fresh as number;
-      result.duplicates += entity.events.length - (fresh as number);
+      if ((added as number) > 0) remember(entity.key, next);
+      result.accepted += added as number;
+      result.duplicates += entity.events.length - (added as number);
       for (const scope of scopes) result.scopes.add(scope);
     });
     return retry;
