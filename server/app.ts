@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createAdapter } from '@socket.io/redis-adapter';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -11,7 +12,7 @@ import type { Role } from '../shared/roles.ts';
 import { createDirectory } from './auth/directory.ts';
 import { Calendar } from './domain/calendar.ts';
 import { storeKeys } from './domain/keys.ts';
-import { identify } from './http/authenticate.ts';
+import { identify, requireRole } from './http/authenticate.ts';
 import { bannersRouter } from './http/banners.ts';
 import { errorHandler } from './http/errors.ts';
 import { eventsRouter } from './http/events.ts';
@@ -92,6 +93,10 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     serveClient: false,
     connectionStateRecovery: undefined,
   });
+  // Each connection would otherwise keep its whole upgrade request alive (Socket.IO's memory-usage advice).
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
   const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
   const hub = createLiveHub({ io, directory, snapshots, banners, log, onConnected: (socket) => prompts.onConnected(socket) });
 
@@ -141,6 +146,24 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     if (!req.principal) return next();
     res.json({ tz: deps.tz, queues: settings.queues, boards: settings.boards, targets: settings.targets, now: Date.now() });
   });
+  // For operators and the benchmarks: memory, connected sockets and event-loop delay of this instance.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  app.get('/api/v1/ops', requireRole('admin', 'supervisor'), (req, res) => {
+    // The benchmarks start the server with --expose-gc so memory is measured after a collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.query.gc !== undefined && gc) gc();
+    const memory = process.memoryUsage();
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    res.json({
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      sockets: io.engine.clientsCount,
+      storeUp,
+      eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    });
+    if (req.query.reset !== undefined) loopDelay.reset();
+  });
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
   serveClient(app, deps.clientDir);
   app.use(errorHandler(log));
@@ -186,6 +209,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
 
   async function close(): Promise<void> {
     closed = true;
+    loopDelay.disable();
     clearInterval(watch);
     clearInterval(refresher);
     hub.close();
