@@ -93,10 +93,6 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     serveClient: false,
     connectionStateRecovery: undefined,
   });
-  // Each connection would otherwise keep its whole upgrade request alive (Socket.IO's memory-usage advice).
-  io.engine.on('connection', (raw: { request: unknown }) => {
-    raw.request = null;
-  });
   const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
   const hub = createLiveHub({ io, directory, snapshots, banners, log, onConnected: (socket) => prompts.onConnected(socket) });
 

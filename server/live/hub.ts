@@ -63,6 +63,8 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   io.on('connection', async (socket: LiveSocket) => {
+    // The handshake (headers) is kept; the whole upgrade request need not be (Socket.IO's memory advice).
+    (socket.conn as unknown as { request: unknown }).request = null;
     const p = socket.data.principal;
     if (p.tokenId) void socket.join(rooms.token(p.tokenId));
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));
