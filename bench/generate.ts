@@ -9,7 +9,7 @@ export interface BenchEvent {
 export function* calls(opts: { queues: string[]; agents: string[]; start: number; tag: string; spacingMs?: number }): Generator<BenchEvent[]> {
   let n = 0;
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!;
   for (;;) {
     const callId = `${opts.tag}-${n++}`;
@@ -45,7 +45,7 @@ export function* calls(opts: { queues: string[]; agents: string[]; start: number
 /** Events of many calls interleaved the way a live source sends them: by time, with a little shuffle. */
 export function batchesOf(source: Generator<BenchEvent[]>, size: number, count: number): BenchEvent[][] {
   const out: BenchEvent[][] = [];
-  let pending: BenchEvent[] = [];
+  const pending: BenchEvent[] = [];
   while (out.length < count) {
     while (pending.length < size * 2) pending.push(...source.next().value!);
     pending.sort((a, b) => a.ts - b.ts);

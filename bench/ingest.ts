@@ -7,12 +7,21 @@ const CONCURRENCY = Number(process.env.SENDERS ?? 4);
 const server = await startBenchServer();
 const redis = new Redis(server.redisUrl);
 const post = (body: string) =>
-  fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' }, body }).then(async (res) => {
+  fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
+    body,
+  }).then(async (res) => {
     if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
   });
 
 async function run(batchSize: number, totalEvents: number, tag: string) {
-  const source = calls({ queues: ['sales', 'support', 'billing', 'retention'], agents: Array.from({ length: 200 }, (_, i) => `agent${i}`), start: Date.now() - 3600_000, tag });
+  const source = calls({
+    queues: ['sales', 'support', 'billing', 'retention'],
+    agents: Array.from({ length: 200 }, (_, i) => `agent${i}`),
+    start: Date.now() - 3600_000,
+    tag,
+  });
   const bodies = batchesOf(source, batchSize, Math.ceil(totalEvents / batchSize)).map((b) => JSON.stringify(b));
   await post(bodies.shift()!); // warm up
   const started = performance.now();
@@ -24,7 +33,9 @@ async function run(batchSize: number, totalEvents: number, tag: string) {
   );
   const seconds = (performance.now() - started) / 1000;
   const events = bodies.length * batchSize;
-  console.log(`batches of ${String(batchSize).padStart(5)}: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s (${CONCURRENCY} senders)`);
+  console.log(
+    `batches of ${String(batchSize).padStart(5)}: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s (${CONCURRENCY} senders)`,
+  );
 }
 
 await run(100, 60_000, 'b100');
@@ -33,7 +44,12 @@ await run(1000, 100_000, 'b1000');
 // Memory: 10,000 more calls, measured as the growth of Redis's used memory.
 await redis.call('MEMORY', 'PURGE').catch(() => undefined);
 const before = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-const source = calls({ queues: ['sales', 'support', 'billing', 'retention'], agents: Array.from({ length: 200 }, (_, i) => `agent${i}`), start: Date.now() - 7200_000, tag: 'mem' });
+const source = calls({
+  queues: ['sales', 'support', 'billing', 'retention'],
+  agents: Array.from({ length: 200 }, (_, i) => `agent${i}`),
+  start: Date.now() - 7200_000,
+  tag: 'mem',
+});
 let events = 0;
 for (let c = 0; c < 10_000; c += 200) {
   const batch = Array.from({ length: 200 }, () => source.next().value!).flat();
@@ -41,6 +57,8 @@ for (let c = 0; c < 10_000; c += 200) {
   await post(JSON.stringify(batch));
 }
 const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-console.log(`redis memory for 10,000 calls (${events} events): ${((after - before) / 1024 / 1024).toFixed(1)} MB (${Math.round((after - before) / 10_000)} bytes per call)`);
+console.log(
+  `redis memory for 10,000 calls (${events} events): ${((after - before) / 1024 / 1024).toFixed(1)} MB (${Math.round((after - before) / 10_000)} bytes per call)`,
+);
 redis.disconnect();
 await server.stop();

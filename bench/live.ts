@@ -14,9 +14,19 @@ const AGENTS = Array.from({ length: 200 }, (_, i) => `agent${i}`);
 
 const server = await startBenchServer();
 const auth = { authorization: `Bearer ${server.apiToken}` };
-const ops = async (reset = false) => (await (await fetch(`${server.url}/api/v1/ops?gc${reset ? '&reset' : ''}`, { headers: auth })).json()) as { rss: number; heapUsed: number; sockets: number; eventLoopDelayMs: { p50: number; p99: number; max: number } };
+const ops = async (reset = false) =>
+  (await (await fetch(`${server.url}/api/v1/ops?gc${reset ? '&reset' : ''}`, { headers: auth })).json()) as {
+    rss: number;
+    heapUsed: number;
+    sockets: number;
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+  };
 const post = async (events: unknown[]) => {
-  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const res = await fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
   if (res.status !== 202) throw new Error(`POST answered ${res.status}`);
 };
 
@@ -41,7 +51,9 @@ for (let i = 0; i < CLIENTS; i += 100) {
 }
 await new Promise((resolve) => setTimeout(resolve, 2000));
 const idleAfter = await ops();
-console.log(`${CLIENTS} idle clients: server RSS +${((idleAfter.rss - idleBefore.rss) / 1024 / 1024).toFixed(1)} MB, heap +${((idleAfter.heapUsed - idleBefore.heapUsed) / 1024 / 1024).toFixed(1)} MB → ${((idleAfter.rss - idleBefore.rss) / CLIENTS / 1024).toFixed(1)} KB RSS and ${((idleAfter.heapUsed - idleBefore.heapUsed) / CLIENTS / 1024).toFixed(1)} KB heap per client`);
+console.log(
+  `${CLIENTS} idle clients: server RSS +${((idleAfter.rss - idleBefore.rss) / 1024 / 1024).toFixed(1)} MB, heap +${((idleAfter.heapUsed - idleBefore.heapUsed) / 1024 / 1024).toFixed(1)} MB → ${((idleAfter.rss - idleBefore.rss) / CLIENTS / 1024).toFixed(1)} KB RSS and ${((idleAfter.heapUsed - idleBefore.heapUsed) / CLIENTS / 1024).toFixed(1)} KB heap per client`,
+);
 
 // Probes: clients of a queue that only the probe events touch, so each push answers one known POST.
 const probes = await Promise.all(Array.from({ length: PROBES }, () => connect('queue:probe')));
@@ -58,7 +70,7 @@ for (const p of probes) {
 
 // Load: R events per second in 10 batches a second, plus a probe call every 400 ms.
 const source = calls({ queues: QUEUES, agents: AGENTS, start: Date.now() - 3600_000, tag: 'live' });
-let buffer: { id: string; ts: number }[] = [];
+const buffer: { id: string; ts: number }[] = [];
 let probe = 0;
 await ops(true);
 const started = performance.now();
@@ -86,7 +98,9 @@ latencies.sort((x, y) => x - y);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
 console.log(`${CLIENTS} clients, ${Math.round(sent / seconds)} events/s for ${SECONDS} s: ${pushes} pushes delivered to load clients`);
 console.log(`POST → pushed figure (${latencies.length} samples over ${PROBES} probe clients): p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms`);
-console.log(`server event-loop delay under load: p50 ${loaded.eventLoopDelayMs.p50} ms, p99 ${loaded.eventLoopDelayMs.p99} ms, max ${loaded.eventLoopDelayMs.max} ms; RSS ${(loaded.rss / 1024 / 1024).toFixed(0)} MB`);
+console.log(
+  `server event-loop delay under load: p50 ${loaded.eventLoopDelayMs.p50} ms, p99 ${loaded.eventLoopDelayMs.p99} ms, max ${loaded.eventLoopDelayMs.max} ms; RSS ${(loaded.rss / 1024 / 1024).toFixed(0)} MB`,
+);
 
 for (const s of [...sockets, ...probes]) s.disconnect();
 await server.stop();

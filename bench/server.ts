@@ -10,10 +10,21 @@ export async function startBenchServer() {
   const redis = await startEmbeddedRedis({ dir, fsync: process.env.WALLBOARD_REDIS_FSYNC === 'everysec' ? 'everysec' : 'always' });
   const ingestToken = 'bench-ingest-token-0123456789';
   const apiToken = 'bench-api-token-0123456789abc';
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--max-semi-space-size=32', '--expose-gc', '--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', REDIS_URL: redis.url, WALLBOARD_INGEST_TOKEN: ingestToken, WALLBOARD_API_TOKEN: apiToken, WALLBOARD_TZ: 'UTC' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--max-semi-space-size=32',
+      '--expose-gc',
+      '--import',
+      'tsx',
+      'server/main.ts',
+    ],
+    {
+      env: { ...process.env, PORT: '0', REDIS_URL: redis.url, WALLBOARD_INGEST_TOKEN: ingestToken, WALLBOARD_API_TOKEN: apiToken, WALLBOARD_TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -40,7 +40,9 @@ async function tick(): Promise<void> {
   if (due.length > 0) await post(due);
 }
 
-await post(agents.map((agent, i) => ({ id: `sim-state-${agent}-${start}`, type: 'agent.state', ts: start + i, agent, state: i % 9 === 8 ? 'break' : 'available' })));
+await post(
+  agents.map((agent, i) => ({ id: `sim-state-${agent}-${start}`, type: 'agent.state', ts: start + i, agent, state: i % 9 === 8 ? 'break' : 'available' })),
+);
 console.log(`Simulating ${queues.join(', ')} with ${agents.length} agents against ${url} (Ctrl-C to stop)…`);
 for (;;) {
   await tick();

@@ -8,6 +8,8 @@ const steps = [
   ['System dependencies', ['scripts/ensure-system-deps.mjs', 'redis', 'chromium']],
   ['Type check (server, shared, tests)', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['Type check (Svelte client)', ['node_modules/svelte-check/bin/svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error']],
+  ['Lint (ESLint)', ['node_modules/eslint/bin/eslint.js', '.']],
+  ['Format (Prettier)', ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level', 'warn']],
   ['Unit and integration tests (vitest, real Redis)', ['node_modules/vitest/vitest.mjs', 'run']],
   ['Client build', ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']],
   ['Browser tests (Playwright, Chromium)', ['node_modules/@playwright/test/cli.js', 'test']],

@@ -170,7 +170,10 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     if (closed || up === storeUp) return;
     storeUp = up;
     log(up ? 'metrics store reachable again' : 'metrics store unreachable');
-    banners.setAuto(AUTO_STORE_DOWN, up ? null : { severity: 'critical', message: 'Metrics store unreachable: figures shown are the last known and may be stale' });
+    banners.setAuto(
+      AUTO_STORE_DOWN,
+      up ? null : { severity: 'critical', message: 'Metrics store unreachable: figures shown are the last known and may be stale' },
+    );
     void hub.broadcastBanners();
     if (up) hub.refreshAll();
   };

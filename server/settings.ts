@@ -52,7 +52,7 @@ export function loadSettings(path: string | undefined): Settings {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`WALLBOARD_CONFIG: cannot read ${path}: ${(err as Error).message}`);
+    throw new Error(`WALLBOARD_CONFIG: cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {

@@ -16,7 +16,11 @@ export const timestamp = z.union([
     .refine((s) => Number.isFinite(Date.parse(s)), 'is not a valid time'),
 ]);
 
-const nonEmpty = (what: string) => z.string({ error: `must be a string (${what})` }).min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `must be a string (${what})` })
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters');
 
 const base = {
   id: z.string({ error: 'must be a string' }).min(1, 'must be 1 to 128 characters').max(128, 'must be 1 to 128 characters'),
@@ -45,7 +49,14 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const wallboardEvent = z.discriminatedUnion(
   'type',
   [
-    z.object({ ...base, type: z.literal('call.offered'), callId, queue: nonEmpty('queue id'), caller: z.string().max(256).optional(), callType: z.string().max(256).optional() }),
+    z.object({
+      ...base,
+      type: z.literal('call.offered'),
+      callId,
+      queue: nonEmpty('queue id'),
+      caller: z.string().max(256).optional(),
+      callType: z.string().max(256).optional(),
+    }),
     z.object({ ...base, type: z.literal('call.answered'), callId, agent: nonEmpty('agent id') }),
     z.object({ ...base, type: z.literal('call.abandoned'), callId }),
     z.object({ ...base, type: z.literal('call.timeout'), callId }),
@@ -58,7 +69,11 @@ export const wallboardEvent = z.discriminatedUnion(
       ...base,
       type: z.literal('call.survey'),
       callId,
-      score: z.number({ error: 'must be an integer from 1 to 5' }).int('must be an integer from 1 to 5').min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5'),
+      score: z
+        .number({ error: 'must be an integer from 1 to 5' })
+        .int('must be an integer from 1 to 5')
+        .min(1, 'must be from 1 to 5')
+        .max(5, 'must be from 1 to 5'),
     }),
     z.object({
       ...base,

@@ -3,14 +3,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
 
-const lines = readFileSync(new URL('./fixtures/events.ndjson', import.meta.url), 'utf8').trim().split('\n');
+const lines = readFileSync(new URL('./fixtures/events.ndjson', import.meta.url), 'utf8')
+  .trim()
+  .split('\n');
 const expected = JSON.parse(readFileSync(new URL('./fixtures/expected.json', import.meta.url), 'utf8'));
 
 /** A seeded shuffle so a failure can be reproduced. */
 function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
@@ -33,7 +35,7 @@ describe('the example day', () => {
     // Every line once in a shuffled order, then a shuffled quarter again, in uneven batches of both formats.
     const sends = [...shuffled(lines, 7), ...shuffled(lines, 11).slice(0, lines.length / 4)];
     let batch = 0;
-    for (let at = 0; at < sends.length; ) {
+    for (let at = 0; at < sends.length;) {
       const size = [1, 37, 250, 999, 3][batch % 5]!;
       const chunk = sends.slice(at, at + size);
       at += size;
@@ -81,7 +83,10 @@ describe('the example day', () => {
     expect(all.body.agents).toEqual(expected.agents);
     for (const [agent, state] of Object.entries<string>(expected.agentState)) {
       const res = await app.request('GET', `/api/v1/metrics?scope=agent:${agent}`, { token: app.apiToken });
-      expect(res.body.roster.map((a: { state: string }) => a.state), agent).toEqual([state]);
+      expect(
+        res.body.roster.map((a: { state: string }) => a.state),
+        agent,
+      ).toEqual([state]);
       expect(res.body.agents[state], agent).toBe(1);
     }
   });

@@ -54,7 +54,17 @@ describe('service level and waits', () => {
 
   it('answers null ratios when there is nothing to divide by', async () => {
     const m = await metrics(app, 'queue:nobody-calls-here', DAY);
-    expect(m).toMatchObject({ offered: 0, serviceLevel: null, abandonRate: null, asaMs: null, ahtMs: null, csat: null, fcr: null, waiting: 0, longestWaitSince: null });
+    expect(m).toMatchObject({
+      offered: 0,
+      serviceLevel: null,
+      abandonRate: null,
+      asaMs: null,
+      ahtMs: null,
+      csat: null,
+      fcr: null,
+      waiting: 0,
+      longestWaitSince: null,
+    });
     expect(m.intervals).toEqual([]);
   });
 });
@@ -87,7 +97,15 @@ describe('handling', () => {
       ev('call.ended', s(130), { callId: call() }),
       ev('call.wrapped', s(140), { callId: call(), resolved: false }),
     ]);
-    expect(await metrics(app, `queue:${q}`, DAY)).toMatchObject({ offered: 1, answered: 1, handled: 2, transfers: 1, talkMs: 120000, wrapMs: 10000, unresolved: 1 });
+    expect(await metrics(app, `queue:${q}`, DAY)).toMatchObject({
+      offered: 1,
+      answered: 1,
+      handled: 2,
+      transfers: 1,
+      talkMs: 120000,
+      wrapMs: 10000,
+      unresolved: 1,
+    });
     expect(await metrics(app, `agent:${a}`, DAY)).toMatchObject({ answered: 1, handled: 1, transfers: 1, talkMs: 60000, wrapMs: 0 });
     expect(await metrics(app, `agent:${b}`, DAY)).toMatchObject({ answered: 0, handled: 1, transfers: 0, talkMs: 60000, wrapMs: 10000, unresolved: 1 });
   });
@@ -106,7 +124,18 @@ describe('handling', () => {
       ev('call.survey', s(400), { callId: call(), score: 4 }),
     ]);
     expect(await metrics(app, `queue:${q}`, DAY)).toMatchObject({ offered: 1, answered: 1, handled: 1, transfers: 1, surveys: 0 });
-    expect(await metrics(app, `queue:${q2}`, DAY)).toMatchObject({ offered: 1, answered: 1, answerWaitMs: 14000, handled: 1, surveys: 1, satisfied: 1, csat: 1, resolved: 0, unresolved: 0, fcr: null });
+    expect(await metrics(app, `queue:${q2}`, DAY)).toMatchObject({
+      offered: 1,
+      answered: 1,
+      answerWaitMs: 14000,
+      handled: 1,
+      surveys: 1,
+      satisfied: 1,
+      csat: 1,
+      resolved: 0,
+      unresolved: 0,
+      fcr: null,
+    });
     expect(await metrics(app, `agent:${b}`, DAY)).toMatchObject({ surveys: 1, satisfied: 1 });
     expect(await metrics(app, `agent:${a}`, DAY)).toMatchObject({ surveys: 0 });
   });
@@ -138,7 +167,18 @@ describe('order and duplicates', () => {
       ev('call.survey', s(200), { callId: call(), score: 5 }),
     ];
     for (const e of [...story].reverse()) expect((await send(app, [e])).status).toBe(202);
-    expect(await metrics(app, `queue:${q}`, DAY)).toMatchObject({ offered: 1, answered: 1, answeredInSL: 1, handled: 1, talkMs: 63000, holdMs: 5000, wrapMs: 15000, surveys: 1, satisfied: 1, resolved: 1 });
+    expect(await metrics(app, `queue:${q}`, DAY)).toMatchObject({
+      offered: 1,
+      answered: 1,
+      answeredInSL: 1,
+      handled: 1,
+      talkMs: 63000,
+      holdMs: 5000,
+      wrapMs: 15000,
+      surveys: 1,
+      satisfied: 1,
+      resolved: 1,
+    });
     expect((await send(app, story)).body).toEqual({ accepted: 0, duplicates: story.length });
   });
 

@@ -45,7 +45,11 @@ describe('bad events', () => {
   }
 
   it('names the line of a broken NDJSON batch', async () => {
-    const res = await app.request('POST', '/api/v1/events', { token: app.ingestToken, raw: `${JSON.stringify(good())}\n{not json\n`, contentType: 'application/x-ndjson' });
+    const res = await app.request('POST', '/api/v1/events', {
+      token: app.ingestToken,
+      raw: `${JSON.stringify(good())}\n{not json\n`,
+      contentType: 'application/x-ndjson',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ index: 1, message: 'line is not valid JSON' }]);
   });

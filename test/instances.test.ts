@@ -30,9 +30,21 @@ describe('two instances', () => {
       expect((await app.request('POST', '/api/v1/events', { token: app.ingestToken, body: [event] })).status).toBe(202);
     }
     // Each instance has now applied the call under a version the other moved on from.
-    expect((await a.request('POST', '/api/v1/events', { token: a.ingestToken, body: [ev('call.survey', s(300), { callId: 'two-1', score: 5 })] })).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect(
+      (await a.request('POST', '/api/v1/events', { token: a.ingestToken, body: [ev('call.survey', s(300), { callId: 'two-1', score: 5 })] })).body,
+    ).toEqual({ accepted: 1, duplicates: 0 });
     for (const app of [a, b]) {
-      expect(await metrics(app, 'queue:twin', '2026-03-10')).toMatchObject({ offered: 1, answered: 1, handled: 1, talkMs: 70000, holdMs: 10000, wrapMs: 30000, resolved: 1, surveys: 1, satisfied: 1 });
+      expect(await metrics(app, 'queue:twin', '2026-03-10')).toMatchObject({
+        offered: 1,
+        answered: 1,
+        handled: 1,
+        talkMs: 70000,
+        holdMs: 10000,
+        wrapMs: 30000,
+        resolved: 1,
+        surveys: 1,
+        satisfied: 1,
+      });
     }
     expect((await b.request('POST', '/api/v1/events', { token: b.ingestToken, body: story })).body).toEqual({ accepted: 0, duplicates: story.length });
   });

@@ -55,7 +55,10 @@ describe('subscriptions', () => {
     const pushed = ['queue:live-b', 'agent:live-agent', 'team:live-team', 'all'].map((scope) =>
       nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === scope && (m.answered > 0 || (m.agents?.onCall ?? 0) > 0)),
     );
-    await send(app, [ev('call.offered', now - 20_000, { callId: 'live-1', queue: 'live-b' }), ev('call.answered', now - 1000, { callId: 'live-1', agent: 'live-agent' })]);
+    await send(app, [
+      ev('call.offered', now - 20_000, { callId: 'live-1', queue: 'live-b' }),
+      ev('call.answered', now - 1000, { callId: 'live-1', agent: 'live-agent' }),
+    ]);
     const [queue, agent, team, all] = await Promise.all(pushed);
     expect(queue!.answered).toBe(1);
     expect(agent!.agents).toMatchObject({ onCall: 1 });

@@ -78,13 +78,15 @@ describe('order does not matter', () => {
       fc.asyncProperty(dayArb, fc.infiniteStream(fc.nat()), async (events, randoms) => {
         run++;
         // Two isolated worlds in one server: rename the calls and agents so they do not meet.
-        const world = (tag: string) => (e: Event): Event => {
-          const out: Event = { ...e, id: `${tag}${run}-${e.id}`, callId: `${tag}${run}-${e.callId as string}` };
-          if (e.queue) out.queue = `${tag}${run}-${e.queue as string}`;
-          if (e.agent) out.agent = `${tag}${run}-${e.agent as string}`;
-          if (e.target) out.target = `${tag}${run}-${e.target as string}`;
-          return out;
-        };
+        const world =
+          (tag: string) =>
+          (e: Event): Event => {
+            const out: Event = { ...e, id: `${tag}${run}-${e.id}`, callId: `${tag}${run}-${e.callId as string}` };
+            if (e.queue) out.queue = `${tag}${run}-${e.queue as string}`;
+            if (e.agent) out.agent = `${tag}${run}-${e.agent as string}`;
+            if (e.target) out.target = `${tag}${run}-${e.target as string}`;
+            return out;
+          };
         const inOrder = [...events].sort((a, b) => a.ts - b.ts).map(world('o'));
         expect((await app.request('POST', '/api/v1/events', { token: app.ingestToken, body: inOrder })).status).toBe(202);
 
@@ -95,7 +97,7 @@ describe('order does not matter', () => {
           const j = next() % (i + 1);
           [messy[i], messy[j]] = [messy[j]!, messy[i]!];
         }
-        for (let at = 0; at < messy.length; ) {
+        for (let at = 0; at < messy.length;) {
           const size = 1 + (next() % 7);
           const res = await app.request('POST', '/api/v1/events', { token: app.ingestToken, body: messy.slice(at, at + size) });
           expect(res.status).toBe(202);

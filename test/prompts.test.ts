@@ -12,7 +12,8 @@ beforeAll(async () => {
   app = await startApp(inject('redisUrl'));
   await app.request('PUT', '/api/v1/teams/red', { token: app.apiToken, body: { name: 'Red', agents: ['r1', 'r2'] } });
   await app.request('PUT', '/api/v1/teams/blue', { token: app.apiToken, body: { name: 'Blue', agents: ['b1'] } });
-  const make = async (role: string, subject: string) => (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role, subject, name: `${role}-${subject}` } })).body.token as string;
+  const make = async (role: string, subject: string) =>
+    (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role, subject, name: `${role}-${subject}` } })).body.token as string;
   lead = await make('lead', 'red');
   otherLead = await make('lead', 'blue');
   agentR1 = await make('agent', 'r1');
@@ -76,7 +77,8 @@ describe('who may prompt whom', () => {
   });
 
   it('agents, displays and ingest may not prompt', async () => {
-    for (const token of [agentR1, app.ingestToken]) expect((await app.request('POST', '/api/v1/prompts', { token, body: { to: 'agent:r2', text: 'x' } })).status).toBe(403);
+    for (const token of [agentR1, app.ingestToken])
+      expect((await app.request('POST', '/api/v1/prompts', { token, body: { to: 'agent:r2', text: 'x' } })).status).toBe(403);
   });
 
   it('rejects a bad prompt by field', async () => {

@@ -84,12 +84,18 @@ describe('managing', () => {
       });
     }
     it(`${role} may not create users`, async () => {
-      expect((await app.request('POST', '/api/v1/users', { token: tokens[role], body: { username: 'u', password: 'long enough pw', role: 'agent', agent: 'x' } })).status).toBe(403);
+      expect(
+        (await app.request('POST', '/api/v1/users', { token: tokens[role], body: { username: 'u', password: 'long enough pw', role: 'agent', agent: 'x' } }))
+          .status,
+      ).toBe(403);
     });
   }
 
   it('a supervisor may not create users: only an admin', async () => {
-    expect((await app.request('POST', '/api/v1/users', { token: app.apiToken, body: { username: 'u', password: 'long enough pw', role: 'agent', agent: 'x' } })).status).toBe(403);
+    expect(
+      (await app.request('POST', '/api/v1/users', { token: app.apiToken, body: { username: 'u', password: 'long enough pw', role: 'agent', agent: 'x' } }))
+        .status,
+    ).toBe(403);
   });
 
   it('a token needs its subject for agent and lead', async () => {
@@ -109,7 +115,10 @@ describe('people and sessions', () => {
   });
 
   it('sets an httpOnly, SameSite session cookie and never returns the hash', async () => {
-    const res = await app.request('POST', '/api/v1/users', { cookie: adminCookie, body: { username: 'ann', password: 'ann password 1', role: 'agent', agent: 'r1' } });
+    const res = await app.request('POST', '/api/v1/users', {
+      cookie: adminCookie,
+      body: { username: 'ann', password: 'ann password 1', role: 'agent', agent: 'r1' },
+    });
     expect(res.status).toBe(201);
     expect(res.text).not.toMatch(/scrypt|password/i);
     const signIn = await app.request('POST', '/api/v1/session', { body: { username: 'ann', password: 'ann password 1' } });

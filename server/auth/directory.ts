@@ -75,7 +75,12 @@ export function createDirectory(deps: DirectoryDeps) {
     if (createdBy) record.createdBy = createdBy;
     const hash = sha256(token);
     // tokens:hash maps id → hash so a revoke can drop the lookup key; the token itself is never stored.
-    await redis.multi().hset(key.tokens, record.id, JSON.stringify(record)).set(key.tokenByHash(hash), record.id).hset(`${key.tokens}:hash`, record.id, hash).exec();
+    await redis
+      .multi()
+      .hset(key.tokens, record.id, JSON.stringify(record))
+      .set(key.tokenByHash(hash), record.id)
+      .hset(`${key.tokens}:hash`, record.id, hash)
+      .exec();
     return { id: record.id, token };
   }
 

@@ -46,7 +46,9 @@ export function sendError(res: Response, error: ApiError): void {
 /** Redis is unreachable when ioredis refuses a command offline or the connection drops mid-command. */
 export function isStoreDown(err: unknown): boolean {
   const message = err instanceof Error ? err.message : '';
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE/i.test(message);
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE/i.test(
+    message,
+  );
 }
 
 export function errorHandler(log: (msg: string, extra?: Record<string, unknown>) => void): ErrorRequestHandler {

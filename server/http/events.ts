@@ -16,35 +16,30 @@ export interface EventsRouteDeps {
 
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
-  router.post(
-    '/api/v1/events',
-    requireRole('ingest', 'admin'),
-    express.text({ type: () => true, limit: MAX_BYTES }),
-    async (req, res, next) => {
-      try {
-        const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
-        if (raw.length > MAX_EVENTS) throw new ApiError('too_large', `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
-        const events: StoredEvent[] = [];
-        const errors: EventError[] = [];
-        raw.forEach((item, index) => {
-          if (item instanceof LineError) return errors.push({ index, message: item.message });
-          const parsed = parseEvent(item, index);
-          if (parsed.ok) events.push(parsed.event);
-          else errors.push(parsed.error);
-        });
-        if (errors.length > 0) {
-          res.status(400).json({ errors: errors.slice(0, 1000), ...(errors.length > 1000 ? { more: errors.length - 1000 } : {}) });
-          return;
-        }
-        if (!deps.isStoreUp()) throw new ApiError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
-        const result = await deps.store.ingest(events);
-        deps.onIngested(result);
-        res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
-      } catch (err) {
-        next(err);
+  router.post('/api/v1/events', requireRole('ingest', 'admin'), express.text({ type: () => true, limit: MAX_BYTES }), async (req, res, next) => {
+    try {
+      const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
+      if (raw.length > MAX_EVENTS) throw new ApiError('too_large', `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
+      const events: StoredEvent[] = [];
+      const errors: EventError[] = [];
+      raw.forEach((item, index) => {
+        if (item instanceof LineError) return errors.push({ index, message: item.message });
+        const parsed = parseEvent(item, index);
+        if (parsed.ok) events.push(parsed.event);
+        else errors.push(parsed.error);
+      });
+      if (errors.length > 0) {
+        res.status(400).json({ errors: errors.slice(0, 1000), ...(errors.length > 1000 ? { more: errors.length - 1000 } : {}) });
+        return;
       }
-    },
-  );
+      if (!deps.isStoreUp()) throw new ApiError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
+      const result = await deps.store.ingest(events);
+      deps.onIngested(result);
+      res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
+    } catch (err) {
+      next(err);
+    }
+  });
   return router;
 }
 

@@ -23,61 +23,101 @@ export function peopleRouter(deps: PeopleDeps): Router {
   const router = Router();
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (err?: unknown) => void) => fn(req, res).catch(next);
 
-  router.get('/api/v1/teams', requireRole('supervisor', 'admin', 'lead'), wrap(async (req, res) => {
-    const p = principalOf(req);
-    const teams = await directory.listTeams();
-    res.json(p.role === 'lead' ? teams.filter((t) => p.teams?.includes(t.id)) : teams);
-  }));
-  router.put('/api/v1/teams/:id', manager, wrap(async (req, res) => {
-    const body = parseBody(teamBody, req.body);
-    const team = { id: String(req.params.id), name: body.name, agents: [...new Set(body.agents)] };
-    await directory.putTeam(team);
-    res.status(200).json(team);
-  }));
-  router.delete('/api/v1/teams/:id', manager, wrap(async (req, res) => {
-    if (!(await directory.deleteTeam(String(req.params.id)))) throw new ApiError('not_found', 'no such team');
-    res.status(204).end();
-  }));
+  router.get(
+    '/api/v1/teams',
+    requireRole('supervisor', 'admin', 'lead'),
+    wrap(async (req, res) => {
+      const p = principalOf(req);
+      const teams = await directory.listTeams();
+      res.json(p.role === 'lead' ? teams.filter((t) => p.teams?.includes(t.id)) : teams);
+    }),
+  );
+  router.put(
+    '/api/v1/teams/:id',
+    manager,
+    wrap(async (req, res) => {
+      const body = parseBody(teamBody, req.body);
+      const team = { id: String(req.params.id), name: body.name, agents: [...new Set(body.agents)] };
+      await directory.putTeam(team);
+      res.status(200).json(team);
+    }),
+  );
+  router.delete(
+    '/api/v1/teams/:id',
+    manager,
+    wrap(async (req, res) => {
+      if (!(await directory.deleteTeam(String(req.params.id)))) throw new ApiError('not_found', 'no such team');
+      res.status(204).end();
+    }),
+  );
 
-  router.get('/api/v1/tokens', manager, wrap(async (_req, res) => {
-    res.json(await directory.listTokens());
-  }));
-  router.post('/api/v1/tokens', manager, wrap(async (req, res) => {
-    const body = parseBody(tokenBody, req.body);
-    const p = principalOf(req);
-    if (body.role === 'admin' && p.role !== 'admin') throw new ApiError('forbidden', 'role: only an admin may create admin tokens');
-    if ((body.role === 'agent' || body.role === 'lead') && !body.subject) {
-      throw new ApiError('bad_request', `subject: is required for a ${body.role} token (the ${body.role === 'agent' ? 'agent' : 'team'} id)`);
-    }
-    res.status(201).json(await directory.createToken(body, p.name));
-  }));
-  router.delete('/api/v1/tokens/:id', manager, wrap(async (req, res) => {
-    const id = String(req.params.id);
-    if (!(await directory.revokeToken(id))) throw new ApiError('not_found', 'no such token');
-    deps.onTokenRevoked(id);
-    res.status(204).end();
-  }));
+  router.get(
+    '/api/v1/tokens',
+    manager,
+    wrap(async (_req, res) => {
+      res.json(await directory.listTokens());
+    }),
+  );
+  router.post(
+    '/api/v1/tokens',
+    manager,
+    wrap(async (req, res) => {
+      const body = parseBody(tokenBody, req.body);
+      const p = principalOf(req);
+      if (body.role === 'admin' && p.role !== 'admin') throw new ApiError('forbidden', 'role: only an admin may create admin tokens');
+      if ((body.role === 'agent' || body.role === 'lead') && !body.subject) {
+        throw new ApiError('bad_request', `subject: is required for a ${body.role} token (the ${body.role === 'agent' ? 'agent' : 'team'} id)`);
+      }
+      res.status(201).json(await directory.createToken(body, p.name));
+    }),
+  );
+  router.delete(
+    '/api/v1/tokens/:id',
+    manager,
+    wrap(async (req, res) => {
+      const id = String(req.params.id);
+      if (!(await directory.revokeToken(id))) throw new ApiError('not_found', 'no such token');
+      deps.onTokenRevoked(id);
+      res.status(204).end();
+    }),
+  );
 
-  router.get('/api/v1/users', requireRole('admin'), wrap(async (_req, res) => {
-    res.json(await directory.listUsers());
-  }));
-  router.post('/api/v1/users', requireRole('admin'), wrap(async (req, res) => {
-    const body = parseBody(userBody, req.body);
-    if (body.role === 'agent' && !body.agent) throw new ApiError('bad_request', 'agent: is required for an agent (its agent id in events)');
-    if (body.role === 'lead' && !body.teams?.length) throw new ApiError('bad_request', 'teams: a lead needs at least one team');
-    const user = await directory.createUser(body);
-    if (!user) throw new ApiError('conflict', `username: "${body.username}" is taken`);
-    res.status(201).json(user);
-  }));
-  router.patch('/api/v1/users/:username', requireRole('admin'), wrap(async (req, res) => {
-    const user = await directory.updateUser(String(req.params.username), parseBody(userPatchBody, req.body));
-    if (!user) throw new ApiError('not_found', 'no such user');
-    res.json(user);
-  }));
-  router.delete('/api/v1/users/:username', requireRole('admin'), wrap(async (req, res) => {
-    if (!(await directory.deleteUser(String(req.params.username)))) throw new ApiError('not_found', 'no such user');
-    res.status(204).end();
-  }));
+  router.get(
+    '/api/v1/users',
+    requireRole('admin'),
+    wrap(async (_req, res) => {
+      res.json(await directory.listUsers());
+    }),
+  );
+  router.post(
+    '/api/v1/users',
+    requireRole('admin'),
+    wrap(async (req, res) => {
+      const body = parseBody(userBody, req.body);
+      if (body.role === 'agent' && !body.agent) throw new ApiError('bad_request', 'agent: is required for an agent (its agent id in events)');
+      if (body.role === 'lead' && !body.teams?.length) throw new ApiError('bad_request', 'teams: a lead needs at least one team');
+      const user = await directory.createUser(body);
+      if (!user) throw new ApiError('conflict', `username: "${body.username}" is taken`);
+      res.status(201).json(user);
+    }),
+  );
+  router.patch(
+    '/api/v1/users/:username',
+    requireRole('admin'),
+    wrap(async (req, res) => {
+      const user = await directory.updateUser(String(req.params.username), parseBody(userPatchBody, req.body));
+      if (!user) throw new ApiError('not_found', 'no such user');
+      res.json(user);
+    }),
+  );
+  router.delete(
+    '/api/v1/users/:username',
+    requireRole('admin'),
+    wrap(async (req, res) => {
+      if (!(await directory.deleteUser(String(req.params.username)))) throw new ApiError('not_found', 'no such user');
+      res.status(204).end();
+    }),
+  );
 
   const signInLimiter = rateLimit({
     windowMs: 5 * 60 * 1000,
@@ -88,26 +128,36 @@ export function peopleRouter(deps: PeopleDeps): Router {
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? 'unknown')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
     handler: (_req, res) => res.status(429).json({ error: 'too_many_requests', message: 'too many sign-in attempts; wait a few minutes' }),
   });
-  router.post('/api/v1/session', signInLimiter, wrap(async (req, res) => {
-    const body = parseBody(sessionBody, req.body);
-    const user = await directory.authenticate(body.username, body.password);
-    if (!user) throw new ApiError('unauthorized', 'wrong username or password');
-    const id = await directory.openSession(user.username);
-    res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: 12 * 3600 * 1000 });
-    res.status(200).json({ username: user.username, role: user.role, agent: user.agent, teams: user.teams });
-  }));
-  router.delete('/api/v1/session', wrap(async (req, res) => {
-    const id = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    if (id) {
-      await directory.closeSession(id);
-      deps.onSessionClosed(id);
-    }
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.status(204).end();
-  }));
-  router.get('/api/v1/session', wrap(async (req, res) => {
-    const p = principalOf(req);
-    res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues });
-  }));
+  router.post(
+    '/api/v1/session',
+    signInLimiter,
+    wrap(async (req, res) => {
+      const body = parseBody(sessionBody, req.body);
+      const user = await directory.authenticate(body.username, body.password);
+      if (!user) throw new ApiError('unauthorized', 'wrong username or password');
+      const id = await directory.openSession(user.username);
+      res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: 12 * 3600 * 1000 });
+      res.status(200).json({ username: user.username, role: user.role, agent: user.agent, teams: user.teams });
+    }),
+  );
+  router.delete(
+    '/api/v1/session',
+    wrap(async (req, res) => {
+      const id = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+      if (id) {
+        await directory.closeSession(id);
+        deps.onSessionClosed(id);
+      }
+      res.clearCookie(SESSION_COOKIE, { path: '/' });
+      res.status(204).end();
+    }),
+  );
+  router.get(
+    '/api/v1/session',
+    wrap(async (req, res) => {
+      const p = principalOf(req);
+      res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues });
+    }),
+  );
   return router;
 }

@@ -16,38 +16,46 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
   const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (err?: unknown) => void) =>
     fn(req, res).catch((err: unknown) => next(err instanceof PromptError ? new ApiError(err.code, err.message) : err));
 
-  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), wrap(async (req, res) => {
-    const body = parseBody(promptBody, req.body);
-    const p = principalOf(req);
-    if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
-    const record = await prompts.send(body, { name: p.name, role: p.role });
-    res.status(201).json({ id: record.id });
-  }));
+  router.post(
+    '/api/v1/prompts',
+    requireRole('admin', 'supervisor', 'lead'),
+    wrap(async (req, res) => {
+      const body = parseBody(promptBody, req.body);
+      const p = principalOf(req);
+      if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
+      const record = await prompts.send(body, { name: p.name, role: p.role });
+      res.status(201).json({ id: record.id });
+    }),
+  );
 
-  router.get('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead', 'agent'), wrap(async (req, res) => {
-    const p = principalOf(req);
-    const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
-    const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
-    if (p.role === 'agent') {
-      if (query.agent && query.agent !== p.agent) throw new ApiError('forbidden', 'agent: an agent reads only its own prompts');
-      query.agent = p.agent;
-    }
-    let records = await prompts.list(query);
-    if (p.role === 'lead') {
-      const agents = await directory.agentsOfTeams(p.teams ?? []);
-      if (query.team && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
-      if (query.agent && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
-      records = records.filter((r) => (r.team && p.teams?.includes(r.team)) || Object.keys(r.recipients).some((a) => agents.has(a)));
-    }
-    if (p.role === 'agent') records = records.map((r) => ({ ...r, recipients: { [p.agent!]: r.recipients[p.agent!]! } }));
-    if ((req.headers.accept ?? '').includes('text/csv')) {
-      if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
-      res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
-      res.send(toCsv(records));
-      return;
-    }
-    res.json(records);
-  }));
+  router.get(
+    '/api/v1/prompts',
+    requireRole('admin', 'supervisor', 'lead', 'agent'),
+    wrap(async (req, res) => {
+      const p = principalOf(req);
+      const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
+      const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
+      if (p.role === 'agent') {
+        if (query.agent && query.agent !== p.agent) throw new ApiError('forbidden', 'agent: an agent reads only its own prompts');
+        query.agent = p.agent;
+      }
+      let records = await prompts.list(query);
+      if (p.role === 'lead') {
+        const agents = await directory.agentsOfTeams(p.teams ?? []);
+        if (query.team && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
+        if (query.agent && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
+        records = records.filter((r) => (r.team && p.teams?.includes(r.team)) || Object.keys(r.recipients).some((a) => agents.has(a)));
+      }
+      if (p.role === 'agent') records = records.map((r) => ({ ...r, recipients: { [p.agent!]: r.recipients[p.agent!]! } }));
+      if ((req.headers.accept ?? '').includes('text/csv')) {
+        if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
+        res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
+        res.send(toCsv(records));
+        return;
+      }
+      res.json(records);
+    }),
+  );
   return router;
 }
 

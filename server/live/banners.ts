@@ -34,11 +34,7 @@ export function createBannerStore(deps: { redis: Redis; prefix: string; now?: ()
   async function clear(id: string, by: string): Promise<boolean> {
     const raw = await redis.hget(key.active, id);
     if (!raw) return false;
-    await redis
-      .multi()
-      .hdel(key.active, id)
-      .xadd(key.history, 'MAXLEN', '~', '10000', '*', 'action', 'cleared', 'banner', raw, 'by', by)
-      .exec();
+    await redis.multi().hdel(key.active, id).xadd(key.history, 'MAXLEN', '~', '10000', '*', 'action', 'cleared', 'banner', raw, 'by', by).exec();
     return true;
   }
 

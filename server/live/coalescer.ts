@@ -23,7 +23,11 @@ export function createCoalescer(windowMs: number, send: (key: string) => Promise
       if (scheduled.has(key)) return;
       const wait = (lastSent.get(key) ?? -Infinity) + windowMs - now();
       if (wait <= 0) fire(key);
-      else scheduled.set(key, setTimeout(() => fire(key), wait));
+      else
+        scheduled.set(
+          key,
+          setTimeout(() => fire(key), wait),
+        );
     },
     close() {
       for (const timer of scheduled.values()) clearTimeout(timer);

@@ -56,7 +56,17 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       team = target;
     }
     const now = Date.now();
-    const record: PromptRecord = { id: randomUUID(), from: sender.name, fromRole: sender.role, to: input.to, text: input.text, priority: input.priority, sentAt: new Date(now).toISOString(), auto, recipients: {} };
+    const record: PromptRecord = {
+      id: randomUUID(),
+      from: sender.name,
+      fromRole: sender.role,
+      to: input.to,
+      text: input.text,
+      priority: input.priority,
+      sentAt: new Date(now).toISOString(),
+      auto,
+      recipients: {},
+    };
     if (team) record.team = team;
     const { recipients: _r, ...meta } = record;
     const tx = redis.multi().hset(key.prompt(record.id), 'meta', JSON.stringify(meta));
@@ -122,12 +132,18 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
         (err: Error) => ack?.({ ok: false, error: err instanceof PromptError ? err.message : 'unavailable: retry' }),
       );
     socket.on('prompt:ack', (request, ack) => {
-      void answer(typeof request?.id === 'string' ? advance(request.id, agent, 'acknowledged') : Promise.reject(new PromptError('bad_request', 'id: is required')), ack);
+      void answer(
+        typeof request?.id === 'string' ? advance(request.id, agent, 'acknowledged') : Promise.reject(new PromptError('bad_request', 'id: is required')),
+        ack,
+      );
     });
     socket.on('prompt:reply', (request, ack) => {
       const text = typeof request?.text === 'string' ? request.text.trim() : '';
       const valid = typeof request?.id === 'string' && text.length > 0 && text.length <= 1000;
-      void answer(valid ? advance(request.id, agent, 'replied', text) : Promise.reject(new PromptError('bad_request', 'text: must be 1 to 1000 characters')), ack);
+      void answer(
+        valid ? advance(request.id, agent, 'replied', text) : Promise.reject(new PromptError('bad_request', 'text: must be 1 to 1000 characters')),
+        ack,
+      );
     });
     try {
       const ids = await redis.zrangebyscore(key.inbox(agent), Date.now() - 24 * 3600 * 1000, '+inf');
@@ -168,5 +184,13 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
 export type PromptService = ReturnType<typeof createPromptService>;
 
 function delivery(record: PromptRecord, recipient: Recipient): PromptDelivery {
-  return { id: record.id, from: record.from, text: record.text, priority: record.priority, sentAt: record.sentAt, status: recipient.status, ...(recipient.reply ? { reply: recipient.reply } : {}) };
+  return {
+    id: record.id,
+    from: record.from,
+    text: record.text,
+    priority: record.priority,
+    sentAt: record.sentAt,
+    status: recipient.status,
+    ...(recipient.reply ? { reply: recipient.reply } : {}),
+  };
 }

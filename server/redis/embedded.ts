@@ -33,7 +33,24 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsync?: 'always' | 'everysec' }): Promise<EmbeddedRedis> {
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', opts.dir, '--appendonly', 'yes', '--appendfsync', opts.fsync ?? 'always', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    opts.dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    opts.fsync ?? 'always',
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'notice',
+  ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
@@ -49,7 +66,11 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsy
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
       running.delete(child);
-      fail(err.code === 'ENOENT' ? new Error('redis-server not found: install it with `apt-get install redis-server` (Debian) or set REDIS_URL to an existing Redis') : err);
+      fail(
+        err.code === 'ENOENT'
+          ? new Error('redis-server not found: install it with `apt-get install redis-server` (Debian) or set REDIS_URL to an existing Redis')
+          : err,
+      );
     });
     child.once('exit', (code) => {
       running.delete(child);

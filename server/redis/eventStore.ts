@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AgentStateEvent, StoredEvent } from '../../shared/events.ts';
 import { Calendar } from '../domain/calendar.ts';
-import { agentContribution, callContribution, EMPTY_CONTRIBUTION as EMPTY, type Contribution, type ContributionContext, type QueueThresholds } from '../domain/contribution.ts';
+import {
+  agentContribution,
+  callContribution,
+  EMPTY_CONTRIBUTION as EMPTY,
+  type Contribution,
+  type ContributionContext,
+  type QueueThresholds,
+} from '../domain/contribution.ts';
 import type { TimedCallEvent } from '../domain/story.ts';
 import { diffContributions } from './diff.ts';
 import { APPLY_CONFLICT } from './scripts.ts';

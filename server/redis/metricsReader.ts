@@ -119,7 +119,6 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
 
 export type MetricsReader = ReturnType<typeof createMetricsReader>;
 
-
 /** Each seen agent's live state: on a call, else in after-call work, else its last agent.state. */
 function buildRoster([seen, states, onCall, inWrap]: [Record<string, string>, Record<string, string>, string[], string[]]): AgentLive[] {
   const earliest = (pairs: string[]) => {

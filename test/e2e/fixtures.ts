@@ -22,6 +22,7 @@ export interface WallboardServer {
 
 export const test = base.extend<object, { server: WallboardServer }>({
   server: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'wallboard-e2e-'));
       const redis: EmbeddedRedis = await startEmbeddedRedis({ dir: join(dir, 'redis') });
@@ -69,7 +70,11 @@ export const test = base.extend<object, { server: WallboardServer }>({
         });
 
       const post = async (path: string, body: unknown, token = apiToken) => {
-        const res = await fetch(url + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(url + path, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         const text = await res.text();
         return { status: res.status, body: text ? JSON.parse(text) : undefined };
       };
@@ -86,9 +91,17 @@ export const test = base.extend<object, { server: WallboardServer }>({
           expect(res.status).toBe(202);
         },
         async createUser(user) {
-          const signIn = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password-e2e' }) });
+          const signIn = await fetch(`${url}/api/v1/session`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password: 'admin-password-e2e' }),
+          });
           const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-          const res = await fetch(`${url}/api/v1/users`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(user) });
+          const res = await fetch(`${url}/api/v1/users`, {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify(user),
+          });
           expect([201, 409]).toContain(res.status);
         },
         async kill() {

@@ -7,23 +7,27 @@ const id = () => `w${Date.now()}-${seq++}`;
 
 test.describe('the wall display', () => {
   test('shows figures of events posted through the API, within a second', async ({ page, server }, testInfo) => {
-    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
-    const tile = page.getByTestId('queue-tile-sales');
+    // A queue of its own, so what other tests sent does not count here.
+    const queue = `fresh${Date.now()}`;
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=sales,support,${queue}`);
+    const tile = page.getByTestId(`queue-tile-${queue}`);
     await expect(tile.getByTestId('offered')).toHaveText('0');
     // The token does not linger in the address bar.
     expect(page.url()).not.toContain('token=');
+    const onCall = Number(await page.getByTestId('agents-onCall').textContent());
+    const offered = Number(await page.getByTestId('total-offered').textContent());
 
     const now = Date.now();
     await server.send([
-      { id: id(), type: 'call.offered', ts: now - 40_000, callId: 'e2e-1', queue: 'sales' },
-      { id: id(), type: 'call.answered', ts: now - 20_000, callId: 'e2e-1', agent: 'r1' },
-      { id: id(), type: 'call.offered', ts: now - 50_000, callId: 'e2e-2', queue: 'sales' },
-      { id: id(), type: 'call.answered', ts: now - 5_000, callId: 'e2e-2', agent: 'r2' },
+      { id: id(), type: 'call.offered', ts: now - 40_000, callId: `${queue}-1`, queue },
+      { id: id(), type: 'call.answered', ts: now - 20_000, callId: `${queue}-1`, agent: `${queue}-a1` },
+      { id: id(), type: 'call.offered', ts: now - 50_000, callId: `${queue}-2`, queue },
+      { id: id(), type: 'call.answered', ts: now - 5_000, callId: `${queue}-2`, agent: `${queue}-a2` },
     ]);
     await expect(tile.getByTestId('offered')).toHaveText('2', { timeout: 1000 });
     await expect(tile.getByTestId('sl')).toHaveText('50%', { timeout: 1000 });
-    await expect(page.getByTestId('agents-onCall')).toHaveText('2', { timeout: 1000 });
-    await expect(page.getByTestId('total-offered')).toHaveText('2', { timeout: 1000 });
+    await expect(page.getByTestId('agents-onCall')).toHaveText(String(onCall + 2), { timeout: 1000 });
+    await expect(page.getByTestId('total-offered')).toHaveText(String(offered + 2), { timeout: 1000 });
     await keepScreenshot(page, testInfo, 'wall-1920x1080');
     // Legible without scrollbars at 1920×1080.
     const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);

@@ -16,12 +16,19 @@ export interface TestApp {
   ingestToken: string;
   apiToken: string;
   application: Application;
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; contentType?: string; cookie?: string; accept?: string }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; raw?: string; contentType?: string; cookie?: string; accept?: string },
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   socket(token?: string, cookie?: string): Socket<ServerToClientEvents, ClientToServerEvents>;
   close(): Promise<void>;
 }
 
-export async function startApp(redisUrl: string, opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string } = {}): Promise<TestApp> {
+export async function startApp(
+  redisUrl: string,
+  opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string } = {},
+): Promise<TestApp> {
   const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
@@ -63,7 +70,7 @@ export async function startApp(redisUrl: string, opts: { tz?: string; settings?:
       if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
       const res = await fetch(url + path, { method, headers, body });
       const text = await res.text();
-      let parsed: unknown = undefined;
+      let parsed: unknown;
       try {
         parsed = text ? JSON.parse(text) : undefined;
       } catch {

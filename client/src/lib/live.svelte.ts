@@ -15,6 +15,8 @@ export class LiveConnection {
   subscribeErrors = $state<Record<string, string>>({});
   prompts = $state<PromptDelivery[]>([]);
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  // Not reactive on purpose: it only remembers what to re-subscribe after a reconnect.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #scopes = new Set<string>();
   #updateListeners: ((u: PromptUpdate) => void)[] = [];
 
