@@ -22,6 +22,7 @@ import { promptsRouter } from './http/prompts.ts';
 import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerStore } from './live/banners.ts';
 import { createLiveHub, type LiveServer } from './live/hub.ts';
 import { createPromptService } from './live/prompts.ts';
+import { createRuleEngine } from './live/rules.ts';
 import { createSnapshotCache } from './live/snapshots.ts';
 import type { Log } from './logger.ts';
 import { createEventStore } from './redis/eventStore.ts';
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** How often health and delay are checked, ms (default 1000). */
   watchEveryMs?: number;
   promptRetentionDays?: number;
+  /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
+  rulesEveryMs?: number;
 }
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
@@ -201,6 +204,13 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       // The close event reports an unreachable store.
     }
   }, deps.watchEveryMs ?? 1000);
+  const rules = createRuleEngine({ redis, prefix, settings, directory, prompts, read: (scope) => reader.read(scope), log });
+  const rulesEveryMs = deps.rulesEveryMs ?? 15_000;
+  const ruleTimer =
+    rulesEveryMs > 0
+      ? setInterval(() => void rules.tick().catch((err: Error) => storeUp && log('rules failed', { error: err.message })), rulesEveryMs)
+      : undefined;
+  ruleTimer?.unref();
   // Day rollover and clock drift: re-send every subscribed scope once a minute.
   const refresher = setInterval(() => hub.refreshAll(), 60_000);
   watch.unref();
@@ -211,12 +221,13 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     loopDelay.disable();
     clearInterval(watch);
     clearInterval(refresher);
+    clearInterval(ruleTimer);
     hub.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     for (const conn of [adapterPub, adapterSub, changes]) conn.disconnect();
   }
 
-  return { app, io, close, directory, store, hub };
+  return { app, io, close, directory, store, hub, rules };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;

@@ -2,6 +2,32 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** Automatic coaching prompts from live data; each fires at most once per cool-down and subject. */
+const rules = z
+  .object({
+    /** A call running longer than the AHT target: a prompt to its agent. */
+    ahtOverrun: z.object({ enabled: z.boolean().default(true), cooldownMinutes: z.number().positive().default(15) }).prefault({}),
+    /** A caller on hold longer than `seconds`: a prompt to the agent. */
+    longHold: z
+      .object({ enabled: z.boolean().default(true), seconds: z.number().positive().default(120), cooldownMinutes: z.number().positive().default(10) })
+      .prefault({}),
+    /** The agent's CSAT today below target, once it has `minSurveys` surveys. */
+    csatBelow: z
+      .object({ enabled: z.boolean().default(true), minSurveys: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
+      .prefault({}),
+    /** The agent's FCR today below target, once it has `minWrapped` resolved-or-not wrap-ups. */
+    fcrBelow: z
+      .object({ enabled: z.boolean().default(true), minWrapped: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
+      .prefault({}),
+    /** A queue's service level today below target, once `minOffered` calls came in: to leads and supervisors. */
+    serviceLevelBelow: z
+      .object({ enabled: z.boolean().default(true), minOffered: z.number().int().positive().default(10), cooldownMinutes: z.number().positive().default(30) })
+      .prefault({}),
+  })
+  .prefault({});
+export type Rules = z.infer<typeof rules>;
+const ruleOverrides = z.record(z.string(), z.record(z.string(), z.unknown())).optional();
+
 const queue = z.object({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -14,12 +40,16 @@ const queue = z.object({
   abandonRateTarget: z.number().min(0).max(1).default(0.05),
   asaTargetSeconds: z.number().positive().default(30),
   ahtTargetSeconds: z.number().positive().default(300),
+  /** Overrides of `rules` for this queue, e.g. { "serviceLevelBelow": { "enabled": false } }. */
+  rules: ruleOverrides,
 });
 
 const team = z.object({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
   agents: z.array(z.string().min(1)).default([]),
+  /** Overrides of `rules` for this team's agents, e.g. { "longHold": { "seconds": 60 } }. */
+  rules: ruleOverrides,
 });
 
 export const settingsSchema = z.object({
@@ -33,6 +63,7 @@ export const settingsSchema = z.object({
       asaSeconds: z.number().positive().default(30),
     })
     .prefault({}),
+  rules,
   /** Saved wall boards: `/wall?board=<id>` shows these queues. */
   boards: z.array(z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) })).default([]),
   /** Raise "live data delayed" when no event has arrived for this long. */
@@ -41,6 +72,14 @@ export const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type QueueSettings = z.infer<typeof queue>;
+
+/** The rules with one team's or queue's overrides laid over them. */
+export function rulesFor(settings: Settings, overrides: Record<string, Record<string, unknown>> | undefined): Rules {
+  if (!overrides) return settings.rules;
+  const merged: Record<string, unknown> = { ...settings.rules };
+  for (const [name, value] of Object.entries(overrides)) merged[name] = { ...(settings.rules as Record<string, object>)[name], ...value };
+  return rules.parse(merged);
+}
 
 export function defaultQueue(id: string): QueueSettings {
   return queue.parse({ id });

@@ -135,6 +135,7 @@ function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, 
   const agentMember = `${part.agent}\u0000${member}`;
   if (part.endAt === undefined) {
     b.z.push([keys.onCall, agentMember, part.answeredAt]);
+    if (part.openHoldAt !== undefined) b.z.push([keys.onHold, agentMember, part.openHoldAt]);
     return;
   }
   const holdMs = part.holdMs;

@@ -5,6 +5,7 @@ export interface LogicalKeys {
   waiting(scope: string): string;
   onCall: string;
   inWrap: string;
+  onHold: string;
   agentsSeen: string;
   queuesSeen: string;
   agentStates: string;
@@ -17,6 +18,8 @@ export const liveKeys: LogicalKeys = {
   waiting: (scope) => `w:${scope}`,
   /** Sorted set: open agent parts "<agent>\0<callId>#<segment>#<part>" scored by answered time. */
   onCall: 'live:oncall',
+  /** Sorted set: open parts whose caller is on hold now, scored by when the hold began. */
+  onHold: 'live:hold',
   /** Sorted set: parts in after-call work, scored by their end. */
   inWrap: 'live:wrap',
   /** Hash: agent → how many calls and state streams mention it. */

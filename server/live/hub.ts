@@ -32,6 +32,8 @@ export const rooms = {
   session: (id: string) => `session:${id}`,
   inbox: (agent: string) => `inbox:${agent}`,
   outbox: (sender: string) => `outbox:${sender}`,
+  /** Leads, supervisors and admins: where queue alerts go. */
+  coaches: 'coaches',
 };
 
 export function createLiveHub(deps: HubDeps) {
@@ -70,6 +72,7 @@ export function createLiveHub(deps: HubDeps) {
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));
     if (p.agent && p.role === 'agent') void socket.join(rooms.inbox(p.agent));
     void socket.join(rooms.outbox(p.name));
+    if (p.role === 'supervisor' || p.role === 'admin' || p.role === 'lead') void socket.join(rooms.coaches);
 
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;

@@ -46,7 +46,8 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   /** Sends a prompt to an agent or every agent of a team; the caller has been checked by `mayCoach`. */
   async function send(input: { to: string; text: string; priority: Priority }, sender: { name: string; role: string }, auto = false): Promise<PromptRecord> {
     const [kind, target] = [input.to.slice(0, input.to.indexOf(':')), input.to.slice(input.to.indexOf(':') + 1)];
-    let agents = [target];
+    // A queue alert (automatic only) goes to leads and supervisors, not to agents.
+    let agents = kind === 'queue' ? [] : [target];
     let team: string | undefined;
     if (kind === 'team') {
       const members = await directory.agentsOf(target);
@@ -78,6 +79,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     await tx.exec();
     for (const agent of agents) notifySender(record, agent, 'sent', record.sentAt);
     for (const agent of agents) await deliver(record, agent);
+    if (kind === 'queue') io.to(rooms.coaches).emit('prompt', delivery(record, { status: 'delivered' }));
     void trim().catch(() => undefined);
     return record;
   }

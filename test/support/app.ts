@@ -47,6 +47,7 @@ export async function startApp(
     log: createLogger({ silent: true }),
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
+    rulesEveryMs: 0,
   });
   await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

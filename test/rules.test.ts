@@ -1,0 +1,69 @@
+// Automatic prompts: each rule fires on live data, is logged like a manual prompt, and respects its cool-down.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { PromptDelivery } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { ev, send } from './support/events.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'), {
+    settings: {
+      queues: [{ id: 'rq', name: 'Rules queue', serviceLevelTarget: 0.8 } as never],
+      teams: [{ id: 'calm', agents: ['calm1'], rules: { longHold: { enabled: false } } }],
+      rules: { serviceLevelBelow: { minOffered: 2 }, csatBelow: { minSurveys: 2 } } as never,
+    },
+  });
+});
+afterAll(() => app.close());
+
+describe('automatic prompts', () => {
+  it('fires on a long call, a long hold, low CSAT and low service level, once per cool-down', async () => {
+    const now = Date.now();
+    const agentToken = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'rr1', name: 'rr1' } })).body.token;
+    const agent = app.socket(agentToken);
+    await nextEvent(agent, 'banners');
+    const supervisor = app.socket(app.apiToken);
+    await nextEvent(supervisor, 'banners');
+    const toAgent: PromptDelivery[] = [];
+    const threeToAgent = new Promise<void>((resolve) =>
+      agent.on('prompt', (p: PromptDelivery) => {
+        if (toAgent.push(p) === 3) resolve();
+      }),
+    );
+    const queueAlert = nextEvent<PromptDelivery>(supervisor, 'prompt', (p) => /Service level/.test(p.text));
+
+    await send(app, [
+      // rr1: a call running 10 minutes with the caller on hold for 3, and two unhappy surveys today.
+      ev('call.offered', now - 620_000, { callId: 'r-long', queue: 'rq' }),
+      ev('call.answered', now - 600_000, { callId: 'r-long', agent: 'rr1' }),
+      ev('call.held', now - 180_000, { callId: 'r-long' }),
+      ev('call.offered', now - 900_000, { callId: 'r-old', queue: 'rq' }),
+      ev('call.answered', now - 860_000, { callId: 'r-old', agent: 'rr1' }),
+      ev('call.ended', now - 800_000, { callId: 'r-old' }),
+      ev('call.wrapped', now - 790_000, { callId: 'r-old' }),
+      ev('call.survey', now - 700_000, { callId: 'r-old', score: 1 }),
+      ev('call.survey', now - 690_000, { callId: 'r-old', score: 2 }),
+      // calm1: also on hold 3 minutes, but its team turned the hold rule off.
+      ev('call.offered', now - 400_000, { callId: 'r-calm', queue: 'rq' }),
+      ev('call.answered', now - 200_000, { callId: 'r-calm', agent: 'calm1' }),
+      ev('call.held', now - 180_000, { callId: 'r-calm' }),
+    ]);
+    const fired = await app.application.rules.tick();
+    expect(fired.map((f) => `${f.rule} ${f.to}`).sort()).toEqual([
+      'ahtOverrun agent:rr1',
+      'csatBelow agent:rr1',
+      'longHold agent:rr1',
+      'serviceLevelBelow queue:rq',
+    ]);
+    expect((await queueAlert).text).toMatch(/^Service level 33% on Rules queue \(target 80%\), 0 agents on break\.$/);
+    await threeToAgent;
+    expect(toAgent.find((p) => /on hold/.test(p.text))?.priority).toBe('high');
+
+    // Logged like a manual prompt, marked automatic.
+    const log = await app.request('GET', '/api/v1/prompts?agent=rr1', { token: app.apiToken });
+    expect(log.body.filter((r: { auto: boolean }) => r.auto)).toHaveLength(3);
+
+    // The cool-down holds: nothing fires again at once.
+    expect(await app.application.rules.tick()).toEqual([]);
+  });
+});
