@@ -40,7 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminUser = env.WALLBOARD_ADMIN_USER;
   const adminPassword = env.WALLBOARD_ADMIN_PASSWORD;
   if (Boolean(adminUser) !== Boolean(adminPassword)) fail('WALLBOARD_ADMIN_PASSWORD', 'WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD go together');
-  if (adminPassword && adminPassword.length < 10) fail('WALLBOARD_ADMIN_PASSWORD', 'must be at least 10 characters');
+  if (adminPassword && adminPassword.length < 8) fail('WALLBOARD_ADMIN_PASSWORD', 'must be at least 8 characters');
   for (const name of ['WALLBOARD_INGEST_TOKEN', 'WALLBOARD_API_TOKEN']) {
     const value = env[name];
     if (value !== undefined && value !== '' && value.length < 16) fail(name, 'must be at least 16 characters');

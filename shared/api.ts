@@ -17,7 +17,7 @@ export const tokenBody = z.object({
 
 export const userBody = z.object({
   username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ @ -'),
-  password: z.string().min(10, 'must be at least 10 characters').max(200),
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   agent: id.optional(),
   teams: z.array(id).max(100).optional(),

@@ -94,8 +94,6 @@ export function peopleRouter(deps: PeopleDeps): Router {
     requireRole('admin'),
     wrap(async (req, res) => {
       const body = parseBody(userBody, req.body);
-      if (body.role === 'agent' && !body.agent) throw new ApiError('bad_request', 'agent: is required for an agent (its agent id in events)');
-      if (body.role === 'lead' && !body.teams?.length) throw new ApiError('bad_request', 'teams: a lead needs at least one team');
       const user = await directory.createUser(body);
       if (!user) throw new ApiError('conflict', `username: "${body.username}" is taken`);
       res.status(201).json(user);
@@ -128,8 +126,19 @@ export function peopleRouter(deps: PeopleDeps): Router {
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? 'unknown')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
     handler: (_req, res) => res.status(429).json({ error: 'too_many_requests', message: 'too many sign-in attempts; wait a few minutes' }),
   });
+  // A second, wider limit per client, so trying many usernames is slowed down too.
+  const clientLimiter = rateLimit({
+    windowMs: 5 * 60 * 1000,
+    limit: (deps.signInLimit ?? 10) * 3,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
+    handler: (_req, res) => res.status(429).json({ error: 'too_many_requests', message: 'too many sign-in attempts; wait a few minutes' }),
+  });
   router.post(
     '/api/v1/session',
+    clientLimiter,
     signInLimiter,
     wrap(async (req, res) => {
       const body = parseBody(sessionBody, req.body);
