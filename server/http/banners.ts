@@ -1,5 +1,5 @@
 // Outage banners over HTTP: supervisors raise and clear; anyone signed in lists the active ones.
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { bannerBody } from '../../shared/api.ts';
 import type { BannerStore } from '../live/banners.ts';
 import { principalOf, requireRole } from './authenticate.ts';
@@ -8,42 +8,25 @@ import { parseBody } from './validate.ts';
 
 export function bannersRouter(deps: { banners: BannerStore; onChanged: () => void }): Router {
   const router = Router();
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (err?: unknown) => void) => fn(req, res).catch(next);
   const readers = requireRole('admin', 'supervisor', 'lead', 'agent', 'display');
 
-  router.get(
-    '/api/v1/banners',
-    readers,
-    wrap(async (_req, res) => {
-      res.json(await deps.banners.active());
-    }),
-  );
-  router.get(
-    '/api/v1/banners/history',
-    requireRole('admin', 'supervisor'),
-    wrap(async (_req, res) => {
-      res.json(await deps.banners.history());
-    }),
-  );
-  router.post(
-    '/api/v1/banners',
-    requireRole('admin', 'supervisor'),
-    wrap(async (req, res) => {
-      const body = parseBody(bannerBody, req.body);
-      if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw new ApiError('bad_request', 'expiresAt: must be in the future');
-      const banner = await deps.banners.raise(body, principalOf(req).name);
-      deps.onChanged();
-      res.status(201).json({ id: banner.id });
-    }),
-  );
-  router.delete(
-    '/api/v1/banners/:id',
-    requireRole('admin', 'supervisor'),
-    wrap(async (req, res) => {
-      if (!(await deps.banners.clear(String(req.params.id), principalOf(req).name))) throw new ApiError('not_found', 'no active banner with that id');
-      deps.onChanged();
-      res.status(204).end();
-    }),
-  );
+  router.get('/api/v1/banners', readers, async (_req, res) => {
+    res.json(await deps.banners.active());
+  });
+  router.get('/api/v1/banners/history', requireRole('admin', 'supervisor'), async (_req, res) => {
+    res.json(await deps.banners.history());
+  });
+  router.post('/api/v1/banners', requireRole('admin', 'supervisor'), async (req, res) => {
+    const body = parseBody(bannerBody, req.body);
+    if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw new ApiError('bad_request', 'expiresAt: must be in the future');
+    const banner = await deps.banners.raise(body, principalOf(req).name);
+    deps.onChanged();
+    res.status(201).json({ id: banner.id });
+  });
+  router.delete('/api/v1/banners/:id', requireRole('admin', 'supervisor'), async (req, res) => {
+    if (!(await deps.banners.clear(String(req.params.id), principalOf(req).name))) throw new ApiError('not_found', 'no active banner with that id');
+    deps.onChanged();
+    res.status(204).end();
+  });
   return router;
 }

@@ -1,5 +1,6 @@
 // Errors that cross the wire: a closed set of codes with a human message; nothing internal leaks.
 import type { ErrorRequestHandler, Response } from 'express';
+import { PromptError } from '../live/prompts.ts';
 
 export type ErrorCode =
   | 'bad_request'
@@ -54,6 +55,7 @@ export function isStoreDown(err: unknown): boolean {
 export function errorHandler(log: (msg: string, extra?: Record<string, unknown>) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (err instanceof ApiError) return sendError(res, err);
+    if (err instanceof PromptError) return sendError(res, new ApiError(err.code, err.message));
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.too.large') return sendError(res, new ApiError('too_large', 'body is over 10 MB'));
     if (e.type === 'entity.parse.failed') return sendError(res, new ApiError('bad_request', 'body is not valid JSON'));

@@ -1,11 +1,11 @@
 // Coaching prompts over HTTP: send (leads for their teams, supervisors, admins) and the feedback log as JSON or CSV.
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { promptBody } from '../../shared/api.ts';
 import type { Principal } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
-import { PromptError, type PromptService } from '../live/prompts.ts';
+import type { PromptService } from '../live/prompts.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { ApiError } from './errors.ts';
 import { parseBody } from './validate.ts';
@@ -13,49 +13,39 @@ import { parseBody } from './validate.ts';
 export function promptsRouter(deps: { prompts: PromptService; directory: Directory }): Router {
   const { prompts, directory } = deps;
   const router = Router();
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: (err?: unknown) => void) =>
-    fn(req, res).catch((err: unknown) => next(err instanceof PromptError ? new ApiError(err.code, err.message) : err));
 
-  router.post(
-    '/api/v1/prompts',
-    requireRole('admin', 'supervisor', 'lead'),
-    wrap(async (req, res) => {
-      const body = parseBody(promptBody, req.body);
-      const p = principalOf(req);
-      if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
-      const record = await prompts.send(body, { name: p.name, role: p.role });
-      res.status(201).json({ id: record.id });
-    }),
-  );
+  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
+    const body = parseBody(promptBody, req.body);
+    const p = principalOf(req);
+    if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
+    const record = await prompts.send(body, { name: p.name, role: p.role });
+    res.status(201).json({ id: record.id });
+  });
 
-  router.get(
-    '/api/v1/prompts',
-    requireRole('admin', 'supervisor', 'lead', 'agent'),
-    wrap(async (req, res) => {
-      const p = principalOf(req);
-      const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
-      const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
-      if (p.role === 'agent') {
-        if (query.agent && query.agent !== p.agent) throw new ApiError('forbidden', 'agent: an agent reads only its own prompts');
-        query.agent = p.agent;
-      }
-      let records = await prompts.list(query);
-      if (p.role === 'lead') {
-        const agents = await directory.agentsOfTeams(p.teams ?? []);
-        if (query.team && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
-        if (query.agent && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
-        records = records.filter((r) => (r.team && p.teams?.includes(r.team)) || Object.keys(r.recipients).some((a) => agents.has(a)));
-      }
-      if (p.role === 'agent') records = records.map((r) => ({ ...r, recipients: { [p.agent!]: r.recipients[p.agent!]! } }));
-      if ((req.headers.accept ?? '').includes('text/csv')) {
-        if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
-        res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
-        res.send(toCsv(records));
-        return;
-      }
-      res.json(records);
-    }),
-  );
+  router.get('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead', 'agent'), async (req, res) => {
+    const p = principalOf(req);
+    const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
+    const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
+    if (p.role === 'agent') {
+      if (query.agent && query.agent !== p.agent) throw new ApiError('forbidden', 'agent: an agent reads only its own prompts');
+      query.agent = p.agent;
+    }
+    let records = await prompts.list(query);
+    if (p.role === 'lead') {
+      const agents = await directory.agentsOfTeams(p.teams ?? []);
+      if (query.team && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
+      if (query.agent && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
+      records = records.filter((r) => (r.team && p.teams?.includes(r.team)) || Object.keys(r.recipients).some((a) => agents.has(a)));
+    }
+    if (p.role === 'agent') records = records.map((r) => ({ ...r, recipients: { [p.agent!]: r.recipients[p.agent!]! } }));
+    if ((req.headers.accept ?? '').includes('text/csv')) {
+      if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
+      res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
+      res.send(toCsv(records));
+      return;
+    }
+    res.json(records);
+  });
   return router;
 }
 
