@@ -82,3 +82,27 @@ test.describe('the wall display', () => {
     await expect(offered).toHaveText(String(before + 1), { timeout: 2000 });
   });
 });
+
+test.describe('the supervisor page', () => {
+  test('raises a banner from its form that the wall shows, and clears it', async ({ browser, server }) => {
+    const supervisor = await (await browser.newContext()).newPage();
+    await supervisor.goto(`${server.url}/login?next=/supervisor`);
+    await supervisor.getByTestId('login-username').fill('admin');
+    await supervisor.getByTestId('login-password').fill('admin-password-e2e');
+    await supervisor.getByTestId('login-submit').click();
+    await supervisor.waitForURL('**/supervisor');
+    const wall = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    await wall.goto(`${server.url}/wall?token=${server.apiToken}`);
+    await expect(wall.getByTestId('wall')).toBeVisible();
+
+    await supervisor.getByTestId('banner-severity').selectOption('warning');
+    await supervisor.getByTestId('banner-message').fill('CRM is read-only until 14:00');
+    await supervisor.getByTestId('banner-raise').click();
+    const onWall = wall.getByTestId('banner').filter({ hasText: 'CRM is read-only until 14:00' });
+    await expect(onWall).toBeVisible({ timeout: 1000 });
+    await expect(onWall).toHaveAttribute('data-severity', 'warning');
+
+    await supervisor.getByRole('button', { name: 'Clear' }).first().click();
+    await expect(onWall).toHaveCount(0, { timeout: 1000 });
+  });
+});
