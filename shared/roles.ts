@@ -41,5 +41,12 @@ export function mayRead(p: Principal, scope: string, agentsOfTeams: (teams: stri
   }
 }
 
+/** Who a principal is, uniquely (names need not be): a token, a person, or a bootstrap token. */
+export function principalKey(p: Principal): string {
+  if (p.tokenId) return `token:${p.tokenId}`;
+  if (p.sessionId) return `user:${p.name}`;
+  return `boot:${p.name}`;
+}
+
 export const canManage = (p: Principal) => p.role === 'admin' || p.role === 'supervisor';
 export const canCoach = (p: Principal) => canManage(p) || p.role === 'lead';

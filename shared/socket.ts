@@ -51,6 +51,8 @@ export interface PromptRecord {
   id: string;
   from: string;
   fromRole: string;
+  /** The sender's principal key (see shared/roles.ts), where its status updates go. */
+  fromKey?: string;
   to: string;
   team?: string;
   text: string;

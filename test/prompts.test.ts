@@ -69,6 +69,23 @@ describe('a coaching exchange', () => {
   });
 });
 
+describe('status updates', () => {
+  it('go to the sender only, even when another token has the same name', async () => {
+    const twin = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'lead', subject: 'red', name: 'lead-red' } })).body.token;
+    const twinSocket = app.socket(twin);
+    const senderSocket = app.socket(lead);
+    await Promise.all([nextEvent(twinSocket, 'banners'), nextEvent(senderSocket, 'banners')]);
+    const seenByTwin: PromptUpdate[] = [];
+    twinSocket.on('prompt:updated', (u: PromptUpdate) => seenByTwin.push(u));
+    const sent = nextEvent<PromptUpdate>(senderSocket, 'prompt:updated', (u) => u.status === 'sent');
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:r2', text: 'only mine' } });
+    expect((await sent).id).toBe(res.body.id);
+    // The twin's socket is on the same server and would have had it by now: one more round trip proves it.
+    await app.request('GET', '/healthz');
+    expect(seenByTwin.filter((u) => u.id === res.body.id)).toEqual([]);
+  });
+});
+
 describe('who may prompt whom', () => {
   it('a lead prompts only its teams and their agents', async () => {
     expect((await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:b1', text: 'x' } })).status).toBe(403);

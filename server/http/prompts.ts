@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { promptBody } from '../../shared/api.ts';
-import type { Principal } from '../../shared/roles.ts';
+import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
 import type { PromptService } from '../live/prompts.ts';
@@ -18,7 +18,7 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
     const body = parseBody(promptBody, req.body);
     const p = principalOf(req);
     if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
-    const record = await prompts.send(body, { name: p.name, role: p.role });
+    const record = await prompts.send(body, { name: p.name, role: p.role, key: principalKey(p) });
     res.status(201).json({ id: record.id });
   });
 

@@ -1,7 +1,7 @@
 // Socket.IO: handshake auth, role-checked subscriptions, coalesced metrics pushes, banners and revocations.
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../../shared/roles.ts';
-import { mayRead } from '../../shared/roles.ts';
+import { mayRead, principalKey } from '../../shared/roles.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import { parseScope, UnknownScopeError } from '../redis/metricsReader.ts';
@@ -71,7 +71,7 @@ export function createLiveHub(deps: HubDeps) {
     if (p.tokenId) void socket.join(rooms.token(p.tokenId));
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));
     if (p.agent && p.role === 'agent') void socket.join(rooms.inbox(p.agent));
-    void socket.join(rooms.outbox(p.name));
+    void socket.join(rooms.outbox(principalKey(p)));
     if (p.role === 'supervisor' || p.role === 'admin' || p.role === 'lead') void socket.join(rooms.coaches);
 
     socket.on('subscribe', async (request, ack) => {

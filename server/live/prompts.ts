@@ -44,7 +44,11 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   }
 
   /** Sends a prompt to an agent or every agent of a team; the caller has been checked by `mayCoach`. */
-  async function send(input: { to: string; text: string; priority: Priority }, sender: { name: string; role: string }, auto = false): Promise<PromptRecord> {
+  async function send(
+    input: { to: string; text: string; priority: Priority },
+    sender: { name: string; role: string; key?: string },
+    auto = false,
+  ): Promise<PromptRecord> {
     const [kind, target] = [input.to.slice(0, input.to.indexOf(':')), input.to.slice(input.to.indexOf(':') + 1)];
     // A queue alert (automatic only) goes to leads and supervisors, not to agents.
     let agents = kind === 'queue' ? [] : [target];
@@ -61,6 +65,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       id: randomUUID(),
       from: sender.name,
       fromRole: sender.role,
+      fromKey: sender.key,
       to: input.to,
       text: input.text,
       priority: input.priority,
@@ -118,7 +123,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
 
   function notifySender(record: PromptRecord, agent: string, status: PromptStatus, at: string, reply?: string): void {
     const update: PromptUpdate = { id: record.id, status, at, agent, ...(reply !== undefined ? { reply } : {}) };
-    io.to(rooms.outbox(record.from)).emit('prompt:updated', update);
+    if (record.fromKey) io.to(rooms.outbox(record.fromKey)).emit('prompt:updated', update);
     // Supervisors watching a team see its prompts too.
     if (record.team) io.to(rooms.scope(`team:${record.team}`)).emit('prompt:updated', update);
   }
