@@ -30,7 +30,13 @@ export async function freePort(): Promise<number> {
  * `fsync: 'always'` (the default) makes Redis write each change to disk before it answers, so a 202
  * survives even a crash of the machine; 'everysec' is faster and may lose the last second on a crash.
  */
-export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsync?: 'always' | 'everysec' }): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(opts: {
+  dir: string;
+  port?: number;
+  fsync?: 'always' | 'everysec';
+  /** Receives redis-server's log lines (notices and warnings) once it is up. */
+  log?: (msg: string) => void;
+}): Promise<EmbeddedRedis> {
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const args = [
@@ -46,10 +52,12 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsy
     opts.fsync ?? 'always',
     '--save',
     '',
+    '--protected-mode',
+    'yes',
     '--daemonize',
     'no',
     '--loglevel',
-    'notice',
+    'notice', // 'warning' would hide the "Ready to accept connections" line we wait for
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -77,6 +85,7 @@ export async function startEmbeddedRedis(opts: { dir: string; port?: number; fsy
       if (!ready) fail(new Error(`redis-server exited with code ${code}:\n${output.slice(-2000)}`));
     });
     const onData = (chunk: Buffer) => {
+      if (ready && opts.log) for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log(`redis-server: ${line.trim()}`);
       output += chunk.toString();
       if (output.length > 20_000) output = output.slice(-10_000);
       if (!ready && /Ready to accept connections/.test(output)) {
