@@ -3,6 +3,8 @@
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   const total = Math.floor(ms / 1000);
+  // Past a day (a call whose end never arrived, say) h:mm:ss stops being readable.
+  if (total >= 86_400) return `${Math.floor(total / 86_400)}d ${Math.floor((total % 86_400) / 3600)}h`;
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
