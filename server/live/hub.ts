@@ -15,6 +15,8 @@ export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 
 /** At most 4 pushes a second per scope (CONTRACT "Live updates"). */
 export const PUSH_WINDOW_MS = 250;
+/** A wall shows tens of scopes; a cap keeps one connection from making the server read thousands. */
+export const MAX_SCOPES_PER_SOCKET = 500;
 
 export interface HubDeps {
   io: LiveServer;
@@ -78,6 +80,8 @@ export function createLiveHub(deps: HubDeps) {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
       if (!parseScope(scope)) return reply({ ok: false, error: 'scope must be all, queue:<id>, team:<id> or agent:<id>' });
+      const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
+      if (subscribed >= MAX_SCOPES_PER_SOCKET) return reply({ ok: false, error: `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection` });
       try {
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
         if (!mayRead(p, scope, () => agents)) return reply({ ok: false, error: `forbidden: the ${p.role} role may not read ${scope}` });
