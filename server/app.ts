@@ -124,7 +124,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       isStoreUp,
       onIngested: (result) => {
         if (result.scopes.size === 0) return;
-        redis.publish(changesChannel, JSON.stringify([...result.scopes])).catch(() => void hub.scopesChanged(result.scopes));
+        // Through Redis so every instance hears it; straight to this instance's subscribers if Redis refuses.
+        redis.publish(changesChannel, JSON.stringify([...result.scopes])).catch(() => hub.scopesChanged(result.scopes).catch(() => undefined));
       },
     }),
   );
@@ -224,13 +225,23 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     clearInterval(ruleTimer);
     hub.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
-    for (const conn of [adapterPub, adapterSub, changes]) conn.disconnect();
+    // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
+    // down gets a second, then the connections are cut.
+    await Promise.all([adapterPub, adapterSub, changes].map((conn) => closeConnection(conn)));
   }
 
   return { app, io, close, directory, store, hub, rules };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;
+
+/** Closes a connection politely (QUIT), or cuts it after a second when the store does not answer. */
+export async function closeConnection(conn: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([conn.quit().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+  clearTimeout(timer);
+  conn.disconnect();
+}
 
 const SCREENS = ['/', '/wall', '/lead', '/agent', '/login', '/admin', '/supervisor'];
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { createApplication } from './app.ts';
+import { closeConnection, createApplication } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startEmbeddedRedis } from './redis/embedded.ts';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     log('shutting down', { signal });
     await application.close();
     await new Promise<void>((done) => httpServer.close(() => done()));
-    redis.disconnect();
+    await closeConnection(redis);
     await embedded?.stop();
     process.exit(0);
   };

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
-import { createApplication, type Application } from '../../server/app.ts';
+import { closeConnection, createApplication, type Application } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { settingsSchema, type Settings } from '../../server/settings.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
@@ -95,7 +95,7 @@ export async function startApp(
       await application.close();
       httpServer.closeAllConnections();
       await new Promise<void>((done) => httpServer.close(() => done()));
-      redis.disconnect();
+      await closeConnection(redis);
     },
   };
 }
