@@ -25,7 +25,7 @@ export interface Config {
   settings: Settings;
   /** WALLBOARD_SECURE_COOKIES=true marks the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
-  /** WALLBOARD_REDIS_FSYNC for the embedded Redis: always (default, nothing accepted is lost) or everysec. */
+  /** WALLBOARD_REDIS_FSYNC for the embedded Redis: everysec (default) or always (survives power loss too). */
   redisFsync: 'always' | 'everysec';
   /** WALLBOARD_PROMPT_RETENTION_DAYS, default 400 (over 12 months). */
   promptRetentionDays: number;
@@ -59,7 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settingsPath,
     settings: loadSettings(settingsPath),
     secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
-    redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'always'),
+    redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'everysec'),
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
   };
 }

@@ -49,6 +49,22 @@ describe('Redis down and back', () => {
     expect(after.body).toMatchObject({ offered: 2, waiting: 2, stale: false });
   });
 
+  it('keeps every accepted event when redis-server crashes right after the 202', async () => {
+    const now = Date.now();
+    const batch = Array.from({ length: 200 }, (_, i) => ev('call.offered', now - 1000 - i, { callId: `crash-${i}`, queue: 'crash' }));
+    const socket = app.socket(app.apiToken);
+    await nextEvent(socket, 'banners');
+    expect((await send(app, batch)).body).toEqual({ accepted: 200, duplicates: 0 });
+    const down = nextEvent<Banner[]>(socket, 'banners', (list) => list.some((b) => b.source === 'auto'));
+    await redis.crash();
+    await down;
+    const back = nextEvent<Banner[]>(socket, 'banners', (list) => !list.some((b) => b.source === 'auto'));
+    await redis.resume();
+    await back;
+    const after = await app.request('GET', '/api/v1/metrics?scope=queue:crash', { token: app.apiToken });
+    expect(after.body).toMatchObject({ offered: 200, waiting: 200, stale: false });
+  });
+
   it('keeps every figure across a server restart', async () => {
     const before = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
     await app.close();

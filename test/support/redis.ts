@@ -11,6 +11,8 @@ export interface TestRedis {
   halt(): Promise<void>;
   /** Starts it again on the same port and folder. */
   resume(): Promise<void>;
+  /** Kills it outright (SIGKILL), as a crash would, and keeps the folder. */
+  crash(): Promise<void>;
   /** Stops it for good and removes the folder. */
   stop(): Promise<void>;
 }
@@ -24,6 +26,10 @@ export async function startTestRedis(): Promise<TestRedis> {
     dir,
     async halt() {
       await current?.stop();
+      current = undefined;
+    },
+    async crash() {
+      await current?.crash();
       current = undefined;
     },
     async resume() {
