@@ -94,7 +94,6 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const io: LiveServer = new Server(httpServer, {
     adapter: createAdapter(adapterPub, adapterSub, { key: `${prefix}socket.io` }),
     serveClient: false,
-    connectionStateRecovery: undefined,
   });
   const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
   const hub = createLiveHub({ io, directory, snapshots, banners, log, onConnected: (socket) => prompts.onConnected(socket) });
@@ -111,6 +110,11 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
+    // The client is served from here and talks only to here; Svelte sets style attributes, hence inline styles.
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
     next();
   });
   app.get('/healthz', (_req, res) => {

@@ -9,6 +9,12 @@ test.describe('the wall display', () => {
   test('shows figures of events posted through the API, within a second', async ({ page, server }, testInfo) => {
     // A queue of its own, so what other tests sent does not count here.
     const queue = `fresh${Date.now()}`;
+    // Script errors and blocked resources (a too-strict Content-Security-Policy, say) show up here.
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=sales,support,${queue}`);
     const tile = page.getByTestId(`queue-tile-${queue}`);
     await expect(tile.getByTestId('offered')).toHaveText('0');
@@ -28,7 +34,9 @@ test.describe('the wall display', () => {
     await expect(tile.getByTestId('sl')).toHaveText('50%', { timeout: 1000 });
     await expect(page.getByTestId('agents-onCall')).toHaveText(String(onCall + 2), { timeout: 1000 });
     await expect(page.getByTestId('total-offered')).toHaveText(String(offered + 2), { timeout: 1000 });
+    await expect(page.getByTestId('intraday-chart')).not.toHaveAttribute('data-intervals', '0');
     await keepScreenshot(page, testInfo, 'wall-1920x1080');
+    expect(errors).toEqual([]);
     // Legible without scrollbars at 1920×1080.
     const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
     expect(size).toEqual([1920, 1080]);

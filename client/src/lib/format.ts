@@ -1,3 +1,10 @@
+import { DateTime } from 'luxon';
+
+/** The start of today in the centre's time zone, as an ISO instant (for "today's" queries). */
+export function startOfToday(tz: string, nowMs: number): string {
+  return DateTime.fromMillis(nowMs, { zone: tz }).startOf('day').toISO() ?? new Date(nowMs).toISOString();
+}
+
 // How figures read on screen: durations as m:ss or h:mm:ss, ratios as whole percentages.
 
 export function duration(ms: number | null | undefined): string {
