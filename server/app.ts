@@ -59,7 +59,9 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     { token: deps.apiToken, role: 'supervisor', name: 'bootstrap-api' },
   ];
   const directory = createDirectory({ redis, prefix, bootstrap });
-  for (const team of settings.teams) await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents });
+  for (const team of settings.teams) {
+    await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
+  }
 
   let storeUp = redis.status === 'ready';
   const isStoreUp = () => storeUp;

@@ -48,6 +48,8 @@ const team = z.object({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
   agents: z.array(z.string().min(1)).default([]),
+  /** The queues the team serves, shown on its console. */
+  queues: z.array(z.string().min(1)).optional(),
   /** Overrides of `rules` for this team's agents, e.g. { "longHold": { "seconds": 60 } }. */
   rules: ruleOverrides,
 });

@@ -7,6 +7,8 @@ const id = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 
 export const teamBody = z.object({
   name: z.string().min(1, 'must not be empty').max(200),
   agents: z.array(id).max(1000).default([]),
+  /** The queues the team serves: their live figures come with the team's (an extension). */
+  queues: z.array(id).max(100).optional(),
 });
 
 export const tokenBody = z.object({

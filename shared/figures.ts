@@ -44,6 +44,17 @@ export interface AgentLive {
   reason?: string;
 }
 
+export interface QueueSummary {
+  queue: string;
+  offered: number;
+  answered: number;
+  serviceLevel: number | null;
+  abandonRate: number | null;
+  asaMs: number | null;
+  waiting: number;
+  longestWaitSince: string | null;
+}
+
 export interface IntervalFigures extends DayFigures {
   /** The interval's start, ISO-8601 with the center's offset. */
   start: string;
@@ -65,6 +76,8 @@ export interface Metrics extends DayFigures {
   /** Live, an extension: each agent with its state and since when (scopes `all`, `team:` and `agent:`). */
   roster?: AgentLive[];
   intervals: IntervalFigures[];
+  /** Scope `team:`, an extension: the queues the team serves (set on the team), so a lead sees them without reading `queue:` scopes. */
+  teamQueues?: QueueSummary[];
   /** Scope `all`, an extension: every queue that has been offered a call. */
   queues?: string[];
   /** When the server read these figures (epoch ms), so clients can tell their age. */

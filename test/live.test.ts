@@ -66,6 +66,15 @@ describe('subscriptions', () => {
     expect(all!.answered).toBeGreaterThanOrEqual(1);
   });
 
+  it("pushes a team's figures when a queue it serves changes", async () => {
+    await app.request('PUT', '/api/v1/teams/queue-team', { token: app.apiToken, body: { name: 'Q', agents: [], queues: ['served'] } });
+    const socket = app.socket(app.apiToken);
+    expect(await subscribe(socket, 'team:queue-team')).toEqual({ ok: true });
+    const pushed = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'team:queue-team' && m.teamQueues?.[0]?.waiting === 1);
+    await send(app, [ev('call.offered', Date.now() - 1000, { callId: 'served-1', queue: 'served' })]);
+    expect((await pushed).teamQueues?.[0]).toMatchObject({ queue: 'served', offered: 1 });
+  });
+
   it('coalesces a burst: the first change at once, at most one more within 250 ms, and the last one wins', async () => {
     const socket = app.socket(app.apiToken);
     expect(await subscribe(socket, 'queue:burst')).toEqual({ ok: true });

@@ -56,6 +56,17 @@ describe('reading figures', () => {
     expect((await app.request('GET', '/api/v1/metrics?scope=all')).status).toBe(401);
   });
 
+  it("gives a lead its team's queues inside the team's figures, while the queue itself stays forbidden", async () => {
+    await app.request('PUT', '/api/v1/teams/red', { token: app.apiToken, body: { name: 'Red', agents: ['r1', 'r2'], queues: ['red-q'] } });
+    await app.request('POST', '/api/v1/events', {
+      token: app.ingestToken,
+      body: [{ id: 'rq-1', type: 'call.offered', ts: Date.now() - 5000, callId: 'rq-c1', queue: 'red-q' }],
+    });
+    const team = await app.request('GET', '/api/v1/metrics?scope=team:red', { token: tokens.lead });
+    expect(team.body.teamQueues).toEqual([expect.objectContaining({ queue: 'red-q', offered: 1, waiting: 1 })]);
+    expect(await read('lead', 'queue:red-q')).toBe(403);
+  });
+
   it('applies the same rules to subscriptions', async () => {
     const check = async (role: string, scope: string) => {
       const socket = app.socket(tokens[role]);

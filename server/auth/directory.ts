@@ -28,6 +28,7 @@ export interface Team {
   id: string;
   name: string;
   agents: string[];
+  queues?: string[];
 }
 
 export interface DirectoryDeps {
@@ -190,12 +191,15 @@ export function createDirectory(deps: DirectoryDeps) {
     return new Set(raws.flatMap((raw) => (raw ? (JSON.parse(raw) as Team).agents : [])));
   }
 
-  /** The teams an agent belongs to, for fanning a change out to team scopes. */
-  async function teamsOfAgents(agents: Iterable<string>): Promise<Set<string>> {
-    const wanted = new Set(agents);
+  /** The teams that have one of these agents or serve one of these queues, for fanning a change out to team scopes. */
+  async function teamsTouching(agents: Iterable<string>, queues: Iterable<string> = []): Promise<Set<string>> {
+    const wantedAgents = new Set(agents);
+    const wantedQueues = new Set(queues);
     const teams = new Set<string>();
-    if (wanted.size === 0) return teams;
-    for (const team of await listTeams()) if (team.agents.some((a) => wanted.has(a))) teams.add(team.id);
+    if (wantedAgents.size === 0 && wantedQueues.size === 0) return teams;
+    for (const team of await listTeams()) {
+      if (team.agents.some((a) => wantedAgents.has(a)) || team.queues?.some((q) => wantedQueues.has(q))) teams.add(team.id);
+    }
     return teams;
   }
 
@@ -219,8 +223,9 @@ export function createDirectory(deps: DirectoryDeps) {
     listTeams,
     deleteTeam,
     agentsOfTeams,
-    teamsOfAgents,
+    teamsTouching,
     agentsOf: async (id: string) => (await getTeam(id))?.agents ?? null,
+    teamOf: getTeam,
   };
 }
 

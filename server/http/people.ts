@@ -29,7 +29,12 @@ export function peopleRouter(deps: PeopleDeps): Router {
   });
   router.put('/api/v1/teams/:id', manager, async (req, res) => {
     const body = parseBody(teamBody, req.body);
-    const team = { id: String(req.params.id), name: body.name, agents: [...new Set(body.agents)] };
+    const team = {
+      id: String(req.params.id),
+      name: body.name,
+      agents: [...new Set(body.agents)],
+      ...(body.queues ? { queues: [...new Set(body.queues)] } : {}),
+    };
     await directory.putTeam(team);
     res.status(200).json(team);
   });

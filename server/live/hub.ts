@@ -110,7 +110,8 @@ export function createLiveHub(deps: HubDeps) {
   async function scopesChanged(scopes: Iterable<string>): Promise<void> {
     const list = [...scopes];
     const agents = list.filter((s) => s.startsWith('agent:')).map((s) => s.slice(6));
-    const teams = agents.length > 0 && hasAnyTeamSubscriber() ? await directory.teamsOfAgents(agents) : new Set<string>();
+    const queues = list.filter((s) => s.startsWith('queue:')).map((s) => s.slice(6));
+    const teams = hasAnyTeamSubscriber() ? await directory.teamsTouching(agents, queues) : new Set<string>();
     for (const scope of [...list, ...[...teams].map((t) => `team:${t}`)]) {
       if (hasLocalSubscribers(rooms.scope(scope))) pushes.touch(scope);
     }

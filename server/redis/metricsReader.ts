@@ -17,8 +17,8 @@ import type { Calendar } from '../domain/calendar.ts';
 import { liveKeys } from '../domain/keys.ts';
 
 export interface TeamLookup {
-  /** The agents of a team, or null when there is no such team. */
-  agentsOf(team: string): Promise<string[] | null>;
+  /** A team's agents and the queues it serves, or null when there is no such team. */
+  teamOf(team: string): Promise<{ agents: string[]; queues?: string[] } | null>;
 }
 
 export interface MetricsReaderDeps {
@@ -55,11 +55,13 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
         .map((queue) => `queue:${queue}`);
     }
     let teamAgents: string[] | undefined;
+    let teamQueues: string[] = [];
     if (parsed.kind === 'team') {
-      const agents = await deps.teams.agentsOf(parsed.id);
-      if (!agents) throw new UnknownScopeError(`no team "${parsed.id}"`);
-      teamAgents = agents;
-      counterScopes = agents.map((agent) => `agent:${agent}`);
+      const team = await deps.teams.teamOf(parsed.id);
+      if (!team) throw new UnknownScopeError(`no team "${parsed.id}"`);
+      teamAgents = team.agents;
+      teamQueues = team.queues ?? [];
+      counterScopes = team.agents.map((agent) => `agent:${agent}`);
     }
 
     const pipe = redis.pipeline();
@@ -110,6 +112,23 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
       const wanted = parsed.kind === 'all' ? null : new Set(teamAgents ?? [parsed.id]);
       metrics.roster = roster.filter((a) => !wanted || wanted.has(a.agent));
       metrics.agents = countByState(metrics.roster);
+    }
+    if (teamQueues.length > 0) {
+      metrics.teamQueues = await Promise.all(
+        teamQueues.map(async (queue) => {
+          const q = await read(`queue:${queue}`, day);
+          return {
+            queue,
+            offered: q.offered,
+            answered: q.answered,
+            serviceLevel: q.serviceLevel,
+            abandonRate: q.abandonRate,
+            asaMs: q.asaMs,
+            waiting: q.waiting ?? 0,
+            longestWaitSince: q.longestWaitSince ?? null,
+          };
+        }),
+      );
     }
     return metrics;
   }
