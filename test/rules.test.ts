@@ -9,7 +9,11 @@ beforeAll(async () => {
   app = await startApp(inject('redisUrl'), {
     settings: {
       queues: [{ id: 'rq', name: 'Rules queue', serviceLevelTarget: 0.8 } as never],
-      teams: [{ id: 'calm', agents: ['calm1'], rules: { longHold: { enabled: false } } }],
+      teams: [
+        { id: 'calm', agents: ['calm1'], rules: { longHold: { enabled: false } } },
+        { id: 'rq-team', agents: [], queues: ['rq'] },
+        { id: 'other-team', agents: [] },
+      ],
       rules: { serviceLevelBelow: { minOffered: 2 }, csatBelow: { minSurveys: 2 } } as never,
     },
   });
@@ -31,6 +35,18 @@ describe('automatic prompts', () => {
       }),
     );
     const queueAlert = nextEvent<PromptDelivery>(supervisor, 'prompt', (p) => /Service level/.test(p.text));
+    const leadOf = async (team: string) => {
+      const token = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'lead', subject: team, name: `lead ${team}` } })).body
+        .token;
+      const socket = app.socket(token);
+      await nextEvent(socket, 'banners');
+      return socket;
+    };
+    const servingLead = await leadOf('rq-team');
+    const otherLead = await leadOf('other-team');
+    const alertsToOther: PromptDelivery[] = [];
+    otherLead.on('prompt', (p: PromptDelivery) => alertsToOther.push(p));
+    const leadAlert = nextEvent<PromptDelivery>(servingLead, 'prompt', (p) => /Service level/.test(p.text));
 
     await send(app, [
       // rr1: a call running 10 minutes with the caller on hold for 3, and two unhappy surveys today.
@@ -55,6 +71,8 @@ describe('automatic prompts', () => {
       'longHold agent:rr1',
       'serviceLevelBelow queue:rq',
     ]);
+    expect((await leadAlert).priority).toBe('high');
+    expect(alertsToOther).toEqual([]);
     expect((await queueAlert).text).toMatch(/^Service level 33% on Rules queue \(target 80%\), 0 agents on break\.$/);
     await threeToAgent;
     expect(toAgent.find((p) => /on hold/.test(p.text))?.priority).toBe('high');

@@ -34,8 +34,9 @@ export const rooms = {
   session: (id: string) => `session:${id}`,
   inbox: (agent: string) => `inbox:${agent}`,
   outbox: (sender: string) => `outbox:${sender}`,
-  /** Leads, supervisors and admins: where queue alerts go. */
-  coaches: 'coaches',
+  /** Supervisors and admins, and the leads of each team: where queue alerts go. */
+  supervisors: 'supervisors',
+  leads: (team: string) => `leads:${team}`,
 };
 
 export function createLiveHub(deps: HubDeps) {
@@ -74,7 +75,8 @@ export function createLiveHub(deps: HubDeps) {
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));
     if (p.agent && p.role === 'agent') void socket.join(rooms.inbox(p.agent));
     void socket.join(rooms.outbox(principalKey(p)));
-    if (p.role === 'supervisor' || p.role === 'admin' || p.role === 'lead') void socket.join(rooms.coaches);
+    if (p.role === 'supervisor' || p.role === 'admin') void socket.join(rooms.supervisors);
+    if (p.role === 'lead') for (const team of p.teams ?? []) void socket.join(rooms.leads(team));
 
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;

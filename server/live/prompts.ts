@@ -84,7 +84,11 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     await tx.exec();
     for (const agent of agents) notifySender(record, agent, 'sent', record.sentAt);
     for (const agent of agents) await deliver(record, agent);
-    if (kind === 'queue') io.to(rooms.coaches).emit('prompt', delivery(record, { status: 'delivered' }));
+    if (kind === 'queue') {
+      // A queue alert goes to supervisors and to the leads of the teams that serve the queue.
+      const teams = [...(await directory.teamsTouching([], [target]))];
+      io.to([rooms.supervisors, ...teams.map(rooms.leads)]).emit('prompt', delivery(record, { status: 'delivered' }));
+    }
     void trim().catch(() => undefined);
     return record;
   }
