@@ -46,6 +46,9 @@ export interface AppDeps {
   /** How often health and delay are checked, ms (default 1000). */
   watchEveryMs?: number;
   promptRetentionDays?: number;
+  /** Retention in days of a call's events (default 35) and of the day figures (default 400); 0 keeps them for ever. */
+  eventRetentionDays?: number;
+  figureRetentionDays?: number;
   /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
   rulesEveryMs?: number;
 }
@@ -72,6 +75,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const store = createEventStore({
     redis,
     prefix,
+    eventRetentionDays: deps.eventRetentionDays,
+    figureRetentionDays: deps.figureRetentionDays,
     rules: {
       tz: deps.tz,
       defaults: thresholdsOf(defaultQueue('default')),

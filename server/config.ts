@@ -27,6 +27,10 @@ export interface Config {
   secureCookies: boolean;
   /** WALLBOARD_REDIS_FSYNC for the embedded Redis: everysec (default) or always (survives power loss too). */
   redisFsync: 'always' | 'everysec';
+  /** WALLBOARD_EVENT_RETENTION_DAYS, default 35: how long a call's events are kept after its last event. */
+  eventRetentionDays: number;
+  /** WALLBOARD_FIGURE_RETENTION_DAYS, default 400: how long a day's figures are kept. */
+  figureRetentionDays: number;
   /** WALLBOARD_PROMPT_RETENTION_DAYS, default 400 (over 12 months). */
   promptRetentionDays: number;
 }
@@ -60,6 +64,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settings: loadSettings(settingsPath),
     secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
     redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'everysec'),
+    eventRetentionDays: integer(env, 'WALLBOARD_EVENT_RETENTION_DAYS', 35, 0, 36500),
+    figureRetentionDays: integer(env, 'WALLBOARD_FIGURE_RETENTION_DAYS', 400, 0, 36500),
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
   };
 }

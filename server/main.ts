@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     secureCookies: config.secureCookies,
     clientDir: resolve('dist/client'),
     promptRetentionDays: config.promptRetentionDays,
+    eventRetentionDays: config.eventRetentionDays,
+    figureRetentionDays: config.figureRetentionDays,
   });
 
   if (config.admin && (await application.directory.userCount()) === 0) {

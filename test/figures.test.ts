@@ -209,6 +209,19 @@ describe('live agents', () => {
   });
 });
 
+describe('retention', () => {
+  it("keeps a call's events 35 days and a day's counters 400 days after their last change; live figures for ever", async () => {
+    const { q, a, call } = fresh();
+    await send(app, [ev('call.offered', s(0), { callId: call(), queue: q }), ev('call.answered', s(5), { callId: call(), agent: a })]);
+    const days = async (key: string) => (await app.redis.pttl(app.prefix + key)) / 86_400_000;
+    expect(await days(`ev:call:${call()}`)).toBeCloseTo(35, 2);
+    expect(await days(`m:call:${call()}`)).toBeCloseTo(35, 2);
+    expect(await days(`i:queue:${q}:${DAY}`)).toBeCloseTo(400, 2);
+    expect(await app.redis.pttl(`${app.prefix}live:oncall`)).toBe(-1);
+    expect(await app.redis.pttl(`${app.prefix}live:seen`)).toBe(-1);
+  });
+});
+
 describe('teams', () => {
   it('a team is the sum of its agents', async () => {
     const { q, a, b, call } = fresh();

@@ -11,9 +11,12 @@ export interface LogicalKeys {
   agentStates: string;
 }
 
+/** Counter hashes start with this; they expire after the figure retention, live keys never. */
+export const INTERVALS_PREFIX = 'i:';
+
 export const liveKeys: LogicalKeys = {
   /** Hash: "<interval start ms>:<figure>" → count, for one scope and day; the day's figures are their sum. */
-  intervals: (scope, day) => `i:${scope}:${day}`,
+  intervals: (scope, day) => `${INTERVALS_PREFIX}${scope}:${day}`,
   /** Sorted set: waiting segments "<callId>#<segment>" scored by offered time. */
   waiting: (scope) => `w:${scope}`,
   /** Sorted set: open agent parts "<agent>\0<callId>#<segment>#<part>" scored by answered time. */

@@ -14,7 +14,7 @@ import {
 import type { TimedCallEvent } from '../domain/story.ts';
 import { diffContributions } from './diff.ts';
 import { APPLY_CONFLICT } from './scripts.ts';
-import { storeKeys } from '../domain/keys.ts';
+import { INTERVALS_PREFIX, storeKeys } from '../domain/keys.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -38,6 +38,10 @@ export interface EventStoreDeps {
   redis: Redis;
   prefix: string;
   rules: FigureRules;
+  /** How long a call's events are kept after its last event, days (0: for ever). Late events past it start afresh. */
+  eventRetentionDays?: number;
+  /** How long a day's counters are kept after their last change, days (0: for ever). */
+  figureRetentionDays?: number;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -55,6 +59,9 @@ type Entity = { key: string; events: StoredEvent[] };
 
 export function createEventStore(deps: EventStoreDeps) {
   const { redis, prefix } = deps;
+  const DAY_MS = 24 * 3600 * 1000;
+  const entityTtlMs = (deps.eventRetentionDays ?? 35) * DAY_MS;
+  const counterTtlMs = (deps.figureRetentionDays ?? 400) * DAY_MS;
   const rulesKey = prefix + storeKeys.rules;
   const current = contextOf(deps.rules);
   const fingerprint = createHash('sha256').update(JSON.stringify(deps.rules)).digest('hex').slice(0, 16);
@@ -143,6 +150,7 @@ export function createEventStore(deps: EventStoreDeps) {
       for (const e of added) args.push(e.id, JSON.stringify(e));
       args.push(ops.length);
       for (const op of ops) args.push(...op);
+      args.push(entityTtlMs, counterTtlMs, prefix + INTERVALS_PREFIX);
       write.applyEntity(prefix + storeKeys.events(entity.key), prefix + storeKeys.meta(entity.key), ...args);
       const next: Known = { version: String(Number(known.version) + 1), rules: fingerprint, events, ids: new Set([...known.ids, ...added.map((e) => e.id)]) };
       attempted.push({ entity, scopes: ops.length > 0 ? [...new Set([...before.s, ...after.s])] : [], next });

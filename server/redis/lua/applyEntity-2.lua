@@ -12,6 +12,8 @@
           op "c": HINCRBY key field value (the field is dropped when it reaches 0)
           op "z": ZADD key value field       op "Z": ZREM key field
           op "h": HSET key field value       op "H": HDEL key field
+  then    the entity's time to live in ms (0: for ever), the counters' time to live in ms (0: for
+          ever), and the prefix of counter keys that expire (the live keys never do)
 
   Returns the number of events that were new (0: all duplicates, nothing written),
   or -1 when the version changed (the caller re-reads and retries).
@@ -57,4 +59,21 @@ for i = 0, m - 1 do
 end
 
 redis.call('HSET', KEYS[2], 'v', tostring(tonumber(version) + 1), 'r', ARGV[2])
+
+local tail = base + 1 + m * 4
+local entityTtl, counterTtl, expiring = tonumber(ARGV[tail]), tonumber(ARGV[tail + 1]), ARGV[tail + 2]
+if entityTtl > 0 then
+  redis.call('PEXPIRE', KEYS[1], entityTtl)
+  redis.call('PEXPIRE', KEYS[2], entityTtl)
+end
+if counterTtl > 0 then
+  local seen = {}
+  for i = 0, m - 1 do
+    local key = ARGV[base + 2 + i * 4]
+    if not seen[key] and string.sub(key, 1, #expiring) == expiring then
+      seen[key] = true
+      redis.call('PEXPIRE', key, counterTtl)
+    end
+  end
+end
 return fresh
