@@ -52,6 +52,16 @@ describe('reading figures', () => {
     });
   }
 
+  it('a display token limited to its board reads only those queues', async () => {
+    const board = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'display', subject: 'sales,billing', name: 'Floor 2' } }))
+      .body.token;
+    const get = async (scope: string) => (await app.request('GET', `/api/v1/metrics?scope=${scope}`, { token: board })).status;
+    expect(await get('queue:sales')).toBe(200);
+    expect(await get('queue:billing')).toBe(200);
+    expect(await get('queue:support')).toBe(403);
+    expect(await get('all')).toBe(200);
+  });
+
   it('answers 401 with no credentials', async () => {
     expect((await app.request('GET', '/api/v1/metrics?scope=all')).status).toBe(401);
   });
