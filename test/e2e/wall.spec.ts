@@ -67,8 +67,9 @@ test.describe('the wall display', () => {
   });
 
   test('a display token runs the wall; revoking it stops the board', async ({ page, server }) => {
-    const created = await server.post('/api/v1/tokens', { role: 'display', name: 'Floor TV' });
-    await page.goto(`${server.url}/wall?token=${created.body.token}&queues=sales`);
+    // A token made for one board: the wall shows that board's queues without being told in the URL.
+    const created = await server.post('/api/v1/tokens', { role: 'display', subject: 'sales', name: 'Floor TV' });
+    await page.goto(`${server.url}/wall?token=${created.body.token}`);
     await expect(page.getByTestId('queue-tile-sales')).toBeVisible();
     await expect(page.getByTestId('queue-tile-support')).toHaveCount(0);
     await fetch(`${server.url}/api/v1/tokens/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
