@@ -87,7 +87,11 @@ export function createEventStore(deps: EventStoreDeps) {
 
   /** Applies every entity of the batch; entities whose version moved meanwhile are read and tried again. */
   async function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
-    registered ??= redis.hsetnx(rulesKey, fingerprint, JSON.stringify(deps.rules));
+    // Registered once; a failure (store down) is forgotten so the next batch tries again.
+    registered ??= redis.hsetnx(rulesKey, fingerprint, JSON.stringify(deps.rules)).catch((err: unknown) => {
+      registered = undefined;
+      throw err;
+    });
     await registered;
     const result: IngestResult = { accepted: 0, duplicates: 0, scopes: new Set() };
     let pending = groupByEntity(batch, result);
