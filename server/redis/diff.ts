@@ -5,8 +5,6 @@ export type Operation = [op: 'c' | 'z' | 'Z' | 'h' | 'H', key: string, field: st
 
 export function diffContributions(before: Contribution, after: Contribution, prefix: string): Operation[] {
   const ops: Operation[] = [];
-  const id = (key: string, field: string) => `${key}\u0000${field}`;
-
   for (const [key, fields] of after.c) {
     const prior = before.c.get(key);
     for (const [field, n] of fields) {
@@ -19,20 +17,26 @@ export function diffContributions(before: Contribution, after: Contribution, pre
     for (const [field, n] of fields) if (n !== 0 && !next?.has(field)) ops.push(['c', prefix + key, field, -n]);
   }
 
-  const oldMembers = new Map(before.z.map(([key, member, score]) => [id(key, member), score]));
-  const newMembers = new Set<string>();
-  for (const [key, member, score] of after.z) {
-    newMembers.add(id(key, member));
-    if (oldMembers.get(id(key, member)) !== score) ops.push(['z', prefix + key, member, score]);
-  }
-  for (const [key, member] of before.z) if (!newMembers.has(id(key, member))) ops.push(['Z', prefix + key, member, '']);
-
-  const oldValues = new Map(before.h.map(([key, field, value]) => [id(key, field), value]));
-  const newValues = new Set<string>();
-  for (const [key, field, value] of after.h) {
-    newValues.add(id(key, field));
-    if (oldValues.get(id(key, field)) !== value) ops.push(['h', prefix + key, field, value]);
-  }
-  for (const [key, field] of before.h) if (!newValues.has(id(key, field))) ops.push(['H', prefix + key, field, '']);
+  diffEntries(before.z, after.z, 'z', 'Z', prefix, ops);
+  diffEntries(before.h, after.h, 'h', 'H', prefix, ops);
   return ops;
+}
+
+/** Sorted-set members and hash values alike: set what is new or changed, remove what is gone. */
+function diffEntries<V extends string | number>(
+  before: [string, string, V][],
+  after: [string, string, V][],
+  set: 'z' | 'h',
+  remove: 'Z' | 'H',
+  prefix: string,
+  ops: Operation[],
+): void {
+  const id = (key: string, field: string) => `${key}\u0000${field}`;
+  const old = new Map(before.map(([key, field, value]) => [id(key, field), value]));
+  const kept = new Set<string>();
+  for (const [key, field, value] of after) {
+    kept.add(id(key, field));
+    if (old.get(id(key, field)) !== value) ops.push([set, prefix + key, field, value]);
+  }
+  for (const [key, field] of before) if (!kept.has(id(key, field))) ops.push([remove, prefix + key, field, '']);
 }
