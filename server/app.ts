@@ -14,7 +14,7 @@ import { Calendar } from './domain/calendar.ts';
 import { storeKeys } from './domain/keys.ts';
 import { identify, requireRole } from './http/authenticate.ts';
 import { bannersRouter } from './http/banners.ts';
-import { errorHandler } from './http/errors.ts';
+import { ApiError, errorHandler } from './http/errors.ts';
 import { eventsRouter } from './http/events.ts';
 import { metricsRouter } from './http/metrics.ts';
 import { peopleRouter } from './http/people.ts';
@@ -28,6 +28,7 @@ import type { Log } from './logger.ts';
 import { createEventStore } from './redis/eventStore.ts';
 import { createMetricsReader } from './redis/metricsReader.ts';
 import { defineScripts } from './redis/scripts.ts';
+import { verifyDay } from './ops/verify.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 
 export interface AppDeps {
@@ -51,6 +52,14 @@ export interface AppDeps {
   figureRetentionDays?: number;
   /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
   rulesEveryMs?: number;
+  /** A call with no event for this many minutes leaves the live figures (default 240; 0 never). */
+  liveCallTimeoutMinutes?: number;
+  /** How often calls past the live-call timeout are swept, ms (default 15000; 0 turns the timer off). */
+  sweepEveryMs?: number;
+  /** How far past the server's clock an event's `ts` may be, minutes (default 15). */
+  maxFutureMinutes?: number;
+  /** The store's clock for arrivals and the live-call timeout (tests move it; default Date.now). */
+  clock?: () => number;
 }
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
@@ -77,9 +86,12 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     prefix,
     eventRetentionDays: deps.eventRetentionDays,
     figureRetentionDays: deps.figureRetentionDays,
+    now: deps.clock,
+    liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: {
       tz: deps.tz,
       defaults: thresholdsOf(defaultQueue('default')),
+      // Object.fromEntries defines own properties, so a queue called `__proto__` is kept as data.
       queues: Object.fromEntries(settings.queues.map((q) => [q.id, thresholdsOf(q)])),
     },
   });
@@ -129,15 +141,18 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   });
   app.use(cookieParser());
   app.use('/api', identify(directory));
+  const publishChanges = (scopes: Set<string>) => {
+    if (scopes.size === 0) return;
+    // Through Redis so every instance hears it; straight to this instance's subscribers if Redis refuses.
+    redis.publish(changesChannel, JSON.stringify([...scopes])).catch(() => hub.scopesChanged(scopes).catch(() => undefined));
+  };
   app.use(
     eventsRouter({
       store,
       isStoreUp,
-      onIngested: (result) => {
-        if (result.scopes.size === 0) return;
-        // Through Redis so every instance hears it; straight to this instance's subscribers if Redis refuses.
-        redis.publish(changesChannel, JSON.stringify([...result.scopes])).catch(() => hub.scopesChanged(result.scopes).catch(() => undefined));
-      },
+      maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
+      log,
+      onIngested: (result) => publishChanges(result.scopes),
     }),
   );
   app.use('/api', express.json({ limit: '100kb' }));
@@ -174,6 +189,15 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
     });
     if (req.query.reset !== undefined) loopDelay.reset();
+  });
+  app.get('/api/v1/ops/verify', requireRole('admin', 'supervisor'), async (req, res, next) => {
+    try {
+      const day = typeof req.query.day === 'string' ? req.query.day : calendar.today(Date.now());
+      if (!Calendar.isDay(day)) throw new ApiError('bad_request', 'day: must be a date YYYY-MM-DD');
+      res.json(await verifyDay({ redis, prefix, store }, day));
+    } catch (err) {
+      next(err);
+    }
   });
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
   serveClient(app, deps.clientDir);
@@ -223,6 +247,22 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       ? setInterval(() => void rules.tick().catch((err: Error) => storeUp && log('rules failed', { error: err.message })), rulesEveryMs)
       : undefined;
   ruleTimer?.unref();
+  // Calls whose end never came leave the live figures (CONTRACT v2); safe on every instance (versioned applies).
+  const sweepEveryMs = deps.sweepEveryMs ?? 15_000;
+  const sweeper =
+    sweepEveryMs > 0
+      ? setInterval(() => {
+          if (!storeUp) return;
+          store
+            .sweepLiveCalls()
+            .then(({ expired, scopes }) => {
+              if (expired > 0) log('live calls expired', { calls: expired });
+              publishChanges(scopes);
+            })
+            .catch((err: Error) => log('live-call sweep failed', { error: err.message }));
+        }, sweepEveryMs)
+      : undefined;
+  sweeper?.unref();
   // Day rollover and clock drift: re-send every subscribed scope once a minute.
   const refresher = setInterval(() => hub.refreshAll(), 60_000);
   watch.unref();
@@ -234,6 +274,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     clearInterval(watch);
     clearInterval(refresher);
     clearInterval(ruleTimer);
+    clearInterval(sweeper);
     hub.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
@@ -241,7 +282,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all([adapterPub, adapterSub, changes].map((conn) => closeConnection(conn)));
   }
 
-  return { app, io, close, directory, store, hub, rules };
+  return { app, io, close, directory, store, hub, rules, sweepLiveCalls: async () => publishChanges((await store.sweepLiveCalls()).scopes) };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     promptRetentionDays: config.promptRetentionDays,
     eventRetentionDays: config.eventRetentionDays,
     figureRetentionDays: config.figureRetentionDays,
+    liveCallTimeoutMinutes: config.liveCallTimeoutMinutes,
+    maxFutureMinutes: config.maxFutureMinutes,
   });
 
   if (config.admin && (await application.directory.userCount()) === 0) {

@@ -68,6 +68,8 @@ export const settingsSchema = z.object({
   rules,
   /** Saved wall boards: `/wall?board=<id>` shows these queues. */
   boards: z.array(z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) })).default([]),
+  /** Overrides WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES: a call with no event for this long leaves the live figures (0: never). */
+  liveCallTimeoutMinutes: z.number().int().min(0).optional(),
   /** Raise "live data delayed" when no event has arrived for this long. */
   delayedAfterSeconds: z.number().positive().default(120),
 });

@@ -1,8 +1,31 @@
-// The event format of CONTRACT.md "Sending events": one zod schema, types inferred from it.
+// The event format of CONTRACT.md "Sending events" (and its v2 rules): one zod schema, types inferred from it.
 import { z } from 'zod';
 
+/** The earliest instant an event may carry (CONTRACT v2). */
+export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
+/** How far past the server's clock an event may be, by default (clock skew at the source). */
+export const DEFAULT_MAX_FUTURE_MS = 15 * 60 * 1000;
+
 /** An instant: ISO-8601 with an offset, or epoch milliseconds. Parsed to epoch ms. */
-const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const isoWithOffset = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/i;
+
+/**
+ * Epoch ms of a strict ISO-8601 instant, or a message saying what is wrong. Strict: no calendar rollover
+ * (2026-02-30 is refused where Date.parse would give 2 March), hours 0–23, offsets up to ±18:00.
+ */
+export function parseIsoInstant(text: string): number | string {
+  const m = isoWithOffset.exec(text);
+  if (!m) return 'must be ISO-8601 with an offset (e.g. 2026-11-01T09:30:00-05:00) or epoch milliseconds';
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (month < 1 || month > 12 || calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
+    return `is not a real date (${m[1]}-${m[2]}-${m[3]})`;
+  }
+  if (hour > 23 || minute > 59 || second > 59) return `is not a real time of day (${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''})`;
+  if (m[9] !== undefined && (Number(m[9]) > 18 || Number(m[10]) > 59)) return 'has an offset outside ±18:00';
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? at : 'is not a valid time';
+}
 
 export const timestamp = z.union([
   z
@@ -10,23 +33,42 @@ export const timestamp = z.union([
     .int('must be whole epoch milliseconds')
     .min(0, 'must not be before 1970')
     .max(8.64e15, 'is out of range'),
-  z
-    .string()
-    .regex(isoWithOffset, 'must be ISO-8601 with an offset (e.g. 2026-11-01T09:30:00-05:00) or epoch milliseconds')
-    .refine((s) => Number.isFinite(Date.parse(s)), 'is not a valid time'),
+  z.string().superRefine((text, ctx) => {
+    const at = parseIsoInstant(text);
+    if (typeof at === 'string') ctx.addIssue({ code: 'custom', message: at });
+  }),
 ]);
 
-const nonEmpty = (what: string) =>
-  z
-    .string({ error: `must be a string (${what})` })
-    .min(1, 'must not be empty')
-    .max(256, 'must be at most 256 characters');
+// Control characters (C0, DEL and C1) have no place in an id; they would also let two ids collide in logs and keys.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Checks an id (CONTRACT v2 "Ids"): a well-formed string of 1–128 characters without control characters. */
+export function idProblem(value: string): string | null {
+  if (value.length < 1 || value.length > 128) return 'must be 1 to 128 characters';
+  if (!value.isWellFormed()) return 'must be well-formed Unicode (no unpaired surrogate)';
+  if (CONTROL.test(value)) return 'must not contain control characters';
+  return null;
+}
+
+/** The schema of an id field; `what` names it in the type error. */
+export const identifier = (what: string) =>
+  z.string({ error: `must be a string (${what})` }).superRefine((value, ctx) => {
+    const problem = idProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Free text kept with an event (caller, call type, reason): well-formed, at most 256 characters. */
+const text = z
+  .string({ error: 'must be a string' })
+  .max(256, 'must be at most 256 characters')
+  .refine((value) => value.isWellFormed(), 'must be well-formed Unicode (no unpaired surrogate)');
 
 const base = {
-  id: z.string({ error: 'must be a string' }).min(1, 'must be 1 to 128 characters').max(128, 'must be 1 to 128 characters'),
+  id: identifier('event id'),
   ts: timestamp,
 };
-const callId = nonEmpty('call id');
+const callId = identifier('call id');
 
 export const AGENT_STATES = ['available', 'break', 'offline'] as const;
 export type AgentStateName = (typeof AGENT_STATES)[number];
@@ -53,16 +95,16 @@ export const wallboardEvent = z.discriminatedUnion(
       ...base,
       type: z.literal('call.offered'),
       callId,
-      queue: nonEmpty('queue id'),
-      caller: z.string().max(256).optional(),
-      callType: z.string().max(256).optional(),
+      queue: identifier('queue id'),
+      caller: text.optional(),
+      callType: text.optional(),
     }),
-    z.object({ ...base, type: z.literal('call.answered'), callId, agent: nonEmpty('agent id') }),
+    z.object({ ...base, type: z.literal('call.answered'), callId, agent: identifier('agent id') }),
     z.object({ ...base, type: z.literal('call.abandoned'), callId }),
     z.object({ ...base, type: z.literal('call.timeout'), callId }),
     z.object({ ...base, type: z.literal('call.held'), callId }),
     z.object({ ...base, type: z.literal('call.resumed'), callId }),
-    z.object({ ...base, type: z.literal('call.transferred'), callId, target: nonEmpty('queue or agent id') }),
+    z.object({ ...base, type: z.literal('call.transferred'), callId, target: identifier('queue or agent id') }),
     z.object({ ...base, type: z.literal('call.ended'), callId }),
     z.object({ ...base, type: z.literal('call.wrapped'), callId, resolved: z.boolean({ error: 'must be true or false' }).optional() }),
     z.object({
@@ -78,9 +120,9 @@ export const wallboardEvent = z.discriminatedUnion(
     z.object({
       ...base,
       type: z.literal('agent.state'),
-      agent: nonEmpty('agent id'),
+      agent: identifier('agent id'),
       state: z.enum(AGENT_STATES, { error: `must be one of ${AGENT_STATES.join(', ')}` }),
-      reason: z.string().max(256).optional(),
+      reason: text.optional(),
     }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${EVENT_TYPES.join(', ')}` : undefined) },
@@ -98,8 +140,15 @@ export interface EventError {
   message: string;
 }
 
+export interface ParseOptions {
+  /** The server's clock, epoch ms (default Date.now()). */
+  now?: number;
+  /** How far past `now` a `ts` may be (default 15 minutes). */
+  maxFutureMs?: number;
+}
+
 /** Validates one raw event; returns the stored form or a message naming the field. */
-export function parseEvent(raw: unknown, index: number): { ok: true; event: StoredEvent } | { ok: false; error: EventError } {
+export function parseEvent(raw: unknown, index: number, options: ParseOptions = {}): { ok: true; event: StoredEvent } | { ok: false; error: EventError } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, error: { index, message: 'event must be a JSON object' } };
   }
@@ -107,12 +156,17 @@ export function parseEvent(raw: unknown, index: number): { ok: true; event: Stor
   if (!result.success) {
     const messages = result.error.issues.map((issue) => {
       const field = issue.path.length ? issue.path.join('.') : 'event';
-      const missing = issue.code === 'invalid_type' && (raw as Record<string, unknown>)[String(issue.path[0])] === undefined;
+      const missing = issue.code === 'invalid_type' && issue.path.length === 1 && !Object.hasOwn(raw, String(issue.path[0]));
       return missing ? `${field}: is required` : `${field}: ${issue.message}`;
     });
     return { ok: false, error: { index, message: [...new Set(messages)].join('; ') } };
   }
   const event = result.data;
-  const at = typeof event.ts === 'number' ? event.ts : Date.parse(event.ts);
+  const at = typeof event.ts === 'number' ? event.ts : (parseIsoInstant(event.ts) as number);
+  const latest = (options.now ?? Date.now()) + (options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS);
+  if (at < MIN_EVENT_TS || at > latest) {
+    const window = `${new Date(MIN_EVENT_TS).toISOString()} and ${new Date(latest).toISOString()} (the server's clock plus ${Math.round((latest - (options.now ?? Date.now())) / 60_000)} minutes)`;
+    return { ok: false, error: { index, message: `ts: must be between ${window}` } };
+  }
   return { ok: true, event: { ...event, at } };
 }

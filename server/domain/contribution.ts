@@ -94,7 +94,8 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
         const member = `${callId}#${s}`;
         b.z.push([keys.waiting(queueScope!), member, offeredAt], [keys.waiting('all'), member, offeredAt]);
       } else {
-        const wait = outcome.at - offeredAt;
+        // CONTRACT v2: a wait computed below zero (an answer stamped before its offer) counts as zero.
+        const wait = Math.max(0, outcome.at - offeredAt);
         if (outcome.kind === 'answered') {
           const firstAgent = segment.firstAgent === undefined ? undefined : `agent:${segment.firstAgent}`;
           const who = [...queueScopes, firstAgent];
@@ -138,8 +139,8 @@ function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, 
     if (part.openHoldAt !== undefined) b.z.push([keys.onHold, agentMember, part.openHoldAt]);
     return;
   }
-  const holdMs = part.holdMs;
-  const talkMs = part.endAt - part.answeredAt - holdMs;
+  const holdMs = Math.max(0, part.holdMs);
+  const talkMs = Math.max(0, part.endAt - part.answeredAt - holdMs);
   if (part.endKind === 'transferred') {
     b.add(who, part.endAt, 'transfers');
     addHandled(b, who, part.endAt, talkMs, holdMs, 0);
@@ -149,7 +150,7 @@ function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, 
     b.z.push([keys.inWrap, agentMember, part.endAt]);
     return;
   }
-  addHandled(b, who, part.wrappedAt, talkMs, holdMs, part.wrappedAt - part.endAt);
+  addHandled(b, who, part.wrappedAt, talkMs, holdMs, Math.max(0, part.wrappedAt - part.endAt));
   if (part.resolved !== undefined) b.add(who, part.wrappedAt, part.resolved ? 'resolved' : 'unresolved');
 }
 

@@ -9,6 +9,7 @@ export interface LogicalKeys {
   agentsSeen: string;
   queuesSeen: string;
   agentStates: string;
+  expired(day: string): string;
 }
 
 /** Counter hashes start with this; they expire after the figure retention, live keys never. */
@@ -31,7 +32,14 @@ export const liveKeys: LogicalKeys = {
   queuesSeen: 'live:queues',
   /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
   agentStates: 'live:state',
+  /** Sorted set: calls swept out of the live figures (no event for the live-call timeout), by their last event; per day of that event. */
+  expired: (day) => `${INTERVALS_PREFIX}expired:${day}`,
 };
+
+/** Whether a logical key is one of the live sets a call sits in while waiting, on a call, on hold or in after-call work. */
+export function isLiveCallKey(key: string): boolean {
+  return key.startsWith('w:') || key === liveKeys.onCall || key === liveKeys.onHold || key === liveKeys.inWrap;
+}
 
 /** Keys the store itself owns (not part of contributions). */
 export const storeKeys = {

@@ -52,12 +52,18 @@ export function isStoreDown(err: unknown): boolean {
   );
 }
 
+/** A byte limit as people write it: 100 kB, 10 MB. */
+function sizeOf(bytes: number | undefined): string {
+  if (!bytes) return 'the size limit';
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} kB`;
+}
+
 export function errorHandler(log: (msg: string, extra?: Record<string, unknown>) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (err instanceof ApiError) return sendError(res, err);
     if (err instanceof PromptError) return sendError(res, new ApiError(err.code, err.message));
-    const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large') return sendError(res, new ApiError('too_large', 'body is over 10 MB'));
+    const e = err as { type?: string; status?: number; limit?: number };
+    if (e.type === 'entity.too.large') return sendError(res, new ApiError('too_large', `the body is over ${sizeOf(e.limit)}, the most this route takes`));
     if (e.type === 'entity.parse.failed') return sendError(res, new ApiError('bad_request', 'body is not valid JSON'));
     if (e.status && e.status >= 400 && e.status < 500) return sendError(res, new ApiError('bad_request', 'malformed request'));
     if (isStoreDown(err)) return sendError(res, new ApiError('store_unavailable', 'the metrics store is unreachable; retry later'));

@@ -1,46 +1,102 @@
 // POST /api/v1/events: validates a whole batch (JSON array or NDJSON), then stores it; all or nothing.
-import express, { Router } from 'express';
-import { parseEvent, type EventError, type StoredEvent } from '../../shared/events.ts';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { DEFAULT_MAX_FUTURE_MS, parseEvent, type EventError, type StoredEvent } from '../../shared/events.ts';
 import type { EventStore, IngestResult } from '../redis/eventStore.ts';
+import { BatchRefusedError } from '../redis/eventStore.ts';
 import { requireRole } from './authenticate.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, isStoreDown } from './errors.ts';
 
 export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 10 * 1024 * 1024;
+/** How many errors a 400 lists; `more` counts the rest. */
+const MAX_ERRORS = 1000;
 
 export interface EventsRouteDeps {
   store: EventStore;
   isStoreUp: () => boolean;
   onIngested: (result: IngestResult) => void;
+  /** How far past the server's clock a `ts` may be, ms (default 15 minutes). */
+  maxFutureMs?: number;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/** Every 4xx of this route has the contract's shape: `{ errors: [{ index?, message }] }`. */
+class IngestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
-  router.post('/api/v1/events', requireRole('ingest', 'admin'), express.text({ type: () => true, limit: MAX_BYTES }), async (req, res, next) => {
-    try {
-      const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
-      if (raw.length > MAX_EVENTS) throw new ApiError('too_large', `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
-      const events: StoredEvent[] = [];
-      const errors: EventError[] = [];
-      raw.forEach((item, index) => {
-        if (item instanceof LineError) return errors.push({ index, message: item.message });
-        const parsed = parseEvent(item, index);
-        if (parsed.ok) events.push(parsed.event);
-        else errors.push(parsed.error);
-      });
-      if (errors.length > 0) {
-        res.status(400).json({ errors: errors.slice(0, 1000), ...(errors.length > 1000 ? { more: errors.length - 1000 } : {}) });
-        return;
+  router.post(
+    '/api/v1/events',
+    tokensOnly,
+    requireRole('ingest', 'admin'),
+    acceptedMediaTypes,
+    express.text({ type: () => true, limit: MAX_BYTES }),
+    async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
+        if (raw.length > MAX_EVENTS) throw new IngestError(413, `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
+        const events: StoredEvent[] = [];
+        const errors: EventError[] = [];
+        const options = { now: Date.now(), maxFutureMs: deps.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS };
+        raw.forEach((item, index) => {
+          if (item instanceof LineError) return errors.push({ index, message: item.message });
+          const parsed = parseEvent(item, index, options);
+          if (parsed.ok) events.push(parsed.event);
+          else errors.push(parsed.error);
+        });
+        if (errors.length > 0) {
+          res.status(400).json({ errors: errors.slice(0, MAX_ERRORS), ...(errors.length > MAX_ERRORS ? { more: errors.length - MAX_ERRORS } : {}) });
+          return;
+        }
+        if (!deps.isStoreUp()) throw new ApiError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
+        const result = await deps.store.ingest(events);
+        deps.onIngested(result);
+        res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
+      } catch (err) {
+        next(err);
       }
-      if (!deps.isStoreUp()) throw new ApiError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
-      const result = await deps.store.ingest(events);
-      deps.onIngested(result);
-      res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
-    } catch (err) {
-      next(err);
-    }
-  });
+    },
+    ingestErrors(deps.log),
+  );
   return router;
+}
+
+/** Ingest takes machine tokens only: a session cookie (a person's browser) cannot send events. */
+function tokensOnly(req: Request, _res: Response, next: NextFunction): void {
+  if (req.principal && !req.principal.sessionId) return next();
+  next(new IngestError(401, 'sending events takes Authorization: Bearer <ingest token>'));
+}
+
+function acceptedMediaTypes(req: Request, _res: Response, next: NextFunction): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json' || type === 'application/x-ndjson') return next();
+  next(new IngestError(415, `Content-Type must be application/json or application/x-ndjson, not ${JSON.stringify(type || '(none)')}`));
+}
+
+/** Answers this route's errors in the contract's `{ errors }` shape; store failures are 503 with nothing stored. */
+function ingestErrors(log?: EventsRouteDeps['log']) {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const body = (message: string) => ({ errors: [{ message }] });
+    if (err instanceof IngestError) return void res.status(err.status).json(body(err.message));
+    if (err instanceof ApiError) return void res.status(err.status).json({ error: err.code, message: err.message, ...body(err.message) });
+    const e = err as { type?: string; limit?: number; status?: number };
+    if (e.type === 'entity.too.large') return void res.status(413).json(body(`the body is over ${MAX_BYTES / 1024 / 1024} MB, the most one batch may be`));
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return void res.status(415).json(body('the body must be UTF-8'));
+    if (e.status && e.status >= 400 && e.status < 500) return void res.status(400).json(body('the body could not be read'));
+    if (err instanceof BatchRefusedError || isStoreDown(err)) {
+      if (err instanceof BatchRefusedError) log?.('batch refused by the store; nothing written', { reason: err.message });
+      const message = 'the metrics store could not take this batch; nothing was stored, retry the same batch';
+      return void res.status(503).json({ error: 'store_unavailable', message, ...body(message) });
+    }
+    next(err);
+  };
 }
 
 class LineError {
@@ -49,9 +105,8 @@ class LineError {
 
 /** The batch's items: a JSON array, or one JSON object per line for NDJSON. */
 function parseBody(body: string, contentType: string): unknown[] {
-  if (body.trim() === '') throw new ApiError('bad_request', 'the body is empty: send a JSON array of events or NDJSON');
-  const ndjson = /ndjson|jsonl|json-seq|jsonlines/i.test(contentType);
-  if (ndjson) {
+  if (body.trim() === '') throw new IngestError(400, 'the body is empty: send a JSON array of events or NDJSON');
+  if (/ndjson/i.test(contentType)) {
     return body
       .split(/\r?\n/)
       .filter((line) => line.trim() !== '')
@@ -67,8 +122,8 @@ function parseBody(body: string, contentType: string): unknown[] {
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new ApiError('bad_request', 'the body is not valid JSON (for one event per line, send Content-Type: application/x-ndjson)');
+    throw new IngestError(400, 'the body is not valid JSON (for one event per line, send Content-Type: application/x-ndjson)');
   }
-  if (!Array.isArray(parsed)) throw new ApiError('bad_request', 'the body must be a JSON array of events');
+  if (!Array.isArray(parsed)) throw new IngestError(400, 'the body must be a JSON array of events');
   return parsed;
 }

@@ -13,6 +13,7 @@ import {
   type IntervalFigures,
   type Metrics,
 } from '../../shared/figures.ts';
+import { idProblem } from '../../shared/events.ts';
 import type { Calendar } from '../domain/calendar.ts';
 import { liveKeys } from '../domain/keys.ts';
 
@@ -35,8 +36,9 @@ const COUNTER_SET = new Set<string>(COUNTERS);
 
 export function parseScope(scope: string): { kind: 'all' | 'queue' | 'team' | 'agent'; id: string } | null {
   if (scope === 'all') return { kind: 'all', id: '' };
-  const match = /^(queue|team|agent):(.{1,256})$/.exec(scope);
-  return match ? { kind: match[1] as 'queue' | 'team' | 'agent', id: match[2]! } : null;
+  const match = /^(queue|team|agent):([\s\S]*)$/.exec(scope);
+  if (!match || idProblem(match[2]!) !== null) return null;
+  return { kind: match[1] as 'queue' | 'team' | 'agent', id: match[2]! };
 }
 
 export function createMetricsReader(deps: MetricsReaderDeps) {
@@ -49,10 +51,8 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
     if (!parsed) throw new UnknownScopeError(`scope must be all, queue:<id>, team:<id> or agent:<id>`);
     let counterScopes = [scope];
     if (parsed.kind === 'all') {
-      const seen = await redis.hgetall(k(liveKeys.queuesSeen));
-      counterScopes = Object.keys(seen)
-        .filter((queue) => Number(seen[queue]) > 0)
-        .map((queue) => `queue:${queue}`);
+      const seen = Object.entries(await redis.hgetall(k(liveKeys.queuesSeen)));
+      counterScopes = seen.filter(([, count]) => Number(count) > 0).map(([queue]) => `queue:${queue}`);
     }
     let teamAgents: string[] | undefined;
     let teamQueues: string[] = [];
@@ -108,7 +108,8 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
       at += 2;
     }
     if (hasAgents) {
-      const roster = buildRoster(values.slice(at, at + 4) as [Record<string, string>, Record<string, string>, string[], string[]]);
+      const [seen, states, onCall, inWrap] = values.slice(at, at + 4) as [Record<string, string>, Record<string, string>, string[], string[]];
+      const roster = buildRoster(new Map(Object.entries(seen)), new Map(Object.entries(states)), onCall, inWrap);
       const wanted = parsed.kind === 'all' ? null : new Set(teamAgents ?? [parsed.id]);
       metrics.roster = roster.filter((a) => !wanted || wanted.has(a.agent));
       metrics.agents = countByState(metrics.roster);
@@ -138,8 +139,8 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
 
 export type MetricsReader = ReturnType<typeof createMetricsReader>;
 
-/** Each seen agent's live state: on a call, else in after-call work, else its last agent.state. */
-function buildRoster([seen, states, onCall, inWrap]: [Record<string, string>, Record<string, string>, string[], string[]]): AgentLive[] {
+/** Each seen agent's live state: on a call, else in after-call work, else its last agent.state. Ids are data: Maps only. */
+function buildRoster(seen: Map<string, string>, states: Map<string, string>, onCall: string[], inWrap: string[]): AgentLive[] {
   const earliest = (pairs: string[]) => {
     const since = new Map<string, number>();
     for (let i = 0; i < pairs.length; i += 2) {
@@ -152,11 +153,11 @@ function buildRoster([seen, states, onCall, inWrap]: [Record<string, string>, Re
   const calls = earliest(onCall);
   const wraps = earliest(inWrap);
   const roster: AgentLive[] = [];
-  for (const [agent, count] of Object.entries(seen)) {
+  for (const [agent, count] of seen) {
     if (Number(count) <= 0) continue;
     const onCallSince = calls.get(agent);
     const wrapSince = wraps.get(agent);
-    const raw = states[agent];
+    const raw = states.get(agent);
     const last = raw ? (JSON.parse(raw) as { state: AgentBucket; at: number; reason?: string }) : undefined;
     if (onCallSince !== undefined) roster.push({ agent, state: 'onCall', since: iso(onCallSince) });
     else if (wrapSince !== undefined) roster.push({ agent, state: 'wrap', since: iso(wrapSince) });

@@ -1,18 +1,21 @@
-// The Lua scripts, one file per atomic operation (lua/<name>-<number of keys>.lua), defined on a client.
+// The Lua scripts, one file per atomic operation (lua/<name>.lua, its header lists KEYS and ARGV), defined on a client.
 import { readFileSync } from 'node:fs';
 import type { Redis, Result } from 'ioredis';
 
 const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
-export const APPLY_CONFLICT = -1;
+/** applyBatch's first reply item when entities moved (the rest are their 1-based numbers). */
+export const BATCH_CONFLICT = -1;
+/** applyBatch's first reply item when a check failed (the second is why); nothing was written. */
+export const BATCH_REFUSED = -2;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** See lua/applyEntity-2.lua. */
-    applyEntity(eventsKey: string, metaKey: string, ...args: (string | number)[]): Result<number, Context>;
+    /** See lua/applyBatch.lua; the first argument is the number of keys. */
+    applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
   }
 }
 
 export function defineScripts(redis: Redis): void {
-  redis.defineCommand('applyEntity', { numberOfKeys: 2, lua: lua('applyEntity-2.lua') });
+  redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
 }

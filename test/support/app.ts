@@ -27,7 +27,19 @@ export interface TestApp {
 
 export async function startApp(
   redisUrl: string,
-  opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string } = {},
+  opts: {
+    tz?: string;
+    settings?: Partial<Settings>;
+    signInLimit?: number;
+    watchEveryMs?: number;
+    prefix?: string;
+    liveCallTimeoutMinutes?: number;
+    maxFutureMinutes?: number;
+    /** The live-call sweeper's timer; off by default so a test sweeps when it says (application.sweepLiveCalls). */
+    sweepEveryMs?: number;
+    /** The store's clock (arrivals, live-call timeout). */
+    clock?: () => number;
+  } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
@@ -48,6 +60,10 @@ export async function startApp(
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
+    sweepEveryMs: opts.sweepEveryMs ?? 0,
+    liveCallTimeoutMinutes: opts.liveCallTimeoutMinutes,
+    maxFutureMinutes: opts.maxFutureMinutes,
+    clock: opts.clock,
   });
   await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -1,0 +1,145 @@
+--[[
+  Applies a whole batch: adds each entity's (a call's or an agent's) new events and applies the change of
+  its contribution, all or nothing. Every check runs before the first write, so a batch that fails a
+  check (a version moved, a key of the wrong type, a counter that would leave the safe-integer range)
+  leaves Redis exactly as it was.
+
+  KEYS[2e-1], KEYS[2e]  the events hash (event id -> event JSON) and meta hash of entity e (1-based)
+  KEYS[2E+1 ..]         every key an operation touches; those from index ARGV[3] on expire (counters)
+
+  ARGV[1] E, the number of entities           ARGV[2] the fingerprint of the figure rules
+  ARGV[3] index in KEYS of the first expiring key (#KEYS + 1 when none)
+  ARGV[4] the entities' time to live in ms (0: for ever)
+  ARGV[5] the expiring keys' time to live in ms (0: for ever)
+  then, per entity:
+    expected version ("0" when new), force ("1": apply even with no new event, for sweeps),
+    meta fields to set: k, then k pairs (field, value),
+    n new events, then n pairs (id, JSON),
+    d event ids to drop (history beyond what the figures need), then d ids,
+    m operations, then m quadruples (op, key index, field, value):
+      "c" HINCRBY (the field is dropped at 0)   "z" ZADD key value field   "Z" ZREM key field
+      "h" HSET key field value                  "H" HDEL key field
+
+  Returns an array: per entity, the number of its events that were new (0: nothing written for it);
+  or {-1, e, ...} the entities whose version moved (nothing written: re-read them and retry);
+  or {-2, message} a check failed (nothing written).
+]]
+local E = tonumber(ARGV[1])
+local MAX_SAFE = 9007199254740991
+
+-- Parse the arguments once.
+local entities = {}
+local at = 6
+for e = 1, E do
+  local entity = { version = ARGV[at], force = ARGV[at + 1] == '1', meta = {}, ids = {}, jsons = {}, drops = {}, ops = {} }
+  at = at + 2
+  local k = tonumber(ARGV[at]); at = at + 1
+  for i = 1, k do entity.meta[i] = { ARGV[at], ARGV[at + 1] }; at = at + 2 end
+  local n = tonumber(ARGV[at]); at = at + 1
+  for i = 1, n do entity.ids[i] = ARGV[at]; entity.jsons[i] = ARGV[at + 1]; at = at + 2 end
+  local d = tonumber(ARGV[at]); at = at + 1
+  for i = 1, d do entity.drops[i] = ARGV[at]; at = at + 1 end
+  local m = tonumber(ARGV[at]); at = at + 1
+  for i = 1, m do entity.ops[i] = { ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2], ARGV[at + 3] }; at = at + 4 end
+  entities[e] = entity
+end
+
+-- Check 1: nobody changed an entity since the caller read it.
+local moved = {}
+for e = 1, E do
+  local version = redis.call('HGET', KEYS[2 * e], 'v') or '0'
+  if version ~= entities[e].version then moved[#moved + 1] = e end
+end
+if #moved > 0 then
+  table.insert(moved, 1, -1)
+  return moved
+end
+
+-- Check 2: which events are new; an entity with none (and not forced) is left alone.
+local types = {}
+local function typeOf(index)
+  local t = types[index]
+  if not t then t = redis.call('TYPE', KEYS[index])['ok']; types[index] = t end
+  return t
+end
+local fresh = {}
+for e = 1, E do
+  local entity = entities[e]
+  local count = 0
+  for i = 1, #entity.ids do
+    if redis.call('HEXISTS', KEYS[2 * e - 1], entity.ids[i]) == 0 then count = count + 1 end
+  end
+  fresh[e] = count
+  entity.apply = count > 0 or entity.force
+  if entity.apply then
+    for _, index in ipairs({ 2 * e - 1, 2 * e }) do
+      local t = typeOf(index)
+      if t ~= 'hash' and t ~= 'none' then return { -2, 'entity key ' .. KEYS[index] .. ' holds a ' .. t } end
+    end
+  end
+end
+
+-- Check 3: every operation's key has the right type, and no counter leaves the safe-integer range.
+local pending = {}
+for e = 1, E do
+  local entity = entities[e]
+  if entity.apply then
+    for _, op in ipairs(entity.ops) do
+      local kind, index = op[1], op[2]
+      local t = typeOf(index)
+      local wanted = (kind == 'z' or kind == 'Z') and 'zset' or 'hash'
+      if t ~= wanted and t ~= 'none' then return { -2, 'key ' .. KEYS[index] .. ' holds a ' .. t .. ', not a ' .. wanted } end
+      if kind == 'c' then
+        local delta = tonumber(op[4])
+        if delta == nil or delta ~= math.floor(delta) then return { -2, 'counter delta ' .. op[4] .. ' is not an integer' } end
+        local slot = index .. '\0' .. op[3]
+        local value = pending[slot]
+        if value == nil then
+          local stored = redis.call('HGET', KEYS[index], op[3])
+          value = tonumber(stored or '0')
+          if value == nil then return { -2, 'counter ' .. KEYS[index] .. ' ' .. op[3] .. ' is not a number' } end
+        end
+        value = value + delta
+        if value > MAX_SAFE or value < -MAX_SAFE then return { -2, 'counter ' .. KEYS[index] .. ' ' .. op[3] .. ' would overflow' } end
+        pending[slot] = value
+      end
+    end
+  end
+end
+
+-- Every check passed: write.
+local entityTtl, counterTtl, firstExpiring = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[3])
+local touched = {}
+for e = 1, E do
+  local entity = entities[e]
+  if entity.apply then
+    local eventsKey, metaKey = KEYS[2 * e - 1], KEYS[2 * e]
+    for i = 1, #entity.ids do redis.call('HSETNX', eventsKey, entity.ids[i], entity.jsons[i]) end
+    for i = 1, #entity.drops do redis.call('HDEL', eventsKey, entity.drops[i]) end
+    for _, op in ipairs(entity.ops) do
+      local kind, key, field, value = op[1], KEYS[op[2]], op[3], op[4]
+      if kind == 'c' then
+        if redis.call('HINCRBY', key, field, value) == 0 then redis.call('HDEL', key, field) end
+      elseif kind == 'z' then
+        redis.call('ZADD', key, value, field)
+      elseif kind == 'Z' then
+        redis.call('ZREM', key, field)
+      elseif kind == 'h' then
+        redis.call('HSET', key, field, value)
+      elseif kind == 'H' then
+        redis.call('HDEL', key, field)
+      end
+      if op[2] >= firstExpiring then touched[op[2]] = true end
+    end
+    redis.call('HSET', metaKey, 'v', tostring(tonumber(entity.version) + 1), 'r', ARGV[2])
+    for _, pair in ipairs(entity.meta) do redis.call('HSET', metaKey, pair[1], pair[2]) end
+    if entityTtl > 0 then
+      redis.call('PEXPIRE', eventsKey, entityTtl)
+      redis.call('PEXPIRE', metaKey, entityTtl)
+    end
+  end
+end
+if counterTtl > 0 then
+  for index in pairs(touched) do redis.call('PEXPIRE', KEYS[index], counterTtl) end
+end
+return fresh

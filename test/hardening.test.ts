@@ -1,0 +1,285 @@
+// Hostile and odd input (CONTRACT v2): strict ids and times, all-or-nothing batches, and live state that heals.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Metrics } from '../shared/figures.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { ev, metrics, s, send } from './support/events.ts';
+
+/** Every built-in property name of Object.prototype: ordinary ids like any other. */
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+
+async function verify(app: TestApp, day: string) {
+  const res = await app.request('GET', `/api/v1/ops/verify?day=${day}`, { token: app.apiToken });
+  expect(res.status).toBe(200);
+  return res.body as { ok: boolean; differences: unknown[]; expiredCalls: { callId: string }[]; entities: number };
+}
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'), { settings: { queues: [{ id: 'constructor', serviceLevelSeconds: 20 } as never] } });
+});
+afterAll(() => app.close());
+
+describe('times are bounded and strict', () => {
+  const now = Date.now();
+  const cases: [string, unknown][] = [
+    ['a day that does not exist (2026-02-30)', '2026-02-30T10:00:00Z'],
+    ['hour 24', '2026-03-10T24:00:00Z'],
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['before 2000', '1999-12-31T23:59:59Z'],
+    ['epoch 0', 0],
+    ['the far future (8.64e15)', 8.64e15],
+    ['16 minutes ahead of the server', now + 16 * 60_000],
+    ['an offset past ±18:00', '2026-03-10T10:00:00+19:00'],
+  ];
+  for (const [what, ts] of cases) {
+    it(`refuses ${what} with a 400 naming ts, and stores nothing`, async () => {
+      const ok = ev('call.offered', s(0), { callId: `ts-ok-${Math.random()}`, queue: 'ts-q' });
+      const res = await send(app, [ok, { id: `bad-ts-${Math.random()}`, type: 'call.ended', ts, callId: 'ts-c' }]);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ index: 1, message: expect.stringMatching(/^ts: /) }]);
+      expect((await send(app, [ok])).body).toEqual({ accepted: 1, duplicates: 0 });
+    });
+  }
+
+  it('accepts a ts up to 15 minutes ahead (clock skew) and a leap-day date', async () => {
+    const res = await send(app, [
+      ev('agent.state', Date.now() + 14 * 60_000, { agent: 'skew', state: 'available' }),
+      ev('agent.state', '2024-02-29T12:00:00+01:00' as never, { agent: 'leap', state: 'break' }),
+    ]);
+    expect(res).toMatchObject({ status: 202, body: { accepted: 2 } });
+  });
+
+  it('counts a wait computed below zero as zero (an answer stamped before its offer)', async () => {
+    await send(app, [
+      ev('call.offered', s(3600), { callId: 'neg-1', queue: 'neg-q' }),
+      ev('call.answered', s(0), { callId: 'neg-1', agent: 'neg-a' }),
+      ev('call.ended', s(3700), { callId: 'neg-1' }),
+      ev('call.wrapped', s(3650), { callId: 'neg-1' }),
+    ]);
+    const q = await metrics(app, 'queue:neg-q', '2026-03-10');
+    expect(q).toMatchObject({ offered: 1, answered: 1, asaMs: 0 });
+    const agent = await metrics(app, 'agent:neg-a', '2026-03-10');
+    for (const figure of ['talkMs', 'holdMs', 'wrapMs', 'asaMs']) expect(agent[figure] ?? 0).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('ids are strict, and any well-formed id works', () => {
+  const bad: [string, string][] = [
+    ['a NUL', 'a02\u0000x'],
+    ['an unpaired surrogate', 'c\ud800'],
+    ['a C1 control character', 'a\u0085b'],
+    ['DEL', 'a\u007f'],
+    ['129 characters', 'x'.repeat(129)],
+  ];
+  for (const [what, id] of bad) {
+    for (const field of ['id', 'callId', 'agent'] as const) {
+      it(`refuses ${field} with ${what}, naming the field`, async () => {
+        const event = { id: `ok-${Math.random()}`, type: 'call.answered', ts: s(5), callId: 'strict-c', agent: 'strict-a', [field]: id };
+        const res = await send(app, [event]);
+        expect(res.status).toBe(400);
+        expect(res.body.errors[0].message).toMatch(new RegExp(`^${field}: `));
+      });
+    }
+  }
+
+  it('keeps ids with : * { } and 128 characters apart', async () => {
+    const ids = ['q:1', 'q*', '{q}', 'q'.repeat(128)];
+    await send(
+      app,
+      ids.map((queue, i) => ev('call.offered', s(10 + i), { callId: `odd-${i}`, queue })),
+    );
+    for (const queue of ids) expect((await metrics(app, `queue:${queue}`, '2026-03-10')).offered).toBe(1);
+  });
+});
+
+describe('prototype names are ordinary ids', () => {
+  beforeAll(async () => {
+    const events = PROTOTYPE_NAMES.flatMap((name, i) => [
+      ev('call.offered', s(100 + i * 10), { callId: name, queue: name }),
+      ev('call.answered', s(105 + i * 10), { callId: name, agent: name }),
+      ev('call.ended', s(200 + i * 10), { callId: name }),
+      ev('call.wrapped', s(210 + i * 10), { callId: name, resolved: true }),
+      ev('call.survey', s(220 + i * 10), { callId: name, score: 5 }),
+      ev('agent.state', s(300 + i * 10), { agent: name, state: 'break' }),
+    ]);
+    expect((await send(app, events)).status).toBe(202);
+    for (const name of PROTOTYPE_NAMES) {
+      expect((await app.request('PUT', `/api/v1/teams/${encodeURIComponent(name)}`, { token: app.apiToken, body: { name, agents: [name] } })).status).toBe(200);
+    }
+  });
+
+  it('reads all, and every queue, agent and team scope of those names', async () => {
+    const all = await metrics(app, 'all', '2026-03-10');
+    for (const name of PROTOTYPE_NAMES) {
+      expect(all.queues).toContain(name);
+      expect(all.roster.find((a: { agent: string }) => a.agent === name)).toMatchObject({ state: 'break' });
+      const queue = await metrics(app, `queue:${name}`, '2026-03-10');
+      expect(queue, name).toMatchObject({ offered: 1, answered: 1, answeredInSL: 1, serviceLevel: 1, surveys: 1 });
+      expect(await metrics(app, `agent:${name}`, '2026-03-10'), name).toMatchObject({ answered: 1, handled: 1, resolved: 1, agents: { break: 1 } });
+      expect(await metrics(app, `team:${name}`, '2026-03-10'), name).toMatchObject({ handled: 1 });
+    }
+  });
+
+  it('applies the thresholds of a queue called constructor', async () => {
+    await send(app, [
+      ev('call.offered', s(5000), { callId: 'ctor-late', queue: 'constructor' }),
+      ev('call.answered', s(5025), { callId: 'ctor-late', agent: 'ctor-agent' }),
+    ]);
+    // 25 s is inside the default 30 s but outside this queue's 20 s.
+    expect(await metrics(app, 'queue:constructor', '2026-03-10')).toMatchObject({ offered: 2, answered: 2, answeredInSL: 1 });
+  });
+
+  it('subscribes to all over Socket.IO', async () => {
+    const socket = app.socket(app.apiToken);
+    const first = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'all');
+    const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('subscribe', { scope: 'all' }, resolve));
+    expect(ack).toEqual({ ok: true });
+    expect((await first).roster?.length).toBeGreaterThanOrEqual(PROTOTYPE_NAMES.length);
+    socket.disconnect();
+  });
+
+  it('leaves Object.prototype untouched', () => {
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+    expect(({} as Record<string, unknown>).wallboard).toBeUndefined();
+  });
+
+  it('passes the self-audit', async () => {
+    const report = await verify(app, '2026-03-10');
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+});
+
+describe('ingest takes JSON or NDJSON from a token only', () => {
+  it('answers 415 to another content type, naming it', async () => {
+    for (const type of ['text/plain', 'application/xml', 'application/jsonl']) {
+      const res = await app.request('POST', '/api/v1/events', { token: app.ingestToken, raw: '[]', contentType: type });
+      expect(res.status, type).toBe(415);
+      expect(res.body.errors[0].message).toMatch(/Content-Type/);
+    }
+  });
+
+  it('answers 401 to a session cookie, even an admin one', async () => {
+    await app.application.directory.createUser({ username: 'cookie-admin', password: 'correct horse battery', role: 'admin' });
+    const signIn = await app.request('POST', '/api/v1/session', { body: { username: 'cookie-admin', password: 'correct horse battery' } });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const res = await app.request('POST', '/api/v1/events', { cookie, body: [ev('call.offered', s(1), { callId: 'cookie', queue: 'q' })] });
+    expect(res.status).toBe(401);
+    expect(res.body.errors[0].message).toMatch(/Bearer/);
+  });
+
+  it('names the limit that tripped', async () => {
+    const big = await app.request('POST', '/api/v1/events', { token: app.ingestToken, raw: `[${' '.repeat(10 * 1024 * 1024 + 10)}]` });
+    expect(big).toMatchObject({ status: 413, body: { errors: [{ message: expect.stringMatching(/10 MB/) }] } });
+    const banner = await app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'info', message: 'x'.repeat(200_000) } });
+    expect(banner.status).toBe(413);
+    expect(banner.body.message).toMatch(/100 kB/);
+  });
+});
+
+describe('a batch is all or nothing, even when Redis errors', () => {
+  const day = '2026-03-10';
+
+  it('answers 503 and writes nothing when a key has the wrong type; the resend counts as new', async () => {
+    const batch = [
+      ev('call.offered', s(7000), { callId: 'aon-1', queue: 'aon-good' }),
+      ev('call.answered', s(7010), { callId: 'aon-1', agent: 'aon-agent' }),
+      ev('call.offered', s(7020), { callId: 'aon-2', queue: 'aon-bad' }),
+      ev('agent.state', s(7030), { agent: 'aon-agent-2', state: 'available' }),
+    ];
+    const poisoned = `${app.prefix}i:queue:aon-bad:${day}`;
+    await app.redis.set(poisoned, 'not a hash');
+    const res = await send(app, batch);
+    expect(res.status).toBe(503);
+    expect(res.body.errors[0].message).toMatch(/nothing was stored/);
+    expect(await metrics(app, 'queue:aon-good', day)).toMatchObject({ offered: 0, answered: 0 });
+    expect((await metrics(app, 'all', day)).roster.some((a: { agent: string }) => a.agent.startsWith('aon-agent'))).toBe(false);
+    expect(await app.redis.exists(`${app.prefix}ev:call:aon-1`)).toBe(0);
+
+    await app.redis.del(poisoned);
+    expect((await send(app, batch)).body).toEqual({ accepted: 4, duplicates: 0 });
+    expect(await metrics(app, 'queue:aon-good', day)).toMatchObject({ offered: 1, answered: 1 });
+    expect((await verify(app, day)).differences).toEqual([]);
+  });
+
+  it('answers 503 and writes nothing when a counter would overflow', async () => {
+    const first = ev('call.offered', s(8000), { callId: 'ovf-0', queue: 'ovf' });
+    expect((await send(app, [first])).status).toBe(202);
+    const key = `${app.prefix}i:queue:ovf:${day}`;
+    const [field] = (await app.redis.hkeys(key)).filter((f) => f.endsWith(':offered'));
+    await app.redis.hset(key, field!, String(Number.MAX_SAFE_INTEGER));
+    const batch = [ev('call.offered', s(8001), { callId: 'ovf-1', queue: 'ovf' }), ev('call.offered', s(8002), { callId: 'ovf-2', queue: 'ovf-other' })];
+    expect((await send(app, batch)).status).toBe(503);
+    expect(await metrics(app, 'queue:ovf-other', day)).toMatchObject({ offered: 0 });
+    await app.redis.hset(key, field!, '1');
+    expect((await send(app, batch)).body).toEqual({ accepted: 2, duplicates: 0 });
+    expect((await verify(app, day)).differences).toEqual([]);
+  });
+
+  it('reports a counter changed behind its back', async () => {
+    const key = `${app.prefix}i:queue:ovf-other:${day}`;
+    const [field] = (await app.redis.hkeys(key)).filter((f) => f.endsWith(':offered'));
+    await app.redis.hincrby(key, field!, 5);
+    const report = await verify(app, day);
+    expect(report.ok).toBe(false);
+    expect(report.differences).toEqual([{ scope: 'queue:ovf-other', key: `i:queue:ovf-other:${day}`, field, stored: '6', expected: '1' }]);
+    await app.redis.hincrby(key, field!, -5);
+    expect((await verify(app, day)).ok).toBe(true);
+  });
+});
+
+describe('agent state history is bounded', () => {
+  it('keeps the latest states only, and an old resend changes nothing', async () => {
+    const states = Array.from({ length: 60 }, (_, i) => ev('agent.state', s(9000 + i), { agent: 'busy-bee', state: i % 2 ? 'break' : 'available' }));
+    expect((await send(app, states)).body).toEqual({ accepted: 60, duplicates: 0 });
+    expect(await app.redis.hlen(`${app.prefix}ev:agent:busy-bee`)).toBeLessThanOrEqual(20);
+    expect((await metrics(app, 'agent:busy-bee')).roster[0]).toMatchObject({ state: 'break', since: new Date(s(9059)).toISOString() });
+    expect((await send(app, [states[0]!])).body).toEqual({ accepted: 0, duplicates: 1 });
+    expect((await metrics(app, 'agent:busy-bee')).roster[0]).toMatchObject({ state: 'break' });
+  });
+});
+
+describe('live state heals', () => {
+  let clock = Date.now();
+  let healing: TestApp;
+  beforeAll(async () => {
+    healing = await startApp(inject('redisUrl'), { liveCallTimeoutMinutes: 240, clock: () => clock });
+  });
+  afterAll(() => healing.close());
+
+  it('takes a call with no event for the timeout out of the live figures, and counts a later event', async () => {
+    const start = Date.now() - 60_000;
+    await send(healing, [
+      ev('call.offered', start, { callId: 'lost-1', queue: 'heal' }),
+      ev('call.offered', start + 1000, { callId: 'lost-2', queue: 'heal' }),
+      ev('call.answered', start + 2000, { callId: 'lost-2', agent: 'heal-agent' }),
+      ev('agent.state', start - 1000, { agent: 'heal-agent', state: 'available' }),
+    ]);
+    const before = await metrics(healing, 'queue:heal');
+    expect(before).toMatchObject({ waiting: 1, longestWaitSince: new Date(start).toISOString() });
+    expect((await metrics(healing, 'agent:heal-agent')).agents).toMatchObject({ onCall: 1 });
+
+    // Not yet: 239 minutes of silence.
+    clock += 239 * 60_000;
+    await healing.application.sweepLiveCalls();
+    expect(await metrics(healing, 'queue:heal')).toMatchObject({ waiting: 1 });
+
+    const socket = healing.socket(healing.apiToken);
+    await new Promise((resolve) => socket.emit('subscribe', { scope: 'queue:heal' }, resolve));
+    const healed = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:heal' && m.waiting === 0);
+    clock += 2 * 60_000;
+    await healing.application.sweepLiveCalls();
+    expect(await healed).toMatchObject({ waiting: 0, longestWaitSince: null, offered: 2, answered: 1 });
+    expect((await metrics(healing, 'agent:heal-agent')).agents).toMatchObject({ onCall: 0, available: 1 });
+    const day = (await metrics(healing, 'queue:heal')).day;
+    const report = await verify(healing, day);
+    expect(report.differences).toEqual([]);
+    expect(report.expiredCalls.map((c) => c.callId).sort()).toEqual(['lost-1', 'lost-2']);
+
+    // The abandon finally arrives: it counts, and the call stays out of the live figures.
+    await send(healing, [ev('call.abandoned', start + 30_000, { callId: 'lost-1' })]);
+    expect(await metrics(healing, 'queue:heal')).toMatchObject({ waiting: 0, abandoned: 1 });
+    expect((await verify(healing, day)).differences).toEqual([]);
+    socket.disconnect();
+  });
+});
