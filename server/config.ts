@@ -25,7 +25,7 @@ export interface Config {
   settings: Settings;
   /** WALLBOARD_SECURE_COOKIES=true marks the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
-  /** WALLBOARD_REDIS_FSYNC for the embedded Redis: everysec (default) or always (survives power loss too). */
+  /** WALLBOARD_REDIS_FSYNC for the embedded Redis: always (default: a 202 survives any crash) or everysec (faster, may lose 2 s). */
   redisFsync: 'always' | 'everysec';
   /** WALLBOARD_EVENT_RETENTION_DAYS, default 35: how long a call's events are kept after its last event. */
   eventRetentionDays: number;
@@ -67,7 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settingsPath,
     settings: loadSettings(settingsPath),
     secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
-    redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'everysec'),
+    redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'always'),
     eventRetentionDays: integer(env, 'WALLBOARD_EVENT_RETENTION_DAYS', 35, 0, 36500),
     figureRetentionDays: integer(env, 'WALLBOARD_FIGURE_RETENTION_DAYS', 400, 0, 36500),
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),

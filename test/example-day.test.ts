@@ -91,6 +91,14 @@ describe('the example day', () => {
     }
   });
 
+  it('passes the self-audit: every counter equals a recomputation from the stored events', async () => {
+    for (const day of Object.keys(expected.days.all)) {
+      const res = await app.request('GET', `/api/v1/ops/verify?day=${day}`, { token: app.apiToken });
+      expect(res.body.differences, day).toEqual([]);
+      expect(res.body.ok, day).toBe(true);
+    }
+  });
+
   it('counts a re-sent day as duplicates and changes nothing', async () => {
     const before = await app.request('GET', '/api/v1/metrics?scope=all&day=2026-11-01', { token: app.apiToken });
     const res = await app.request('POST', '/api/v1/events', { token: app.ingestToken, raw: lines.join('\n'), contentType: 'application/x-ndjson' });

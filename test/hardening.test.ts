@@ -1,4 +1,5 @@
 // Hostile and odd input (CONTRACT v2): strict ids and times, all-or-nothing batches, and live state that heals.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Metrics } from '../shared/figures.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
@@ -225,6 +226,33 @@ describe('a batch is all or nothing, even when Redis errors', () => {
     expect(report.differences).toEqual([{ scope: 'queue:ovf-other', key: `i:queue:ovf-other:${day}`, field, stored: '6', expected: '1' }]);
     await app.redis.hincrby(key, field!, -5);
     expect((await verify(app, day)).ok).toBe(true);
+  });
+});
+
+/** Runs `npm run verify`'s script against the test server; resolves with its exit code and output. */
+function runVerifyCli(target: TestApp, day: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', '--day', day], {
+      env: { ...process.env, URL: target.url, WALLBOARD_API_TOKEN: target.apiToken },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('npm run verify', () => {
+  it('exits 0 when the counters agree, and 1 naming the difference when they do not', async () => {
+    const day = '2026-03-10';
+    expect(await runVerifyCli(app, day)).toMatchObject({ code: 0, out: expect.stringMatching(/no difference/) });
+    const key = `${app.prefix}i:queue:neg-q:${day}`;
+    const [field] = (await app.redis.hkeys(key)).filter((f) => f.endsWith(':offered'));
+    await app.redis.hincrby(key, field!, 2);
+    const tampered = await runVerifyCli(app, day);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain(`queue:neg-q  i:queue:neg-q:${day}  ${field}: stored 3, expected 1`);
+    await app.redis.hincrby(key, field!, -2);
   });
 });
 

@@ -63,6 +63,8 @@ describe('Redis down and back', () => {
     await back;
     const after = await app.request('GET', '/api/v1/metrics?scope=queue:crash', { token: app.apiToken });
     expect(after.body).toMatchObject({ offered: 200, waiting: 200, stale: false });
+    const audit = await app.request('GET', `/api/v1/ops/verify?day=${after.body.day}`, { token: app.apiToken });
+    expect(audit.body).toMatchObject({ ok: true, differences: [] });
   });
 
   it('keeps every figure across a server restart', async () => {
