@@ -7,7 +7,7 @@ import { startEmbeddedRedis } from '../server/redis/embedded.ts';
 
 export async function startBenchServer() {
   const dir = await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
-  const redis = await startEmbeddedRedis({ dir, fsync: process.env.WALLBOARD_REDIS_FSYNC === 'always' ? 'always' : 'everysec' });
+  const redis = await startEmbeddedRedis({ dir, fsync: process.env.WALLBOARD_REDIS_FSYNC === 'everysec' ? 'everysec' : 'always' });
   const ingestToken = 'bench-ingest-token-0123456789';
   const apiToken = 'bench-api-token-0123456789abc';
   const child = spawn(
