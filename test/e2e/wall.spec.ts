@@ -42,6 +42,23 @@ test.describe('the wall display', () => {
     expect(size).toEqual([1920, 1080]);
   });
 
+  test('shows queues and agents named like built-in properties (constructor, __proto__, toString)', async ({ page, server }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const names = ['constructor', '__proto__', 'toString'];
+    const now = Date.now();
+    await server.send(
+      names.flatMap((name, i) => [
+        { id: id(), type: 'call.offered', ts: now - 60_000 + i, callId: `proto-${now}-${i}`, queue: name },
+        { id: id(), type: 'call.answered', ts: now - 50_000 + i, callId: `proto-${now}-${i}`, agent: name },
+      ]),
+    );
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=${names.join(',')}`);
+    for (const name of names) await expect(page.getByTestId(`queue-tile-${name}`).getByTestId('offered')).not.toHaveText('0');
+    expect(Number(await page.getByTestId('agents-onCall').textContent())).toBeGreaterThanOrEqual(3);
+    expect(errors).toEqual([]);
+  });
+
   test('ticks the longest wait every second', async ({ page, server }) => {
     await server.send([{ id: id(), type: 'call.offered', ts: Date.now() - 65_000, callId: 'e2e-wait', queue: 'support' }]);
     await page.goto(`${server.url}/wall?token=${server.apiToken}`);
