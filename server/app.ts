@@ -153,8 +153,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   );
   app.use(bannersRouter({ banners, onChanged: () => void hub.broadcastBanners() }));
   app.use(promptsRouter({ prompts, directory }));
-  app.get('/api/v1/config', (req, res, next) => {
-    if (!req.principal) return next();
+  // Ingest tokens read nothing, the config included.
+  app.get('/api/v1/config', requireRole('admin', 'supervisor', 'lead', 'agent', 'display'), (_req, res) => {
     res.json({ tz: deps.tz, queues: settings.queues, boards: settings.boards, targets: settings.targets, now: Date.now() });
   });
   // For operators and the benchmarks: memory, connected sockets and event-loop delay of this instance.
