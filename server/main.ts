@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     promptRetentionDays: config.promptRetentionDays,
     eventRetentionDays: config.eventRetentionDays,
     figureRetentionDays: config.figureRetentionDays,
+    trustProxy: config.trustProxy,
+    maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
   });
 
   if (config.admin && (await application.directory.userCount()) === 0) {

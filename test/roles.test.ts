@@ -163,7 +163,7 @@ describe('people and sessions', () => {
   it('stores passwords only as a slow hash', async () => {
     const raw = await app.redis.hget(`${app.prefix}auth:users`, 'ann');
     expect(raw).not.toContain('ann password 1');
-    expect(JSON.parse(raw!).passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(JSON.parse(raw!).passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
 
   it('answers 401 to a wrong password and 429 to a flood', async () => {
