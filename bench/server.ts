@@ -21,7 +21,15 @@ export async function startBenchServer() {
       'server/main.ts',
     ],
     {
-      env: { ...process.env, PORT: '0', REDIS_URL: redis.url, WALLBOARD_INGEST_TOKEN: ingestToken, WALLBOARD_API_TOKEN: apiToken, WALLBOARD_TZ: 'UTC' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        REDIS_URL: redis.url,
+        WALLBOARD_INGEST_TOKEN: ingestToken,
+        WALLBOARD_API_TOKEN: apiToken,
+        WALLBOARD_TZ: 'UTC',
+        WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL: '0',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

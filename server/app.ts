@@ -12,7 +12,7 @@ import type { Role } from '../shared/roles.ts';
 import { createDirectory } from './auth/directory.ts';
 import { Calendar } from './domain/calendar.ts';
 import { storeKeys } from './domain/keys.ts';
-import { identify, requireRole } from './http/authenticate.ts';
+import { identify, originMatches, requireRole, sameOriginForCookies } from './http/authenticate.ts';
 import { bannersRouter } from './http/banners.ts';
 import { ApiError, errorHandler } from './http/errors.ts';
 import { eventsRouter } from './http/events.ts';
@@ -24,6 +24,7 @@ import { createLiveHub, type LiveServer } from './live/hub.ts';
 import { createPromptService } from './live/prompts.ts';
 import { createRuleEngine } from './live/rules.ts';
 import { createSnapshotCache } from './live/snapshots.ts';
+import { createSocketCaps } from './live/socketCaps.ts';
 import type { Log } from './logger.ts';
 import { createEventStore } from './redis/eventStore.ts';
 import { createMetricsReader } from './redis/metricsReader.ts';
@@ -60,6 +61,10 @@ export interface AppDeps {
   maxFutureMinutes?: number;
   /** The store's clock for arrivals and the live-call timeout (tests move it; default Date.now). */
   clock?: () => number;
+  /** Express 'trust proxy': a hop count or the proxies' addresses/subnets; default off (X-Forwarded-* ignored). */
+  trustProxy?: number | string[] | false;
+  /** At most this many sockets per token and per session (default 20; 0: no cap). */
+  maxSocketsPerPrincipal?: number;
 }
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
@@ -115,7 +120,26 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     serveClient: false,
   });
   const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
-  const hub = createLiveHub({ io, directory, snapshots, banners, log, onConnected: (socket) => prompts.onConnected(socket) });
+  const trustProxy = deps.trustProxy ?? false;
+  const hub = createLiveHub({
+    io,
+    directory,
+    snapshots,
+    banners,
+    log,
+    onConnected: (socket) => void prompts.onConnected(socket),
+    caps: createSocketCaps({ redis, prefix, max: deps.maxSocketsPerPrincipal ?? 20 }),
+    // Behind a trusted proxy the browser's host is in X-Forwarded-Host, as Express's req.host reads it.
+    sameOrigin: (headers) => {
+      const forwarded =
+        trustProxy !== false
+          ? String(headers['x-forwarded-host'] ?? '')
+              .split(',')[0]
+              ?.trim()
+          : '';
+      return originMatches(headers.origin as string | undefined, forwarded || (headers.host as string | undefined));
+    },
+  });
 
   // Changes travel through Redis pub/sub so that every instance pushes to its own subscribers.
   const changesChannel = `${prefix}changes`;
@@ -125,6 +149,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   });
 
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -146,6 +171,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     // Through Redis so every instance hears it; straight to this instance's subscribers if Redis refuses.
     redis.publish(changesChannel, JSON.stringify([...scopes])).catch(() => hub.scopesChanged(scopes).catch(() => undefined));
   };
+  app.use('/api', sameOriginForCookies());
   app.use(
     eventsRouter({
       store,
@@ -160,6 +186,9 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   app.use(
     peopleRouter({
       directory,
+      redis,
+      prefix,
+      onUserChanged: (username) => hub.disconnectUser(username),
       secureCookies: deps.secureCookies ?? false,
       signInLimit: deps.signInLimit,
       onTokenRevoked: (id) => hub.disconnectToken(id),
@@ -168,8 +197,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   );
   app.use(bannersRouter({ banners, onChanged: () => void hub.broadcastBanners() }));
   app.use(promptsRouter({ prompts, directory }));
-  app.get('/api/v1/config', (req, res, next) => {
-    if (!req.principal) return next();
+  // Ingest tokens read nothing, the config included.
+  app.get('/api/v1/config', requireRole('admin', 'supervisor', 'lead', 'agent', 'display'), (_req, res) => {
     res.json({ tz: deps.tz, queues: settings.queues, boards: settings.boards, targets: settings.targets, now: Date.now() });
   });
   // For operators and the benchmarks: memory, connected sockets and event-loop delay of this instance.

@@ -1,5 +1,6 @@
 // The only reader of process.env: parses it once and fails fast naming the bad variable.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { loadSettings, type Settings } from './settings.ts';
@@ -37,6 +38,13 @@ export interface Config {
   liveCallTimeoutMinutes: number;
   /** WALLBOARD_MAX_FUTURE_MINUTES, default 15: how far past the server's clock an event's ts may be (clock skew). */
   maxFutureMinutes: number;
+  /**
+   * WALLBOARD_TRUST_PROXY, Express 'trust proxy': a hop count (`1`) or a comma list of proxy addresses and
+   * subnets (`10.0.0.0/8,127.0.0.1`, or loopback / linklocal / uniquelocal); default off, X-Forwarded-For ignored.
+   */
+  trustProxy: number | string[] | false;
+  /** WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL, default 20 sockets per token or session; 0 turns the cap off. */
+  maxSocketsPerPrincipal: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,7 +81,32 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
     liveCallTimeoutMinutes: integer(env, 'WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES', 240, 0, 525600),
     maxFutureMinutes: integer(env, 'WALLBOARD_MAX_FUTURE_MINUTES', 15, 0, 1440),
+    trustProxy: trustProxy(env.WALLBOARD_TRUST_PROXY),
+    maxSocketsPerPrincipal: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL', 20, 0, 100_000),
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `true` is refused on purpose: trusting every hop lets any client choose its own address. */
+function trustProxy(raw: string | undefined): number | string[] | false {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) fail('WALLBOARD_TRUST_PROXY', `a hop count is at most 10, got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !bitsOk || rest.length > 0)) {
+      fail('WALLBOARD_TRUST_PROXY', `must be a hop count or a comma list of addresses, subnets or loopback/linklocal/uniquelocal; "${entry}" is none`);
+    }
+  }
+  return entries;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     figureRetentionDays: config.figureRetentionDays,
     liveCallTimeoutMinutes: config.liveCallTimeoutMinutes,
     maxFutureMinutes: config.maxFutureMinutes,
+    trustProxy: config.trustProxy,
+    maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
   });
 
   if (config.admin && (await application.directory.userCount()) === 0) {

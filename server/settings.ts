@@ -80,8 +80,10 @@ export type QueueSettings = z.infer<typeof queue>;
 /** The rules with one team's or queue's overrides laid over them. */
 export function rulesFor(settings: Settings, overrides: Record<string, Record<string, unknown>> | undefined): Rules {
   if (!overrides) return settings.rules;
-  const merged: Record<string, unknown> = { ...settings.rules };
-  for (const [name, value] of Object.entries(overrides)) merged[name] = { ...(settings.rules as Record<string, object>)[name], ...value };
+  // Rule names come from a file: own keys only, on an object with no prototype.
+  const base = settings.rules as Record<string, object>;
+  const merged = Object.assign(Object.create(null) as Record<string, unknown>, base);
+  for (const [name, value] of Object.entries(overrides)) merged[name] = { ...(Object.hasOwn(base, name) ? base[name] : {}), ...value };
   return rules.parse(merged);
 }
 

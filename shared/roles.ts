@@ -16,6 +16,8 @@ export interface Principal {
   queues?: string[];
   tokenId?: string;
   sessionId?: string;
+  /** For a signed-in person: the username (its sockets share a room, so changing the user reaches them all). */
+  username?: string;
 }
 
 /** Whether a principal may read a scope; `agentsOfTeams` gives the agents of the lead's teams. */

@@ -126,9 +126,37 @@ describe('the feedback log', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const rows = res.text.trim().split('\r\n');
-    expect(rows[0]).toBe('id,sentAt,from,to,agent,priority,auto,text,status,deliveredAt,acknowledgedAt,repliedAt,reply');
+    expect(rows[0]).toBe('"id","sentAt","from","to","agent","priority","auto","text","status","deliveredAt","acknowledgedAt","repliedAt","reply"');
     expect(res.text).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(res.text).toMatch(/,r1,high,false,Offer the callback option,replied,/);
+    expect(res.text).toMatch(/,"r1","high","false","Offer the callback option","replied",/);
+  });
+
+  it('quotes every cell and guards formulas after a ; too', async () => {
+    const res = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'agent:b1', text: "x;=cmd|' /C calc'!A0" } });
+    expect(res.status).toBe(201);
+    const csv = await app.request('GET', '/api/v1/prompts?agent=b1', { token: app.apiToken, accept: 'text/csv' });
+    const row = csv.text.split('\r\n').find((line) => line.includes(res.body.id))!;
+    expect(row).toContain(`"x;=cmd|' /C calc'!A0"`);
+    // Every cell is quoted, empty ones too, so a ; or , delimiter can never start a new cell.
+    expect(row).toMatch(/^"[^"]*"(,"([^"]|"")*")+$/);
+    const formula = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'agent:b1', text: '@SUM(A1)' } });
+    const formulaCsv = await app.request('GET', '/api/v1/prompts?agent=b1', { token: app.apiToken, accept: 'text/csv' });
+    expect(formulaCsv.text.split('\r\n').find((line) => line.includes(formula.body.id))).toContain(`"'@SUM(A1)"`);
+  });
+
+  it("shows a lead only its own agents among a team prompt's recipients", async () => {
+    // r1 is also in the green team; green's lead reads red's team prompt but sees only r1 in it.
+    await app.request('PUT', '/api/v1/teams/green', { token: app.apiToken, body: { name: 'Green', agents: ['r1', 'g1'] } });
+    const greenLead = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'lead', subject: 'green', name: 'lead-green' } })).body
+      .token as string;
+    const res = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'team:red', text: 'red only' } });
+    const log = await app.request('GET', '/api/v1/prompts', { token: greenLead });
+    const record = log.body.find((r: { id: string }) => r.id === res.body.id);
+    expect(Object.keys(record.recipients)).toEqual(['r1']);
+    const csv = await app.request('GET', '/api/v1/prompts', { token: greenLead, accept: 'text/csv' });
+    expect(csv.text.split('\r\n').filter((line) => line.includes(res.body.id))).toHaveLength(1);
+    const redLog = await app.request('GET', '/api/v1/prompts', { token: lead });
+    expect(Object.keys(redLog.body.find((r: { id: string }) => r.id === res.body.id).recipients).sort()).toEqual(['r1', 'r2']);
   });
 
   it('filters by date', async () => {

@@ -62,6 +62,13 @@ describe('reading figures', () => {
     expect(await get('all')).toBe(200);
   });
 
+  it('an ingest token reads neither the config nor the banners', async () => {
+    expect((await app.request('GET', '/api/v1/config', { token: tokens.ingest })).status).toBe(403);
+    expect((await app.request('GET', '/api/v1/banners', { token: tokens.ingest })).status).toBe(403);
+    expect((await app.request('GET', '/api/v1/config', { token: tokens.display })).status).toBe(200);
+    expect((await app.request('GET', '/api/v1/banners', { token: tokens.agent })).status).toBe(200);
+  });
+
   it('answers 401 with no credentials', async () => {
     expect((await app.request('GET', '/api/v1/metrics?scope=all')).status).toBe(401);
   });
@@ -156,7 +163,7 @@ describe('people and sessions', () => {
   it('stores passwords only as a slow hash', async () => {
     const raw = await app.redis.hget(`${app.prefix}auth:users`, 'ann');
     expect(raw).not.toContain('ann password 1');
-    expect(JSON.parse(raw!).passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(JSON.parse(raw!).passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
   });
 
   it('answers 401 to a wrong password and 429 to a flood', async () => {

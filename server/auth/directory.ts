@@ -2,7 +2,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Principal, Role } from '../../shared/roles.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 
 export interface TokenRecord {
   id: string;
@@ -20,9 +20,28 @@ export interface UserRecord {
   teams?: string[];
   passwordHash: string;
   createdAt: string;
+  /** Random per identity: a new one on creation and on every role or password change, so older sessions stop working. */
+  uid?: string;
 }
 
-export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'uid'>;
+/** A user just signed in: the public part and the identity its session is bound to. */
+export type SignedIn = PublicUser & { uid: string };
+/** What a session stores: whose it is, and which of that name's identities. */
+interface SessionRecord {
+  username: string;
+  uid: string;
+}
+
+/** The outcome of a user change: whether its sessions ended, or only its sockets need a fresh start. */
+export interface UserChange {
+  user: PublicUser;
+  sessionsEnded: string[];
+  accessChanged: boolean;
+}
+
+// Compare-and-set of one hash field: KEYS[1] the hash; ARGV field, expected value, new value. Returns 1 when set, 0 when it changed meanwhile.
+const HASH_CAS = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) return 1 end return 0`;
 
 export interface Team {
   id: string;
@@ -48,6 +67,7 @@ export function createDirectory(deps: DirectoryDeps) {
     tokenByHash: (hash: string) => `${prefix}auth:token:${hash}`,
     users: `${prefix}auth:users`,
     session: (id: string) => `${prefix}auth:session:${id}`,
+    userSessions: (username: string) => `${prefix}auth:user-sessions:${username}`,
     teams: `${prefix}teams`,
   };
   const sessionTtl = deps.sessionTtlSeconds ?? 12 * 3600;
@@ -102,6 +122,7 @@ export function createDirectory(deps: DirectoryDeps) {
       role: input.role,
       passwordHash: await hashPassword(input.password),
       createdAt: new Date().toISOString(),
+      uid: randomUUID(),
     };
     if (input.agent !== undefined) record.agent = input.agent;
     if (input.teams !== undefined) record.teams = input.teams;
@@ -109,20 +130,46 @@ export function createDirectory(deps: DirectoryDeps) {
     return created ? publicUser(record) : null;
   }
 
-  async function updateUser(username: string, change: { password?: string; role?: Role; agent?: string; teams?: string[] }): Promise<PublicUser | null> {
-    const raw = await redis.hget(key.users, username);
-    if (!raw) return null;
-    const record = JSON.parse(raw) as UserRecord;
-    if (change.password) record.passwordHash = await hashPassword(change.password);
-    if (change.role) record.role = change.role;
-    if (change.agent !== undefined) record.agent = change.agent;
-    if (change.teams !== undefined) record.teams = change.teams;
-    await redis.hset(key.users, username, JSON.stringify(record));
-    return publicUser(record);
+  async function casUser(username: string, before: string, after: UserRecord): Promise<boolean> {
+    return (await redis.eval(HASH_CAS, 1, key.users, username, before, JSON.stringify(after))) === 1;
   }
 
-  async function deleteUser(username: string): Promise<boolean> {
-    return (await redis.hdel(key.users, username)) > 0;
+  /** Changes a user; a new role or password gives it a new identity and ends its sessions. */
+  async function updateUser(username: string, change: { password?: string; role?: Role; agent?: string; teams?: string[] }): Promise<UserChange | null> {
+    const passwordHash = change.password ? await hashPassword(change.password) : undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const raw = await redis.hget(key.users, username);
+      if (!raw) return null;
+      const record = JSON.parse(raw) as UserRecord;
+      const identityChanged = passwordHash !== undefined || (change.role !== undefined && change.role !== record.role);
+      const accessChanged =
+        identityChanged ||
+        (change.agent !== undefined && change.agent !== record.agent) ||
+        (change.teams !== undefined && JSON.stringify(change.teams) !== JSON.stringify(record.teams));
+      if (passwordHash) record.passwordHash = passwordHash;
+      if (change.role) record.role = change.role;
+      if (change.agent !== undefined) record.agent = change.agent;
+      if (change.teams !== undefined) record.teams = change.teams;
+      if (identityChanged) record.uid = randomUUID();
+      if (!(await casUser(username, raw, record))) continue;
+      return { user: publicUser(record), sessionsEnded: identityChanged ? await endSessionsOf(username) : [], accessChanged };
+    }
+    throw new Error('the user kept changing; retry');
+  }
+
+  /** Deletes a user and ends its sessions; the ids of those sessions, or null when there was no such user. */
+  async function deleteUser(username: string): Promise<string[] | null> {
+    if ((await redis.hdel(key.users, username)) === 0) return null;
+    return endSessionsOf(username);
+  }
+
+  /** Ends every session of a username; returns their ids (for disconnecting their sockets). */
+  async function endSessionsOf(username: string): Promise<string[]> {
+    const ids = await redis.smembers(key.userSessions(username));
+    const tx = redis.multi().del(key.userSessions(username));
+    for (const id of ids) tx.del(key.session(id));
+    await tx.exec();
+    return ids;
   }
 
   async function listUsers(): Promise<PublicUser[]> {
@@ -133,31 +180,54 @@ export function createDirectory(deps: DirectoryDeps) {
     return redis.hlen(key.users);
   }
 
-  /** Checks a password; returns the user or null. Always spends one slow hash. */
-  async function authenticate(username: string, password: string): Promise<PublicUser | null> {
+  /**
+   * Checks a password; returns the user or null. Always spends one slow hash. An older hash (or a user from
+   * before identities) is upgraded on the way, only if the record did not change meanwhile.
+   */
+  async function authenticate(username: string, password: string): Promise<SignedIn | null> {
     const raw = await redis.hget(key.users, username);
     const record = raw ? (JSON.parse(raw) as UserRecord) : undefined;
     const ok = await verifyPassword(password, record?.passwordHash ?? DUMMY_HASH);
-    return ok && record ? publicUser(record) : null;
+    if (!ok || !record || !raw) return null;
+    if (record.uid === undefined || needsRehash(record.passwordHash)) {
+      const upgraded: UserRecord = { ...record, uid: record.uid ?? randomUUID() };
+      if (needsRehash(record.passwordHash)) upgraded.passwordHash = await hashPassword(password);
+      if (!(await casUser(username, raw, upgraded))) return null;
+      return { ...publicUser(upgraded), uid: upgraded.uid! };
+    }
+    return { ...publicUser(record), uid: record.uid };
   }
 
-  async function openSession(username: string): Promise<string> {
+  async function openSession(user: { username: string; uid: string }): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await redis.set(key.session(id), username, 'EX', sessionTtl);
+    const session: SessionRecord = { username: user.username, uid: user.uid };
+    await redis
+      .multi()
+      .set(key.session(id), JSON.stringify(session), 'EX', sessionTtl)
+      .sadd(key.userSessions(user.username), id)
+      .expire(key.userSessions(user.username), sessionTtl)
+      .exec();
     return id;
   }
 
   async function closeSession(id: string): Promise<void> {
-    await redis.del(key.session(id));
+    const session = parseSession(await redis.getdel(key.session(id)));
+    if (session) await redis.srem(key.userSessions(session.username), id);
   }
 
+  /** The signed-in user of a session, if the session is open and still belongs to the same identity of that name. */
   async function principalForSession(id: string): Promise<Principal | null> {
-    const username = await redis.getex(key.session(id), 'EX', sessionTtl);
-    if (!username) return null;
-    const raw = await redis.hget(key.users, username);
-    if (!raw) return null;
-    const user = JSON.parse(raw) as UserRecord;
-    const p: Principal = { role: user.role, name: user.username, sessionId: id };
+    const session = parseSession(await redis.getex(key.session(id), 'EX', sessionTtl));
+    if (!session) return null;
+    const raw = await redis.hget(key.users, session.username);
+    const user = raw ? (JSON.parse(raw) as UserRecord) : undefined;
+    if (!user || user.uid === undefined || user.uid !== session.uid) {
+      await redis.del(key.session(id));
+      return null;
+    }
+    // The per-user list of sessions lives as long as its newest session.
+    void redis.expire(key.userSessions(user.username), sessionTtl).catch(() => undefined);
+    const p: Principal = { role: user.role, name: user.username, username: user.username, sessionId: id };
     if (user.agent !== undefined) p.agent = user.agent;
     if (user.teams !== undefined) p.teams = user.teams;
     return p;
@@ -232,6 +302,17 @@ export function createDirectory(deps: DirectoryDeps) {
 export type Directory = ReturnType<typeof createDirectory>;
 
 function publicUser(record: UserRecord): PublicUser {
-  const { passwordHash: _hash, ...rest } = record;
+  const { passwordHash: _hash, uid: _uid, ...rest } = record;
   return rest;
+}
+
+/** A session's record; a session from before identities (a bare username) is not valid any more. */
+function parseSession(raw: string | null): SessionRecord | null {
+  if (!raw?.startsWith('{')) return null;
+  try {
+    const session = JSON.parse(raw) as Partial<SessionRecord>;
+    return typeof session.username === 'string' && typeof session.uid === 'string' ? { username: session.username, uid: session.uid } : null;
+  } catch {
+    return null;
+  }
 }

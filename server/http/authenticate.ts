@@ -47,3 +47,30 @@ export function principalOf(req: Request): Principal {
   if (!req.principal) throw new ApiError('unauthorized', 'sign in or pass Authorization: Bearer <token>');
   return req.principal;
 }
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Whether an Origin header (absent is fine: not a browser's cross-site request) names the host the request came to. */
+export function originMatches(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (!host) return false;
+  try {
+    const expected = host.toLowerCase().replace(/:(80|443)$/, '');
+    return new URL(origin).host === expected;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Cookies travel with cross-site requests, so a state-changing request without a token must come from a
+ * page of this server: its Origin, when sent, must match the Host (X-Forwarded-Host behind a trusted proxy).
+ * Token callers (Authorization: Bearer) are not browsers riding on a cookie and are not checked.
+ */
+export function sameOriginForCookies(): RequestHandler {
+  return (req, _res, next) => {
+    if (!STATE_CHANGING.has(req.method) || req.headers.authorization) return next();
+    if (!originMatches(req.headers.origin, req.host)) return next(new ApiError('forbidden', 'the Origin of this request does not match this server'));
+    next();
+  };
+}

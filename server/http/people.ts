@@ -1,20 +1,30 @@
 // Teams, machine tokens, users and sessions (CONTRACT.md "People, tokens and teams").
 import { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
 import { sessionBody, teamBody, tokenBody, userBody, userPatchBody } from '../../shared/api.ts';
 import type { Directory } from '../auth/directory.ts';
+import { RedisRateStore } from '../auth/rateStore.ts';
 import { principalOf, requireRole, SESSION_COOKIE } from './authenticate.ts';
 import { ApiError } from './errors.ts';
 import { parseBody } from './validate.ts';
 
 export interface PeopleDeps {
   directory: Directory;
+  /** Where the sign-in counters live (shared by every instance). */
+  redis: Redis;
+  prefix: string;
   secureCookies: boolean;
   onTokenRevoked: (id: string) => void;
   onSessionClosed: (id: string) => void;
-  /** Sign-in attempts allowed per client and username in 5 minutes (failed ones only). */
+  /** A user was deleted or changed: its sockets (every session, every instance) are disconnected. */
+  onUserChanged: (username: string) => void;
+  /** Failed sign-ins allowed per account in the window (default 10); an address gets three times that over all accounts. */
   signInLimit?: number;
 }
+
+/** Sign-in counters run over 15 minutes. */
+export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 const manager = requireRole('supervisor', 'admin');
 
@@ -72,39 +82,58 @@ export function peopleRouter(deps: PeopleDeps): Router {
     res.status(201).json(user);
   });
   router.patch('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
-    const user = await directory.updateUser(String(req.params.username), parseBody(userPatchBody, req.body));
-    if (!user) throw new ApiError('not_found', 'no such user');
-    res.json(user);
+    const username = String(req.params.username);
+    const change = await directory.updateUser(username, parseBody(userPatchBody, req.body));
+    if (!change) throw new ApiError('not_found', 'no such user');
+    // A new role or password ended the sessions; a new agent or teams needs fresh sockets (their rooms follow them).
+    if (change.accessChanged) deps.onUserChanged(username);
+    res.json(change.user);
   });
   router.delete('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
-    if (!(await directory.deleteUser(String(req.params.username)))) throw new ApiError('not_found', 'no such user');
+    const username = String(req.params.username);
+    if ((await directory.deleteUser(username)) === null) throw new ApiError('not_found', 'no such user');
+    deps.onUserChanged(username);
     res.status(204).end();
   });
 
-  const signInLimiter = rateLimit({
-    windowMs: 5 * 60 * 1000,
-    limit: deps.signInLimit ?? 10,
+  const accountLimit = deps.signInLimit ?? 10;
+  const store = (name: string) => new RedisRateStore(deps.redis, `${deps.prefix}auth:limit:${name}:`);
+  const address = (req: { ip?: string | undefined }) => ipKeyGenerator(req.ip ?? 'unknown');
+  const username = (req: { body?: unknown }) => String((req.body as { username?: unknown } | undefined)?.username ?? '');
+  const common: Partial<Options> = {
+    windowMs: SIGN_IN_WINDOW_MS,
+    // Only failures count: a correct password takes its hit back.
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? 'unknown')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '')}`,
+    // X-Forwarded-For is read only through WALLBOARD_TRUST_PROXY; without it the header is ignored, on purpose.
+    validate: { xForwardedForHeader: false },
     handler: (_req, res) => res.status(429).json({ error: 'too_many_requests', message: 'too many sign-in attempts; wait a few minutes' }),
+  };
+  // Failures per address and account: only to know whether an address has failed on this account itself.
+  const pairFailures = store('pair');
+  // 1. Per address, whatever the account: one client guessing many accounts.
+  const addressLimiter = rateLimit({ ...common, limit: accountLimit * 3, store: store('address'), keyGenerator: address });
+  // 2. Per account, whatever the address: many clients guessing one account. When it trips it refuses only
+  //    addresses that have failed on this account themselves, so the owner at a clean address still gets in.
+  const accountLimiter = rateLimit({
+    ...common,
+    store: store('account'),
+    keyGenerator: username,
+    limit: async (req) => ((await pairFailures.get(`${address(req)}|${username(req)}`))?.totalHits ? accountLimit : Number.MAX_SAFE_INTEGER),
   });
-  // A second, wider limit per client, so trying many usernames is slowed down too.
-  const clientLimiter = rateLimit({
-    windowMs: 5 * 60 * 1000,
-    limit: (deps.signInLimit ?? 10) * 3,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    handler: (_req, res) => res.status(429).json({ error: 'too_many_requests', message: 'too many sign-in attempts; wait a few minutes' }),
+  // 3. Counts this request's failure against its address and account (never refuses).
+  const pairCounter = rateLimit({
+    ...common,
+    limit: Number.MAX_SAFE_INTEGER,
+    store: pairFailures,
+    keyGenerator: (req) => `${address(req)}|${username(req)}`,
   });
-  router.post('/api/v1/session', clientLimiter, signInLimiter, async (req, res) => {
+  router.post('/api/v1/session', addressLimiter, accountLimiter, pairCounter, async (req, res) => {
     const body = parseBody(sessionBody, req.body);
     const user = await directory.authenticate(body.username, body.password);
     if (!user) throw new ApiError('unauthorized', 'wrong username or password');
-    const id = await directory.openSession(user.username);
+    const id = await directory.openSession(user);
     res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: 12 * 3600 * 1000 });
     res.status(200).json({ username: user.username, role: user.role, agent: user.agent, teams: user.teams });
   });

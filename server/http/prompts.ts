@@ -5,7 +5,7 @@ import { promptBody } from '../../shared/api.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
-import type { PromptService } from '../live/prompts.ts';
+import { recipientMap, type PromptService } from '../live/prompts.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { ApiError } from './errors.ts';
 import { parseBody } from './validate.ts';
@@ -33,11 +33,16 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
     let records = await prompts.list(query);
     if (p.role === 'lead') {
       const agents = await directory.agentsOfTeams(p.teams ?? []);
-      if (query.team && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
-      if (query.agent && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
-      records = records.filter((r) => (r.team && p.teams?.includes(r.team)) || Object.keys(r.recipients).some((a) => agents.has(a)));
+      if (query.team !== undefined && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
+      if (query.agent !== undefined && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
+      // A lead sees its own agents among the recipients, never the rest of a prompt's audience.
+      const ownTeam = (r: PromptRecord) => r.team !== undefined && (p.teams ?? []).includes(r.team);
+      records = records.map((r) => onlyRecipients(r, (a) => agents.has(a))).filter((r) => ownTeam(r) || Object.keys(r.recipients).length > 0);
     }
-    if (p.role === 'agent') records = records.map((r) => ({ ...r, recipients: { [p.agent!]: r.recipients[p.agent!]! } }));
+    if (p.role === 'agent') {
+      const own = p.agent;
+      records = records.map((r) => onlyRecipients(r, (a) => a === own)).filter((r) => Object.keys(r.recipients).length > 0);
+    }
     if ((req.headers.accept ?? '').includes('text/csv')) {
       if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
       res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
@@ -70,14 +75,24 @@ function instant(value: string | undefined, field: string, endOfDay: boolean): n
 
 const COLUMNS = ['id', 'sentAt', 'from', 'to', 'agent', 'priority', 'auto', 'text', 'status', 'deliveredAt', 'acknowledgedAt', 'repliedAt', 'reply'] as const;
 
-/** One row per recipient; cells that a spreadsheet would run as formulas are quoted with a leading '. */
+/** A copy of a prompt with only the recipients that `keep` accepts (own keys only: ids are data). */
+function onlyRecipients(record: PromptRecord, keep: (agent: string) => boolean): PromptRecord {
+  const recipients = recipientMap();
+  for (const [agent, recipient] of Object.entries(record.recipients)) if (keep(agent)) recipients[agent] = recipient;
+  return { ...record, recipients };
+}
+
+/** One CSV cell: always quoted (so `,` `;` and line breaks stay inside), and a leading = + - @ tab or CR gets a ' so spreadsheets do not run it. */
+export function csvCell(value: unknown): string {
+  let s = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** One row per recipient; every cell quoted and guarded against formulas. */
 export function toCsv(records: PromptRecord[]): string {
-  const cell = (v: unknown) => {
-    let s = v === undefined || v === null ? '' : String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = [COLUMNS.join(',')];
+  const cell = csvCell;
+  const rows = [COLUMNS.map(cell).join(',')];
   for (const r of records) {
     for (const [agent, rec] of Object.entries(r.recipients)) {
       const row = { ...rec, id: r.id, sentAt: r.sentAt, from: r.from, to: r.to, agent, priority: r.priority, auto: r.auto, text: r.text };

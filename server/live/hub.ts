@@ -8,6 +8,7 @@ import { parseScope, UnknownScopeError } from '../redis/metricsReader.ts';
 import { SESSION_COOKIE } from '../http/authenticate.ts';
 import type { BannerStore } from './banners.ts';
 import { createCoalescer } from './coalescer.ts';
+import { LEASE_MS, type SocketCaps } from './socketCaps.ts';
 import type { SnapshotCache } from './snapshots.ts';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
@@ -24,14 +25,20 @@ export interface HubDeps {
   snapshots: SnapshotCache;
   banners: BannerStore;
   log: (msg: string, extra?: Record<string, unknown>) => void;
-  /** Called once a socket is connected and authenticated (prompt delivery hooks in here). */
+  /** Called once a socket is connected and authenticated (prompt delivery hooks in here); must register its handlers at once. */
   onConnected?: (socket: LiveSocket) => void;
+  /** The cap on sockets per token and per session. */
+  caps?: SocketCaps;
+  /** Whether a handshake's Origin (when sent) names this server; checked for cookie-authenticated sockets only. */
+  sameOrigin?: (headers: Record<string, string | string[] | undefined>) => boolean;
 }
 
 export const rooms = {
   scope: (scope: string) => `scope:${scope}`,
   token: (id: string) => `token:${id}`,
   session: (id: string) => `session:${id}`,
+  /** Every socket of a signed-in person, whichever session: a user change reaches them all, on every instance. */
+  user: (username: string) => `user:${username}`,
   inbox: (agent: string) => `inbox:${agent}`,
   outbox: (sender: string) => `outbox:${sender}`,
   /** Supervisors and admins, and the leads of each team: where queue alerts go. */
@@ -43,15 +50,35 @@ export function createLiveHub(deps: HubDeps) {
   const { io, directory, snapshots, banners, log } = deps;
 
   io.use(async (socket, next) => {
-    try {
-      const principal = await authenticateSocket(socket, directory);
-      if (!principal) return next(new Error('unauthorized: the token is missing, unknown or revoked'));
-      socket.data.principal = principal;
-      next();
-    } catch {
-      next(new Error('unavailable: could not check the token; retry'));
+    // A browser sends its cookie to any site's socket: a cookie is only good from this server's own pages.
+    if (!hasToken(socket) && deps.sameOrigin && !deps.sameOrigin(socket.handshake.headers)) {
+      return next(new Error('forbidden: the Origin does not match this server'));
     }
+    let principal: Principal | null;
+    try {
+      principal = await authenticateSocket(socket, directory);
+    } catch {
+      return next(new Error('unavailable: could not check the token; retry'));
+    }
+    if (!principal) return next(new Error('unauthorized: the token is missing, unknown or revoked'));
+    socket.data.principal = principal;
+    if (deps.caps && !(await claimPlace(deps.caps, socket, principal))) {
+      return next(new Error(`too_many_connections: at most ${deps.caps.max} sockets per token or session`));
+    }
+    next();
   });
+
+  /** A place under the cap; a store that cannot answer does not lock screens out (the cap is a guard, not auth). */
+  async function claimPlace(caps: SocketCaps, socket: LiveSocket, p: Principal): Promise<boolean> {
+    try {
+      if (!(await caps.claim(capHolder(p), socket.id))) return false;
+    } catch (err) {
+      log('socket cap unavailable', { error: (err as Error).message });
+      return true;
+    }
+    socket.on('disconnect', () => void caps.release(socket.id).catch(() => undefined));
+    return true;
+  }
 
   const pushes = createCoalescer(PUSH_WINDOW_MS, async (scope) => {
     const room = rooms.scope(scope);
@@ -73,6 +100,7 @@ export function createLiveHub(deps: HubDeps) {
     const p = socket.data.principal;
     if (p.tokenId) void socket.join(rooms.token(p.tokenId));
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));
+    if (p.username !== undefined) void socket.join(rooms.user(p.username));
     if (p.agent && p.role === 'agent') void socket.join(rooms.inbox(p.agent));
     void socket.join(rooms.outbox(principalKey(p)));
     if (p.role === 'supervisor' || p.role === 'admin') void socket.join(rooms.supervisors);
@@ -85,6 +113,13 @@ export function createLiveHub(deps: HubDeps) {
       const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
       if (subscribed >= MAX_SCOPES_PER_SOCKET) return reply({ ok: false, error: `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection` });
       try {
+        // The token or session is looked up again: one revoked or changed since the handshake ends here.
+        const current = await authenticateSocket(socket, directory);
+        if (!current || !samePrincipal(current, p)) {
+          reply({ ok: false, error: 'unauthorized: the token or session has ended or changed; sign in again' });
+          socket.disconnect(true);
+          return;
+        }
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
         if (!mayRead(p, scope, () => agents)) return reply({ ok: false, error: `forbidden: the ${p.role} role may not read ${scope}` });
         const snapshot = await snapshots.read(scope);
@@ -103,9 +138,14 @@ export function createLiveHub(deps: HubDeps) {
       if (typeof ack === 'function') ack({ ok: true });
     });
 
-    socket.emit('clock:synced', { now: Date.now() });
-    socket.emit('banners', await banners.active());
+    // Every handler is on before the first await: an event sent right after connecting is not lost.
     deps.onConnected?.(socket);
+    socket.emit('clock:synced', { now: Date.now() });
+    try {
+      socket.emit('banners', await banners.active());
+    } catch (err) {
+      log('banners on connect failed', { error: (err as Error).message });
+    }
   });
 
   /** Scopes whose figures changed (from this instance or another): team scopes follow their agents. */
@@ -141,10 +181,54 @@ export function createLiveHub(deps: HubDeps) {
     io.in(rooms.session(id)).disconnectSockets(true);
   }
 
-  return { scopesChanged, refreshAll, broadcastBanners, disconnectToken, disconnectSession, close: () => pushes.close() };
+  /** Through the adapter, so every instance drops that person's sockets. */
+  function disconnectUser(username: string): void {
+    io.in(rooms.user(username)).disconnectSockets(true);
+  }
+
+  const caps = deps.caps;
+  const renewer = caps ? setInterval(() => void caps.renew((id) => io.of('/').sockets.has(id)).catch(() => undefined), LEASE_MS / 3) : undefined;
+  renewer?.unref();
+
+  return {
+    scopesChanged,
+    refreshAll,
+    broadcastBanners,
+    disconnectToken,
+    disconnectSession,
+    disconnectUser,
+    close: () => {
+      pushes.close();
+      clearInterval(renewer);
+    },
+  };
 }
 
 export type LiveHub = ReturnType<typeof createLiveHub>;
+
+function hasToken(socket: LiveSocket): boolean {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  return typeof auth?.token === 'string' && auth.token !== '';
+}
+
+/** Whom a socket counts against: its token, or its session (a bootstrap token by name). */
+function capHolder(p: Principal): string {
+  if (p.tokenId) return `token:${p.tokenId}`;
+  if (p.sessionId) return `session:${p.sessionId}`;
+  return `boot:${p.name}`;
+}
+
+/** Whether a principal looked up again still grants what the socket was given. */
+function samePrincipal(a: Principal, b: Principal): boolean {
+  return (
+    a.role === b.role &&
+    a.agent === b.agent &&
+    a.tokenId === b.tokenId &&
+    a.sessionId === b.sessionId &&
+    JSON.stringify(a.teams ?? []) === JSON.stringify(b.teams ?? []) &&
+    JSON.stringify(a.queues ?? []) === JSON.stringify(b.queues ?? [])
+  );
+}
 
 async function authenticateSocket(socket: LiveSocket, directory: Directory): Promise<Principal | null> {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;

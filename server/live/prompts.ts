@@ -38,7 +38,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     const hash = await redis.hgetall(key.prompt(id));
     if (!hash.meta) return null;
     const record = JSON.parse(hash.meta) as PromptRecord;
-    record.recipients = {};
+    record.recipients = recipientMap();
     for (const [field, value] of Object.entries(hash)) if (field.startsWith('r:')) record.recipients[field.slice(2)] = JSON.parse(value) as Recipient;
     return record;
   }
@@ -57,7 +57,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       const members = await directory.agentsOf(target);
       if (!members) throw new PromptError('not_found', `to: no team "${target}"`);
       if (members.length === 0) throw new PromptError('bad_request', `to: team "${target}" has no agents`);
-      agents = members;
+      agents = [...new Set(members)];
       team = target;
     }
     const now = Date.now();
@@ -71,7 +71,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       priority: input.priority,
       sentAt: new Date(now).toISOString(),
       auto,
-      recipients: {},
+      recipients: recipientMap(),
     };
     if (team) record.team = team;
     const { recipients: _r, ...meta } = record;
@@ -97,7 +97,8 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   async function deliver(record: PromptRecord, agent: string): Promise<void> {
     const sockets = await io.in(rooms.inbox(agent)).fetchSockets();
     if (sockets.length === 0) return;
-    const recipient = record.recipients[agent]!;
+    const recipient = recipientOf(record, agent);
+    if (!recipient) return;
     io.to(rooms.inbox(agent)).emit('prompt', delivery(record, recipient));
     if (recipient.status === 'sent') await advance(record.id, agent, 'delivered');
   }
@@ -105,7 +106,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   /** Moves a recipient forward (never back) and tells the sender. */
   async function advance(id: string, agent: string, status: PromptStatus, reply?: string): Promise<PromptRecord> {
     const record = await load(id);
-    const recipient = record?.recipients[agent];
+    const recipient = record ? recipientOf(record, agent) : undefined;
     if (!record || !recipient) throw new PromptError('not_found', 'id: no such prompt for this agent');
     const at = new Date().toISOString();
     if (status === 'delivered') recipient.deliveredAt ??= at;
@@ -160,7 +161,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       const ids = await redis.zrangebyscore(key.inbox(agent), Date.now() - 24 * 3600 * 1000, '+inf');
       for (const id of ids) {
         const record = await load(id);
-        const recipient = record?.recipients[agent];
+        const recipient = record ? recipientOf(record, agent) : undefined;
         if (!record || !recipient || RANK[recipient.status] >= RANK.acknowledged) continue;
         socket.emit('prompt', delivery(record, recipient));
         if (recipient.status === 'sent') await advance(id, agent, 'delivered');
@@ -176,7 +177,9 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     // A team's log holds its team-wide prompts and every prompt to one of its agents.
     const members = query.team ? new Set((await directory.agentsOf(query.team)) ?? []) : undefined;
     const forTeam = (r: PromptRecord) => !query.team || r.team === query.team || Object.keys(r.recipients).some((a) => members!.has(a));
-    return records.filter((r) => (!query.agent || r.recipients[query.agent]) && forTeam(r) && (!query.lead || r.from === query.lead));
+    return records.filter(
+      (r) => (query.agent === undefined || Object.hasOwn(r.recipients, query.agent)) && forTeam(r) && (!query.lead || r.from === query.lead),
+    );
   }
 
   /** Drops prompts older than the retention (default over 12 months). */
@@ -193,6 +196,16 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
 }
 
 export type PromptService = ReturnType<typeof createPromptService>;
+
+/** Recipients by agent id: ids are data, so no prototype (an agent may be called `__proto__` or `constructor`). */
+export function recipientMap(): Record<string, Recipient> {
+  return Object.create(null) as Record<string, Recipient>;
+}
+
+/** One agent's part of a prompt, own keys only. */
+export function recipientOf(record: PromptRecord, agent: string): Recipient | undefined {
+  return Object.hasOwn(record.recipients, agent) ? record.recipients[agent] : undefined;
+}
 
 function delivery(record: PromptRecord, recipient: Recipient): PromptDelivery {
   return {

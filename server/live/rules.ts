@@ -33,9 +33,14 @@ export function createRuleEngine(deps: RuleEngineDeps) {
   async function tick(): Promise<Firing[]> {
     const locked = await redis.set(`${prefix}rules:lock`, instance, 'PX', 5000, 'NX');
     if (!locked) return [];
-    const teams = await deps.directory.listTeams();
-    const teamOf = (agent: string) => teams.find((t) => t.agents.includes(agent));
-    const agentRules = (agent: string) => rulesFor(settings, settings.teams.find((t) => t.id === teamOf(agent)?.id)?.rules);
+    // Lookups by id go through Maps: an agent or team may be called `constructor`.
+    const teamOfAgent = new Map<string, string>();
+    for (const team of await deps.directory.listTeams()) for (const agent of team.agents) if (!teamOfAgent.has(agent)) teamOfAgent.set(agent, team.id);
+    const teamSettings = new Map(settings.teams.map((t) => [t.id, t]));
+    const agentRules = (agent: string) => {
+      const team = teamOfAgent.get(agent);
+      return rulesFor(settings, team === undefined ? undefined : teamSettings.get(team)?.rules);
+    };
     const candidates: Firing[] = [];
 
     const open = await redis.zrange(prefix + liveKeys.onCall, 0, '-1', 'WITHSCORES');

@@ -19,9 +19,9 @@ export interface TestApp {
   request(
     method: string,
     path: string,
-    opts?: { token?: string; body?: unknown; raw?: string; contentType?: string; cookie?: string; accept?: string },
+    opts?: { token?: string; body?: unknown; raw?: string; contentType?: string; cookie?: string; accept?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
-  socket(token?: string, cookie?: string): Socket<ServerToClientEvents, ClientToServerEvents>;
+  socket(token?: string, cookie?: string, headers?: Record<string, string>): Socket<ServerToClientEvents, ClientToServerEvents>;
   close(): Promise<void>;
 }
 
@@ -39,6 +39,8 @@ export async function startApp(
     sweepEveryMs?: number;
     /** The store's clock (arrivals, live-call timeout). */
     clock?: () => number;
+    trustProxy?: number | string[] | false;
+    maxSocketsPerPrincipal?: number;
   } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
@@ -64,6 +66,8 @@ export async function startApp(
     liveCallTimeoutMinutes: opts.liveCallTimeoutMinutes,
     maxFutureMinutes: opts.maxFutureMinutes,
     clock: opts.clock,
+    trustProxy: opts.trustProxy,
+    maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
   });
   await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
@@ -77,7 +81,7 @@ export async function startApp(
     apiToken,
     application,
     async request(method, path, o = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...o.headers };
       if (o.token) headers.authorization = `Bearer ${o.token}`;
       if (o.cookie) headers.cookie = o.cookie;
       if (o.accept) headers.accept = o.accept;
@@ -95,13 +99,14 @@ export async function startApp(
       }
       return { status: res.status, body: parsed, text, headers: res.headers };
     },
-    socket(token, cookie) {
+    socket(token, cookie, headers) {
+      const extraHeaders = { ...headers, ...(cookie ? { cookie } : {}) };
       const socket = connect(url, {
         auth: token ? { token } : {},
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
-        ...(cookie ? { extraHeaders: { cookie } } : {}),
+        ...(Object.keys(extraHeaders).length > 0 ? { extraHeaders } : {}),
       });
       sockets.push(socket);
       return socket;
