@@ -1,8 +1,10 @@
 // Request bodies of the API (CONTRACT.md), validated on the server with these schemas.
 import { z } from 'zod';
+import { hasControlCharacter, identifier } from './events.ts';
 import { ROLES } from './roles.ts';
 
-const id = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+/** Team, agent and queue ids follow the contract's id rules (v2): well-formed, 1–128 characters, no control characters. */
+const id = identifier('id');
 
 export const teamBody = z.object({
   name: z.string().min(1, 'must not be empty').max(200),
@@ -13,7 +15,13 @@ export const teamBody = z.object({
 
 export const tokenBody = z.object({
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-  subject: z.string().min(1).max(1000).optional(),
+  /** An agent id, a team id, or a display token's comma list of queue ids. */
+  subject: z
+    .string()
+    .min(1)
+    .max(1000)
+    .refine((value) => value.isWellFormed() && !hasControlCharacter(value), 'must be well-formed text without control characters')
+    .optional(),
   name: z.string().min(1, 'must not be empty').max(200),
 });
 

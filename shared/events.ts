@@ -43,6 +43,9 @@ export const timestamp = z.union([
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/** Whether text holds a control character (C0, DEL or C1). */
+export const hasControlCharacter = (value: string): boolean => CONTROL.test(value);
+
 /** Checks an id (CONTRACT v2 "Ids"): a well-formed string of 1–128 characters without control characters. */
 export function idProblem(value: string): string | null {
   if (value.length < 1 || value.length > 128) return 'must be 1 to 128 characters';

@@ -83,6 +83,15 @@ describe('ids are strict, and any well-formed id works', () => {
     }
   }
 
+  it('refuses a team id, a team member or a token subject that is not a well-formed id', async () => {
+    const team = await app.request('PUT', `/api/v1/teams/${encodeURIComponent('t\u0001')}`, { token: app.apiToken, body: { name: 'x', agents: [] } });
+    expect(team).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^id: /) } });
+    const member = await app.request('PUT', '/api/v1/teams/fine', { token: app.apiToken, body: { name: 'x', agents: ['a\u0000b'] } });
+    expect(member).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^agents\.0: /) } });
+    const token = await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'a\ud800', name: 'x' } });
+    expect(token).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^subject: /) } });
+  });
+
   it('keeps ids with : * { } and 128 characters apart', async () => {
     const ids = ['q:1', 'q*', '{q}', 'q'.repeat(128)];
     await send(

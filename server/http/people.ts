@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { sessionBody, teamBody, tokenBody, userBody, userPatchBody } from '../../shared/api.ts';
+import { idProblem } from '../../shared/events.ts';
 import type { Directory } from '../auth/directory.ts';
 import { RedisRateStore } from '../auth/rateStore.ts';
 import { principalOf, requireRole, SESSION_COOKIE } from './authenticate.ts';
@@ -39,6 +40,8 @@ export function peopleRouter(deps: PeopleDeps): Router {
   });
   router.put('/api/v1/teams/:id', manager, async (req, res) => {
     const body = parseBody(teamBody, req.body);
+    const problem = idProblem(String(req.params.id));
+    if (problem) throw new ApiError('bad_request', `id: ${problem}`);
     const team = {
       id: String(req.params.id),
       name: body.name,
