@@ -1,7 +1,7 @@
 // `npm run verify`: the self-audit of a running server. Recomputes a day's figures from the stored events,
 // compares them with the counters scope by scope, prints any difference and exits 1 when there is one.
 // Usage: WALLBOARD_API_TOKEN=… [URL=http://localhost:3000] npm run verify [-- --day YYYY-MM-DD]
-import type { VerifyReport } from '../server/ops/verify.ts';
+import type { AuditReport } from '../server/domain/audit.ts';
 
 const url = process.env.URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const token = process.env.WALLBOARD_API_TOKEN;
@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     console.error(`GET /api/v1/ops/verify answered ${res.status}: ${await res.text()}`);
     return 2;
   }
-  const report = (await res.json()) as VerifyReport;
+  const report = (await res.json()) as AuditReport;
   console.log(`${report.day}: ${report.entities} calls and agents recomputed, ${report.keysCompared} keys compared`);
   for (const call of report.expiredCalls) console.log(`  expired from the live figures: call ${JSON.stringify(call.callId)} (last event ${call.lastEventAt})`);
   if (report.ok) {

@@ -11,25 +11,31 @@ import { Server } from 'socket.io';
 import type { Role } from '../shared/roles.ts';
 import { createDirectory } from './auth/directory.ts';
 import { Calendar } from './domain/calendar.ts';
-import { storeKeys } from './domain/keys.ts';
+import { systemClock } from './domain/clock.ts';
 import { identify, originMatches, requireRole, sameOriginForCookies } from './http/authenticate.ts';
 import { bannersRouter } from './http/banners.ts';
-import { ApiError, errorHandler } from './http/errors.ts';
+import { DomainError } from './domain/errors.ts';
+import { errorHandler } from './http/errors.ts';
 import { eventsRouter } from './http/events.ts';
 import { metricsRouter } from './http/metrics.ts';
 import { peopleRouter } from './http/people.ts';
 import { promptsRouter } from './http/prompts.ts';
-import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerStore } from './live/banners.ts';
-import { createLiveHub, type LiveServer } from './live/hub.ts';
+import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerBoard } from './domain/banners.ts';
+import { createBannerStore } from './redis/bannerStore.ts';
+import { createLiveHub, type LiveServer } from './socket/hub.ts';
 import { createPromptService } from './live/prompts.ts';
 import { createRuleEngine } from './live/rules.ts';
-import { createSnapshotCache } from './live/snapshots.ts';
-import { createSocketCaps } from './live/socketCaps.ts';
+import { createSnapshotCache } from './redis/snapshots.ts';
+import { createSocketCaps } from './redis/socketCaps.ts';
 import type { Log } from './logger.ts';
-import { createEventStore } from './redis/eventStore.ts';
+import { createIngest } from './domain/ingest.ts';
+import { auditDay } from './domain/audit.ts';
+import { createEntityStore } from './redis/entityStore.ts';
+import { createFigureReader } from './redis/figureReader.ts';
+import { createStoreKeys } from './redis/keys.ts';
+import { migratePrefix } from './redis/migrate.ts';
 import { createMetricsReader } from './redis/metricsReader.ts';
 import { defineScripts } from './redis/scripts.ts';
-import { verifyDay } from './ops/verify.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 
 export interface AppDeps {
@@ -68,14 +74,19 @@ export interface AppDeps {
 }
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
-  const { redis, prefix, log, settings } = deps;
+  const { redis, log, settings } = deps;
+  const keys = createStoreKeys(deps.prefix);
+  const clock = deps.clock ?? systemClock;
   defineScripts(redis);
+  // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
+  const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
+  if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
   const calendar = new Calendar(deps.tz);
   const bootstrap: { token: string; role: Role; name: string }[] = [
     { token: deps.ingestToken, role: 'ingest', name: 'bootstrap-ingest' },
     { token: deps.apiToken, role: 'supervisor', name: 'bootstrap-api' },
   ];
-  const directory = createDirectory({ redis, prefix, bootstrap });
+  const directory = createDirectory({ redis, keys, bootstrap });
   for (const team of settings.teams) {
     await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
@@ -86,12 +97,16 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     serviceLevelMs: q.serviceLevelSeconds * 1000,
     shortAbandonMs: q.shortAbandonSeconds * 1000,
   });
-  const store = createEventStore({
+  const DAY_MS = 24 * 3600 * 1000;
+  const entities = createEntityStore({
     redis,
-    prefix,
-    eventRetentionDays: deps.eventRetentionDays,
-    figureRetentionDays: deps.figureRetentionDays,
-    now: deps.clock,
+    keys,
+    entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS,
+    counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS,
+  });
+  const ingest = createIngest({
+    store: entities,
+    clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: {
       tz: deps.tz,
@@ -100,9 +115,9 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       queues: Object.fromEntries(settings.queues.map((q) => [q.id, thresholdsOf(q)])),
     },
   });
-  const reader = createMetricsReader({ redis, prefix, calendar, teams: directory });
+  const reader = createMetricsReader({ redis, keys, calendar, teams: directory });
   const snapshots = createSnapshotCache(reader, { isStoreUp });
-  const banners = createBannerStore({ redis, prefix });
+  const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
 
   // The HTTP handler goes on the server before Socket.IO, which then takes its own path off the top.
   const app = express();
@@ -116,10 +131,10 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const changes = redis.duplicate(background);
   for (const conn of [adapterPub, adapterSub, changes]) conn.on('error', () => undefined);
   const io: LiveServer = new Server(httpServer, {
-    adapter: createAdapter(adapterPub, adapterSub, { key: `${prefix}socket.io` }),
+    adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIo }),
     serveClient: false,
   });
-  const prompts = createPromptService({ redis, prefix, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
+  const prompts = createPromptService({ redis, keys, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
   const trustProxy = deps.trustProxy ?? false;
   const hub = createLiveHub({
     io,
@@ -128,7 +143,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     banners,
     log,
     onConnected: (socket) => void prompts.onConnected(socket),
-    caps: createSocketCaps({ redis, prefix, max: deps.maxSocketsPerPrincipal ?? 20 }),
+    caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     // Behind a trusted proxy the browser's host is in X-Forwarded-Host, as Express's req.host reads it.
     sameOrigin: (headers) => {
       const forwarded =
@@ -142,7 +157,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   });
 
   // Changes travel through Redis pub/sub so that every instance pushes to its own subscribers.
-  const changesChannel = `${prefix}changes`;
+  const changesChannel = keys.changes;
   await changes.subscribe(changesChannel);
   changes.on('message', (_channel: string, message: string) => {
     void hub.scopesChanged(JSON.parse(message) as string[]).catch((err: Error) => log('fan-out failed', { error: err.message }));
@@ -174,7 +189,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   app.use('/api', sameOriginForCookies());
   app.use(
     eventsRouter({
-      store,
+      ingest,
       isStoreUp,
       maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
       log,
@@ -187,7 +202,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     peopleRouter({
       directory,
       redis,
-      prefix,
+      keys,
       onUserChanged: (username) => hub.disconnectUser(username),
       secureCookies: deps.secureCookies ?? false,
       signInLimit: deps.signInLimit,
@@ -222,8 +237,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   app.get('/api/v1/ops/verify', requireRole('admin', 'supervisor'), async (req, res, next) => {
     try {
       const day = typeof req.query.day === 'string' ? req.query.day : calendar.today(Date.now());
-      if (!Calendar.isDay(day)) throw new ApiError('bad_request', 'day: must be a date YYYY-MM-DD');
-      res.json(await verifyDay({ redis, prefix, store }, day));
+      if (!Calendar.isDay(day)) throw new DomainError('bad_request', 'day: must be a date YYYY-MM-DD');
+      res.json(await auditDay({ ingest, figures: createFigureReader({ redis, keys }) }, day));
     } catch (err) {
       next(err);
     }
@@ -254,7 +269,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const watch = setInterval(async () => {
     if (!storeUp) return;
     try {
-      const last = Number(await redis.get(prefix + storeKeys.lastEventAt));
+      const last = Number(await redis.get(keys.lastEventAt));
       const age = Date.now() - last;
       const delayed = last > 0 && age > delayedAfterMs;
       const changed = banners.setAuto(
@@ -269,7 +284,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       // The close event reports an unreachable store.
     }
   }, deps.watchEveryMs ?? 1000);
-  const rules = createRuleEngine({ redis, prefix, settings, directory, prompts, read: (scope) => reader.read(scope), log });
+  const rules = createRuleEngine({ redis, keys, settings, directory, prompts, read: (scope) => reader.read(scope), log });
   const rulesEveryMs = deps.rulesEveryMs ?? 15_000;
   const ruleTimer =
     rulesEveryMs > 0
@@ -282,7 +297,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     sweepEveryMs > 0
       ? setInterval(() => {
           if (!storeUp) return;
-          store
+          ingest
             .sweepLiveCalls()
             .then(({ expired, scopes }) => {
               if (expired > 0) log('live calls expired', { calls: expired });
@@ -311,7 +326,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all([adapterPub, adapterSub, changes].map((conn) => closeConnection(conn)));
   }
 
-  return { app, io, close, directory, store, hub, rules, sweepLiveCalls: async () => publishChanges((await store.sweepLiveCalls()).scopes) };
+  return { app, io, close, directory, keys, hub, rules, sweepLiveCalls: async () => publishChanges((await ingest.sweepLiveCalls()).scopes) };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;

@@ -1,6 +1,7 @@
 // Users, sessions, machine tokens and teams, kept in Redis; resolves a request's credentials to a Principal.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { StoreKeys } from '../redis/keys.ts';
 import type { Principal, Role } from '../../shared/roles.ts';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 
@@ -52,7 +53,7 @@ export interface Team {
 
 export interface DirectoryDeps {
   redis: Redis;
-  prefix: string;
+  keys: StoreKeys;
   /** The bootstrap tokens from the environment: never stored, compared by hash. */
   bootstrap: { token: string; role: Role; name: string }[];
   sessionTtlSeconds?: number;
@@ -61,14 +62,10 @@ export interface DirectoryDeps {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function createDirectory(deps: DirectoryDeps) {
-  const { redis, prefix } = deps;
+  const { redis } = deps;
   const key = {
-    tokens: `${prefix}auth:tokens`,
-    tokenByHash: (hash: string) => `${prefix}auth:token:${hash}`,
-    users: `${prefix}auth:users`,
-    session: (id: string) => `${prefix}auth:session:${id}`,
-    userSessions: (username: string) => `${prefix}auth:user-sessions:${username}`,
-    teams: `${prefix}teams`,
+    ...deps.keys.auth,
+    teams: deps.keys.teams,
   };
   const sessionTtl = deps.sessionTtlSeconds ?? 12 * 3600;
   const bootstrap = new Map(deps.bootstrap.map((b) => [sha256(b.token), b]));
@@ -96,19 +93,14 @@ export function createDirectory(deps: DirectoryDeps) {
     if (createdBy) record.createdBy = createdBy;
     const hash = sha256(token);
     // tokens:hash maps id → hash so a revoke can drop the lookup key; the token itself is never stored.
-    await redis
-      .multi()
-      .hset(key.tokens, record.id, JSON.stringify(record))
-      .set(key.tokenByHash(hash), record.id)
-      .hset(`${key.tokens}:hash`, record.id, hash)
-      .exec();
+    await redis.multi().hset(key.tokens, record.id, JSON.stringify(record)).set(key.tokenByHash(hash), record.id).hset(key.tokenHashes, record.id, hash).exec();
     return { id: record.id, token };
   }
 
   async function revokeToken(id: string): Promise<boolean> {
-    const hash = await redis.hget(`${key.tokens}:hash`, id);
+    const hash = await redis.hget(key.tokenHashes, id);
     const removed = await redis.hdel(key.tokens, id);
-    if (hash) await redis.multi().del(key.tokenByHash(hash)).hdel(`${key.tokens}:hash`, id).exec();
+    if (hash) await redis.multi().del(key.tokenByHash(hash)).hdel(key.tokenHashes, id).exec();
     return removed > 0;
   }
 

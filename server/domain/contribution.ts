@@ -3,7 +3,7 @@ import type { CounterName } from '../../shared/figures.ts';
 import type { AgentStateEvent } from '../../shared/events.ts';
 import type { Calendar } from './calendar.ts';
 import { buildStory, surveyTarget, type AgentPart, type TimedCallEvent } from './story.ts';
-import { liveKeys, type LogicalKeys } from './keys.ts';
+import { figureKeys, type FigureKeys } from '../redis/keys.ts';
 
 export interface QueueThresholds {
   serviceLevelMs: number;
@@ -15,27 +15,27 @@ export interface QueueThresholds {
  * logical key names (no prefix). Stored beside the call so the next change applies only the difference.
  */
 export interface Contribution {
-  /** key → field → amount */
-  c: Map<string, Map<string, number>>;
-  /** [key, member, score] */
-  z: [string, string, number][];
-  /** [key, field, value] */
-  h: [string, string, string][];
+  /** Counter hashes: key → field → amount. */
+  counters: Map<string, Map<string, number>>;
+  /** Sorted-set members: [key, member, score]. */
+  members: [string, string, number][];
+  /** Hash values: [key, field, value]. */
+  values: [string, string, string][];
   /** The scopes whose figures this contribution touches. */
-  s: string[];
+  scopes: string[];
 }
 
-export const EMPTY_CONTRIBUTION: Contribution = { c: new Map(), z: [], h: [], s: [] };
+export const EMPTY_CONTRIBUTION: Contribution = { counters: new Map(), members: [], values: [], scopes: [] };
 
 class Builder {
   private readonly counters = new Map<string, Map<string, number>>();
-  readonly z: Contribution['z'] = [];
-  readonly h: Contribution['h'] = [];
+  readonly members: Contribution['members'] = [];
+  readonly values: Contribution['values'] = [];
   private readonly scopes = new Set<string>();
 
   constructor(
     private readonly calendar: Calendar,
-    private readonly keys: LogicalKeys,
+    private readonly keys: FigureKeys,
   ) {}
 
   /** Adds `amount` to a figure of each scope, in the interval of instant `at` (a day is the sum of its intervals). */
@@ -60,19 +60,19 @@ class Builder {
   }
 
   build(): Contribution {
-    return { c: this.counters, z: this.z, h: this.h, s: [...this.scopes] };
+    return { counters: this.counters, members: this.members, values: this.values, scopes: [...this.scopes] };
   }
 }
 
 export interface ContributionContext {
   calendar: Calendar;
   thresholds: (queue: string) => QueueThresholds;
-  keys?: LogicalKeys;
+  keys?: FigureKeys;
 }
 
 export function callContribution(callId: string, events: readonly TimedCallEvent[], ctx: ContributionContext): Contribution {
-  const b = new Builder(ctx.calendar, ctx.keys ?? liveKeys);
-  const keys = ctx.keys ?? liveKeys;
+  const b = new Builder(ctx.calendar, ctx.keys ?? figureKeys);
+  const keys = ctx.keys ?? figureKeys;
   const story = buildStory(events);
   const agents = new Set<string>();
   const queues = new Set<string>();
@@ -92,7 +92,7 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
       const outcome = segment.outcome;
       if (!outcome) {
         const member = `${callId}#${s}`;
-        b.z.push([keys.waiting(queueScope!), member, offeredAt], [keys.waiting('all'), member, offeredAt]);
+        b.members.push([keys.waiting(queueScope!), member, offeredAt], [keys.waiting('all'), member, offeredAt]);
       } else {
         // CONTRACT v2: a wait computed below zero (an answer stamped before its offer) counts as zero.
         const wait = Math.max(0, outcome.at - offeredAt);
@@ -132,11 +132,11 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
   return b.build();
 }
 
-function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, member: string): void {
+function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, member: string): void {
   const agentMember = `${part.agent}\u0000${member}`;
   if (part.endAt === undefined) {
-    b.z.push([keys.onCall, agentMember, part.answeredAt]);
-    if (part.openHoldAt !== undefined) b.z.push([keys.onHold, agentMember, part.openHoldAt]);
+    b.members.push([keys.onCall, agentMember, part.answeredAt]);
+    if (part.openHoldAt !== undefined) b.members.push([keys.onHold, agentMember, part.openHoldAt]);
     return;
   }
   const holdMs = Math.max(0, part.holdMs);
@@ -147,7 +147,7 @@ function addPart(b: Builder, keys: LogicalKeys, who: string[], part: AgentPart, 
     return;
   }
   if (part.wrappedAt === undefined) {
-    b.z.push([keys.inWrap, agentMember, part.endAt]);
+    b.members.push([keys.inWrap, agentMember, part.endAt]);
     return;
   }
   addHandled(b, who, part.wrappedAt, talkMs, holdMs, Math.max(0, part.wrappedAt - part.endAt));
@@ -162,12 +162,17 @@ function addHandled(b: Builder, who: string[], at: number, talkMs: number, holdM
 }
 
 /** An agent's own `agent.state` events: its latest state by `ts` is its live state. */
-export function agentContribution(agent: string, events: readonly (AgentStateEvent & { at: number })[], keys: LogicalKeys = liveKeys): Contribution {
+export function agentContribution(agent: string, events: readonly (AgentStateEvent & { at: number })[], keys: FigureKeys = figureKeys): Contribution {
   let latest: (AgentStateEvent & { at: number }) | undefined;
   for (const event of events) {
     if (!latest || event.at > latest.at || (event.at === latest.at && event.id > latest.id)) latest = event;
   }
   if (!latest) return EMPTY_CONTRIBUTION;
   const value = JSON.stringify({ state: latest.state, at: latest.at, reason: latest.reason });
-  return { c: new Map([[keys.agentsSeen, new Map([[agent, 1]])]]), z: [], h: [[keys.agentStates, agent, value]], s: [`agent:${agent}`, 'all'] };
+  return {
+    counters: new Map([[keys.agentsSeen, new Map([[agent, 1]])]]),
+    members: [],
+    values: [[keys.agentStates, agent, value]],
+    scopes: [`agent:${agent}`, 'all'],
+  };
 }

@@ -2,9 +2,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Principal, Role } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
-import { ApiError } from './errors.ts';
-
-export const SESSION_COOKIE = 'wb_session';
+import { DomainError } from '../domain/errors.ts';
+import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,7 +19,7 @@ export function identify(directory: Directory): RequestHandler {
       if (header) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         const principal = match ? await directory.principalForToken(match[1]!) : null;
-        if (!principal) throw new ApiError('unauthorized', 'the token is missing, unknown or revoked');
+        if (!principal) throw new DomainError('unauthorized', 'the token is missing, unknown or revoked');
         req.principal = principal;
       } else {
         const sessionId = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
@@ -37,14 +36,14 @@ export function identify(directory: Directory): RequestHandler {
 /** Lets through a caller whose role is one of `roles`; 401 when nobody is signed in, 403 otherwise. */
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (!req.principal) return next(new ApiError('unauthorized', 'sign in or pass Authorization: Bearer <token>'));
-    if (!roles.includes(req.principal.role)) return next(new ApiError('forbidden', `the ${req.principal.role} role may not do this`));
+    if (!req.principal) return next(new DomainError('unauthorized', 'sign in or pass Authorization: Bearer <token>'));
+    if (!roles.includes(req.principal.role)) return next(new DomainError('forbidden', `the ${req.principal.role} role may not do this`));
     next();
   };
 }
 
 export function principalOf(req: Request): Principal {
-  if (!req.principal) throw new ApiError('unauthorized', 'sign in or pass Authorization: Bearer <token>');
+  if (!req.principal) throw new DomainError('unauthorized', 'sign in or pass Authorization: Bearer <token>');
   return req.principal;
 }
 
@@ -70,7 +69,7 @@ export function originMatches(origin: string | undefined, host: string | undefin
 export function sameOriginForCookies(): RequestHandler {
   return (req, _res, next) => {
     if (!STATE_CHANGING.has(req.method) || req.headers.authorization) return next();
-    if (!originMatches(req.headers.origin, req.host)) return next(new ApiError('forbidden', 'the Origin of this request does not match this server'));
+    if (!originMatches(req.headers.origin, req.host)) return next(new DomainError('forbidden', 'the Origin of this request does not match this server'));
     next();
   };
 }

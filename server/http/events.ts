@@ -1,10 +1,12 @@
 // POST /api/v1/events: validates a whole batch (JSON array or NDJSON), then stores it; all or nothing.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { DEFAULT_MAX_FUTURE_MS, parseEvent, type EventError, type StoredEvent } from '../../shared/events.ts';
-import type { EventStore, IngestResult } from '../redis/eventStore.ts';
-import { BatchRefusedError } from '../redis/eventStore.ts';
+import type { Ingest, IngestResult } from '../domain/ingest.ts';
+import { BatchRefusedError } from '../redis/entityStore.ts';
 import { requireRole } from './authenticate.ts';
-import { ApiError, isStoreDown } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
+import { isStoreDown } from '../redis/errors.ts';
+import { statusOf } from './errors.ts';
 
 export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 10 * 1024 * 1024;
@@ -12,7 +14,7 @@ export const MAX_BYTES = 10 * 1024 * 1024;
 const MAX_ERRORS = 1000;
 
 export interface EventsRouteDeps {
-  store: EventStore;
+  ingest: Ingest;
   isStoreUp: () => boolean;
   onIngested: (result: IngestResult) => void;
   /** How far past the server's clock a `ts` may be, ms (default 15 minutes). */
@@ -55,8 +57,8 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
           res.status(400).json({ errors: errors.slice(0, MAX_ERRORS), ...(errors.length > MAX_ERRORS ? { more: errors.length - MAX_ERRORS } : {}) });
           return;
         }
-        if (!deps.isStoreUp()) throw new ApiError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
-        const result = await deps.store.ingest(events);
+        if (!deps.isStoreUp()) throw new DomainError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
+        const result = await deps.ingest.ingest(events);
         deps.onIngested(result);
         res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
       } catch (err) {
@@ -85,7 +87,7 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const body = (message: string) => ({ errors: [{ message }] });
     if (err instanceof IngestError) return void res.status(err.status).json(body(err.message));
-    if (err instanceof ApiError) return void res.status(err.status).json({ error: err.code, message: err.message, ...body(err.message) });
+    if (err instanceof DomainError) return void res.status(statusOf(err.code)).json({ error: err.code, message: err.message, ...body(err.message) });
     const e = err as { type?: string; limit?: number; status?: number };
     if (e.type === 'entity.too.large') return void res.status(413).json(body(`the body is over ${MAX_BYTES / 1024 / 1024} MB, the most one batch may be`));
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return void res.status(415).json(body('the body must be UTF-8'));

@@ -4,9 +4,9 @@ import { mayRead } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
 import { Calendar } from '../domain/calendar.ts';
 import { parseScope, UnknownScopeError } from '../redis/metricsReader.ts';
-import type { SnapshotCache } from '../live/snapshots.ts';
+import type { SnapshotCache } from '../redis/snapshots.ts';
 import { principalOf } from './authenticate.ts';
-import { ApiError } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
 
 export function metricsRouter(deps: { directory: Directory; snapshots: SnapshotCache }): Router {
   const router = Router();
@@ -14,14 +14,14 @@ export function metricsRouter(deps: { directory: Directory; snapshots: SnapshotC
     try {
       const principal = principalOf(req);
       const scope = typeof req.query.scope === 'string' ? req.query.scope : 'all';
-      if (!parseScope(scope)) throw new ApiError('bad_request', 'scope: must be all, queue:<id>, team:<id> or agent:<id>');
+      if (!parseScope(scope)) throw new DomainError('bad_request', 'scope: must be all, queue:<id>, team:<id> or agent:<id>');
       const day = typeof req.query.day === 'string' ? req.query.day : undefined;
-      if (day !== undefined && !Calendar.isDay(day)) throw new ApiError('bad_request', 'day: must be a date YYYY-MM-DD');
+      if (day !== undefined && !Calendar.isDay(day)) throw new DomainError('bad_request', 'day: must be a date YYYY-MM-DD');
       const agents = principal.role === 'lead' ? await deps.directory.agentsOfTeams(principal.teams ?? []) : new Set<string>();
-      if (!mayRead(principal, scope, () => agents)) throw new ApiError('forbidden', `the ${principal.role} role may not read ${scope}`);
+      if (!mayRead(principal, scope, () => agents)) throw new DomainError('forbidden', `the ${principal.role} role may not read ${scope}`);
       res.json(await deps.snapshots.read(scope, day));
     } catch (err) {
-      if (err instanceof UnknownScopeError) return next(new ApiError('not_found', err.message));
+      if (err instanceof UnknownScopeError) return next(new DomainError('not_found', err.message));
       next(err);
     }
   });

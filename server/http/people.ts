@@ -2,19 +2,21 @@
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
+import type { StoreKeys } from '../redis/keys.ts';
 import { sessionBody, teamBody, tokenBody, userBody, userPatchBody } from '../../shared/api.ts';
 import { idProblem } from '../../shared/events.ts';
 import type { Directory } from '../auth/directory.ts';
 import { RedisRateStore } from '../auth/rateStore.ts';
-import { principalOf, requireRole, SESSION_COOKIE } from './authenticate.ts';
-import { ApiError } from './errors.ts';
+import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
+import { principalOf, requireRole } from './authenticate.ts';
+import { DomainError } from '../domain/errors.ts';
 import { parseBody } from './validate.ts';
 
 export interface PeopleDeps {
   directory: Directory;
   /** Where the sign-in counters live (shared by every instance). */
   redis: Redis;
-  prefix: string;
+  keys: StoreKeys;
   secureCookies: boolean;
   onTokenRevoked: (id: string) => void;
   onSessionClosed: (id: string) => void;
@@ -41,7 +43,7 @@ export function peopleRouter(deps: PeopleDeps): Router {
   router.put('/api/v1/teams/:id', manager, async (req, res) => {
     const body = parseBody(teamBody, req.body);
     const problem = idProblem(String(req.params.id));
-    if (problem) throw new ApiError('bad_request', `id: ${problem}`);
+    if (problem) throw new DomainError('bad_request', `id: ${problem}`);
     const team = {
       id: String(req.params.id),
       name: body.name,
@@ -52,7 +54,7 @@ export function peopleRouter(deps: PeopleDeps): Router {
     res.status(200).json(team);
   });
   router.delete('/api/v1/teams/:id', manager, async (req, res) => {
-    if (!(await directory.deleteTeam(String(req.params.id)))) throw new ApiError('not_found', 'no such team');
+    if (!(await directory.deleteTeam(String(req.params.id)))) throw new DomainError('not_found', 'no such team');
     res.status(204).end();
   });
 
@@ -62,15 +64,15 @@ export function peopleRouter(deps: PeopleDeps): Router {
   router.post('/api/v1/tokens', manager, async (req, res) => {
     const body = parseBody(tokenBody, req.body);
     const p = principalOf(req);
-    if (body.role === 'admin' && p.role !== 'admin') throw new ApiError('forbidden', 'role: only an admin may create admin tokens');
+    if (body.role === 'admin' && p.role !== 'admin') throw new DomainError('forbidden', 'role: only an admin may create admin tokens');
     if ((body.role === 'agent' || body.role === 'lead') && !body.subject) {
-      throw new ApiError('bad_request', `subject: is required for a ${body.role} token (the ${body.role === 'agent' ? 'agent' : 'team'} id)`);
+      throw new DomainError('bad_request', `subject: is required for a ${body.role} token (the ${body.role === 'agent' ? 'agent' : 'team'} id)`);
     }
     res.status(201).json(await directory.createToken(body, p.name));
   });
   router.delete('/api/v1/tokens/:id', manager, async (req, res) => {
     const id = String(req.params.id);
-    if (!(await directory.revokeToken(id))) throw new ApiError('not_found', 'no such token');
+    if (!(await directory.revokeToken(id))) throw new DomainError('not_found', 'no such token');
     deps.onTokenRevoked(id);
     res.status(204).end();
   });
@@ -81,26 +83,26 @@ export function peopleRouter(deps: PeopleDeps): Router {
   router.post('/api/v1/users', requireRole('admin'), async (req, res) => {
     const body = parseBody(userBody, req.body);
     const user = await directory.createUser(body);
-    if (!user) throw new ApiError('conflict', `username: "${body.username}" is taken`);
+    if (!user) throw new DomainError('conflict', `username: "${body.username}" is taken`);
     res.status(201).json(user);
   });
   router.patch('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
     const username = String(req.params.username);
     const change = await directory.updateUser(username, parseBody(userPatchBody, req.body));
-    if (!change) throw new ApiError('not_found', 'no such user');
+    if (!change) throw new DomainError('not_found', 'no such user');
     // A new role or password ended the sessions; a new agent or teams needs fresh sockets (their rooms follow them).
     if (change.accessChanged) deps.onUserChanged(username);
     res.json(change.user);
   });
   router.delete('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
     const username = String(req.params.username);
-    if ((await directory.deleteUser(username)) === null) throw new ApiError('not_found', 'no such user');
+    if ((await directory.deleteUser(username)) === null) throw new DomainError('not_found', 'no such user');
     deps.onUserChanged(username);
     res.status(204).end();
   });
 
   const accountLimit = deps.signInLimit ?? 10;
-  const store = (name: string) => new RedisRateStore(deps.redis, `${deps.prefix}auth:limit:${name}:`);
+  const store = (name: string) => new RedisRateStore(deps.redis, deps.keys.auth.rateLimit(name));
   const address = (req: { ip?: string | undefined }) => ipKeyGenerator(req.ip ?? 'unknown');
   const username = (req: { body?: unknown }) => String((req.body as { username?: unknown } | undefined)?.username ?? '');
   const common: Partial<Options> = {
@@ -135,7 +137,7 @@ export function peopleRouter(deps: PeopleDeps): Router {
   router.post('/api/v1/session', addressLimiter, accountLimiter, pairCounter, async (req, res) => {
     const body = parseBody(sessionBody, req.body);
     const user = await directory.authenticate(body.username, body.password);
-    if (!user) throw new ApiError('unauthorized', 'wrong username or password');
+    if (!user) throw new DomainError('unauthorized', 'wrong username or password');
     const id = await directory.openSession(user);
     res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: 12 * 3600 * 1000 });
     res.status(200).json({ username: user.username, role: user.role, agent: user.agent, teams: user.teams });

@@ -7,7 +7,7 @@ import type { Directory } from '../auth/directory.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
 import { recipientMap, type PromptService } from '../live/prompts.ts';
 import { principalOf, requireRole } from './authenticate.ts';
-import { ApiError } from './errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { parseBody } from './validate.ts';
 
 export function promptsRouter(deps: { prompts: PromptService; directory: Directory }): Router {
@@ -17,7 +17,7 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
   router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
     const body = parseBody(promptBody, req.body);
     const p = principalOf(req);
-    if (!(await mayCoach(p, body.to, directory))) throw new ApiError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
+    if (!(await mayCoach(p, body.to, directory))) throw new DomainError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
     const record = await prompts.send(body, { name: p.name, role: p.role, key: principalKey(p) });
     res.status(201).json({ id: record.id });
   });
@@ -27,14 +27,14 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
     const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
     const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
     if (p.role === 'agent') {
-      if (query.agent && query.agent !== p.agent) throw new ApiError('forbidden', 'agent: an agent reads only its own prompts');
+      if (query.agent && query.agent !== p.agent) throw new DomainError('forbidden', 'agent: an agent reads only its own prompts');
       query.agent = p.agent;
     }
     let records = await prompts.list(query);
     if (p.role === 'lead') {
       const agents = await directory.agentsOfTeams(p.teams ?? []);
-      if (query.team !== undefined && !p.teams?.includes(query.team)) throw new ApiError('forbidden', `team: not one of your teams`);
-      if (query.agent !== undefined && !agents.has(query.agent)) throw new ApiError('forbidden', `agent: not in your teams`);
+      if (query.team !== undefined && !p.teams?.includes(query.team)) throw new DomainError('forbidden', `team: not one of your teams`);
+      if (query.agent !== undefined && !agents.has(query.agent)) throw new DomainError('forbidden', `agent: not in your teams`);
       // A lead sees its own agents among the recipients, never the rest of a prompt's audience.
       const ownTeam = (r: PromptRecord) => r.team !== undefined && (p.teams ?? []).includes(r.team);
       records = records.map((r) => onlyRecipients(r, (a) => agents.has(a))).filter((r) => ownTeam(r) || Object.keys(r.recipients).length > 0);
@@ -44,7 +44,7 @@ export function promptsRouter(deps: { prompts: PromptService; directory: Directo
       records = records.map((r) => onlyRecipients(r, (a) => a === own)).filter((r) => Object.keys(r.recipients).length > 0);
     }
     if ((req.headers.accept ?? '').includes('text/csv')) {
-      if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new ApiError('forbidden', 'only supervisors and leads export the log');
+      if (p.role !== 'admin' && p.role !== 'supervisor' && p.role !== 'lead') throw new DomainError('forbidden', 'only supervisors and leads export the log');
       res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
       res.send(toCsv(records));
       return;
@@ -69,7 +69,7 @@ function instant(value: string | undefined, field: string, endOfDay: boolean): n
     if (day.isValid) return (endOfDay ? day.endOf('day') : day.startOf('day')).toMillis();
   }
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ApiError('bad_request', `${field}: must be a date YYYY-MM-DD or an ISO-8601 time`);
+  if (!Number.isFinite(ms)) throw new DomainError('bad_request', `${field}: must be a date YYYY-MM-DD or an ISO-8601 time`);
   return ms;
 }
 

@@ -1,10 +1,12 @@
 // Coaching prompts: stored durably with each recipient's delivery, acknowledgement and reply, pushed live.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { StoreKeys } from '../redis/keys.ts';
 import type { Priority, PromptDelivery, PromptRecord, PromptStatus, PromptUpdate, Recipient } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { Log } from '../logger.ts';
-import { rooms, type LiveServer, type LiveSocket } from './hub.ts';
+import type { LiveServer, LiveSocket } from '../socket/hub.ts';
+import { rooms } from '../socket/rooms.ts';
 
 export interface PromptQuery {
   agent?: string;
@@ -15,7 +17,7 @@ export interface PromptQuery {
   limit?: number;
 }
 
-export class PromptError extends Error {
+export class DomainError extends Error {
   constructor(
     readonly code: 'not_found' | 'forbidden' | 'bad_request',
     message: string,
@@ -26,13 +28,9 @@ export class PromptError extends Error {
 
 const RANK: Record<PromptStatus, number> = { sent: 0, delivered: 1, acknowledged: 2, replied: 3 };
 
-export function createPromptService(deps: { redis: Redis; prefix: string; io: LiveServer; directory: Directory; log: Log; retentionDays: number }) {
+export function createPromptService(deps: { redis: Redis; keys: StoreKeys; io: LiveServer; directory: Directory; log: Log; retentionDays: number }) {
   const { redis, io, directory } = deps;
-  const key = {
-    log: `${deps.prefix}prompts:log`,
-    prompt: (id: string) => `${deps.prefix}prompt:${id}`,
-    inbox: (agent: string) => `${deps.prefix}prompts:agent:${agent}`,
-  };
+  const key = deps.keys.prompts;
 
   async function load(id: string): Promise<PromptRecord | null> {
     const hash = await redis.hgetall(key.prompt(id));
@@ -55,8 +53,8 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     let team: string | undefined;
     if (kind === 'team') {
       const members = await directory.agentsOf(target);
-      if (!members) throw new PromptError('not_found', `to: no team "${target}"`);
-      if (members.length === 0) throw new PromptError('bad_request', `to: team "${target}" has no agents`);
+      if (!members) throw new DomainError('not_found', `to: no team "${target}"`);
+      if (members.length === 0) throw new DomainError('bad_request', `to: team "${target}" has no agents`);
       agents = [...new Set(members)];
       team = target;
     }
@@ -107,7 +105,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
   async function advance(id: string, agent: string, status: PromptStatus, reply?: string): Promise<PromptRecord> {
     const record = await load(id);
     const recipient = record ? recipientOf(record, agent) : undefined;
-    if (!record || !recipient) throw new PromptError('not_found', 'id: no such prompt for this agent');
+    if (!record || !recipient) throw new DomainError('not_found', 'id: no such prompt for this agent');
     const at = new Date().toISOString();
     if (status === 'delivered') recipient.deliveredAt ??= at;
     if (status === 'acknowledged') {
@@ -141,11 +139,11 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
     const answer = (step: Promise<unknown>, ack?: (a: { ok: true } | { ok: false; error: string }) => void) =>
       step.then(
         () => ack?.({ ok: true }),
-        (err: Error) => ack?.({ ok: false, error: err instanceof PromptError ? err.message : 'unavailable: retry' }),
+        (err: Error) => ack?.({ ok: false, error: err instanceof DomainError ? err.message : 'unavailable: retry' }),
       );
     socket.on('prompt:ack', (request, ack) => {
       void answer(
-        typeof request?.id === 'string' ? advance(request.id, agent, 'acknowledged') : Promise.reject(new PromptError('bad_request', 'id: is required')),
+        typeof request?.id === 'string' ? advance(request.id, agent, 'acknowledged') : Promise.reject(new DomainError('bad_request', 'id: is required')),
         ack,
       );
     });
@@ -153,7 +151,7 @@ export function createPromptService(deps: { redis: Redis; prefix: string; io: Li
       const text = typeof request?.text === 'string' ? request.text.trim() : '';
       const valid = typeof request?.id === 'string' && text.length > 0 && text.length <= 1000;
       void answer(
-        valid ? advance(request.id, agent, 'replied', text) : Promise.reject(new PromptError('bad_request', 'text: must be 1 to 1000 characters')),
+        valid ? advance(request.id, agent, 'replied', text) : Promise.reject(new DomainError('bad_request', 'text: must be 1 to 1000 characters')),
         ack,
       );
     });

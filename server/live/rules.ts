@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../../shared/figures.ts';
 import type { Directory } from '../auth/directory.ts';
-import { liveKeys } from '../domain/keys.ts';
+import { figureKeys, type StoreKeys } from '../redis/keys.ts';
 import type { Log } from '../logger.ts';
 import { queueLookup, rulesFor, type Rules, type Settings } from '../settings.ts';
 import type { PromptService } from './prompts.ts';
 
 export interface RuleEngineDeps {
   redis: Redis;
-  prefix: string;
+  keys: StoreKeys;
   settings: Settings;
   directory: Directory;
   prompts: PromptService;
@@ -22,7 +22,7 @@ export interface RuleEngineDeps {
 type Firing = { rule: keyof Rules; subject: string; to: string; text: string; priority: 'normal' | 'high' };
 
 export function createRuleEngine(deps: RuleEngineDeps) {
-  const { redis, prefix, settings } = deps;
+  const { redis, keys, settings } = deps;
   const now = deps.now ?? Date.now;
   const instance = randomUUID();
   const queueOf = queueLookup(settings);
@@ -31,7 +31,7 @@ export function createRuleEngine(deps: RuleEngineDeps) {
 
   /** One evaluation; only one instance evaluates at a time (a short Redis lock). Returns what fired. */
   async function tick(): Promise<Firing[]> {
-    const locked = await redis.set(`${prefix}rules:lock`, instance, 'PX', 5000, 'NX');
+    const locked = await redis.set(keys.rules.lock, instance, 'PX', 5000, 'NX');
     if (!locked) return [];
     // Lookups by id go through Maps: an agent or team may be called `constructor`.
     const teamOfAgent = new Map<string, string>();
@@ -43,8 +43,8 @@ export function createRuleEngine(deps: RuleEngineDeps) {
     };
     const candidates: Firing[] = [];
 
-    const open = await redis.zrange(prefix + liveKeys.onCall, 0, '-1', 'WITHSCORES');
-    const holds = await redis.zrange(prefix + liveKeys.onHold, 0, '-1', 'WITHSCORES');
+    const open = await redis.zrange(keys.figure(figureKeys.onCall), 0, '-1', 'WITHSCORES');
+    const holds = await redis.zrange(keys.figure(figureKeys.onHold), 0, '-1', 'WITHSCORES');
     const ahtMs = settings.targets.ahtSeconds * 1000;
     for (let i = 0; i < open.length; i += 2) {
       const [agent, part] = open[i]!.split('\u0000') as [string, string];
@@ -123,7 +123,7 @@ export function createRuleEngine(deps: RuleEngineDeps) {
       const cooldown = (firing.to.startsWith('queue:') ? rulesFor(settings, queueOf(firing.to.slice(6)).rules) : agentRules(firing.to.slice(6)))[firing.rule]
         .cooldownMinutes;
       // The cool-down is per rule and subject (a call, an agent's day, a queue's day), and shared by every instance.
-      const fresh = await redis.set(`${prefix}rules:cooldown:${firing.rule}:${firing.subject}`, '1', 'PX', Math.round(cooldown * 60_000), 'NX');
+      const fresh = await redis.set(keys.rules.cooldown(firing.rule, firing.subject), '1', 'PX', Math.round(cooldown * 60_000), 'NX');
       if (!fresh) continue;
       await deps.prompts.send({ to: firing.to, text: firing.text, priority: firing.priority }, sender, true);
       fired.push(firing);

@@ -15,7 +15,7 @@ import {
 } from '../../shared/figures.ts';
 import { idProblem } from '../../shared/events.ts';
 import type { Calendar } from '../domain/calendar.ts';
-import { liveKeys } from '../domain/keys.ts';
+import { figureKeys, type StoreKeys } from './keys.ts';
 
 export interface TeamLookup {
   /** A team's agents and the queues it serves, or null when there is no such team. */
@@ -24,7 +24,7 @@ export interface TeamLookup {
 
 export interface MetricsReaderDeps {
   redis: Redis;
-  prefix: string;
+  keys: StoreKeys;
   calendar: Calendar;
   teams: TeamLookup;
   now?: () => number;
@@ -42,16 +42,16 @@ export function parseScope(scope: string): { kind: 'all' | 'queue' | 'team' | 'a
 }
 
 export function createMetricsReader(deps: MetricsReaderDeps) {
-  const { redis, prefix, calendar } = deps;
+  const { redis, calendar } = deps;
   const now = deps.now ?? Date.now;
-  const k = (key: string) => prefix + key;
+  const k = deps.keys.figure;
 
   async function read(scope: string, day: string = calendar.today(now())): Promise<Metrics> {
     const parsed = parseScope(scope);
     if (!parsed) throw new UnknownScopeError(`scope must be all, queue:<id>, team:<id> or agent:<id>`);
     let counterScopes = [scope];
     if (parsed.kind === 'all') {
-      const seen = Object.entries(await redis.hgetall(k(liveKeys.queuesSeen)));
+      const seen = Object.entries(await redis.hgetall(k(figureKeys.queuesSeen)));
       counterScopes = seen.filter(([, count]) => Number(count) > 0).map(([queue]) => `queue:${queue}`);
     }
     let teamAgents: string[] | undefined;
@@ -65,13 +65,13 @@ export function createMetricsReader(deps: MetricsReaderDeps) {
     }
 
     const pipe = redis.pipeline();
-    for (const s of counterScopes) pipe.hgetall(k(liveKeys.intervals(s, day)));
+    for (const s of counterScopes) pipe.hgetall(k(figureKeys.intervals(s, day)));
     const hasQueue = parsed.kind === 'all' || parsed.kind === 'queue';
-    if (hasQueue) pipe.zcard(k(liveKeys.waiting(scope))).zrange(k(liveKeys.waiting(scope)), 0, '0', 'WITHSCORES');
+    if (hasQueue) pipe.zcard(k(figureKeys.waiting(scope))).zrange(k(figureKeys.waiting(scope)), 0, '0', 'WITHSCORES');
     const hasAgents = parsed.kind !== 'queue';
     if (hasAgents) {
-      pipe.hgetall(k(liveKeys.agentsSeen)).hgetall(k(liveKeys.agentStates));
-      pipe.zrange(k(liveKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(liveKeys.inWrap), 0, '-1', 'WITHSCORES');
+      pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
+      pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
     }
     const replies = (await pipe.exec()) ?? [];
     const values = replies.map(([err, value]) => {

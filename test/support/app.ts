@@ -7,6 +7,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { closeConnection, createApplication, type Application } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { settingsSchema, type Settings } from '../../server/settings.ts';
+import { hashTaggedPrefix } from '../../server/redis/keys.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 
 export interface TestApp {
@@ -43,7 +44,8 @@ export async function startApp(
     maxSocketsPerPrincipal?: number;
   } = {},
 ): Promise<TestApp> {
-  const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
+  // The tagged form the server keeps its keys under (see redis/keys.ts), so tests can name keys directly.
+  const prefix = hashTaggedPrefix(opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`);
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
   await redis.connect();

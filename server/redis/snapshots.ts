@@ -1,7 +1,7 @@
 // The last figures read per scope and day, served marked stale while the metrics store is unreachable.
 import type { Metrics } from '../../shared/figures.ts';
 import type { MetricsReader } from '../redis/metricsReader.ts';
-import { isStoreDown } from '../http/errors.ts';
+import { isStoreDown } from '../redis/errors.ts';
 
 export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: () => boolean; maxEntries?: number }) {
   const last = new Map<string, Metrics>();

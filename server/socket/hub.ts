@@ -5,11 +5,12 @@ import { mayRead, principalKey } from '../../shared/roles.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import { parseScope, UnknownScopeError } from '../redis/metricsReader.ts';
-import { SESSION_COOKIE } from '../http/authenticate.ts';
-import type { BannerStore } from './banners.ts';
+import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
+import type { BannerBoard } from '../domain/banners.ts';
 import { createCoalescer } from './coalescer.ts';
-import { LEASE_MS, type SocketCaps } from './socketCaps.ts';
-import type { SnapshotCache } from './snapshots.ts';
+import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
+import { rooms } from './rooms.ts';
+import type { SnapshotCache } from '../redis/snapshots.ts';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
@@ -23,7 +24,7 @@ export interface HubDeps {
   io: LiveServer;
   directory: Directory;
   snapshots: SnapshotCache;
-  banners: BannerStore;
+  banners: BannerBoard;
   log: (msg: string, extra?: Record<string, unknown>) => void;
   /** Called once a socket is connected and authenticated (prompt delivery hooks in here); must register its handlers at once. */
   onConnected?: (socket: LiveSocket) => void;
@@ -32,19 +33,6 @@ export interface HubDeps {
   /** Whether a handshake's Origin (when sent) names this server; checked for cookie-authenticated sockets only. */
   sameOrigin?: (headers: Record<string, string | string[] | undefined>) => boolean;
 }
-
-export const rooms = {
-  scope: (scope: string) => `scope:${scope}`,
-  token: (id: string) => `token:${id}`,
-  session: (id: string) => `session:${id}`,
-  /** Every socket of a signed-in person, whichever session: a user change reaches them all, on every instance. */
-  user: (username: string) => `user:${username}`,
-  inbox: (agent: string) => `inbox:${agent}`,
-  outbox: (sender: string) => `outbox:${sender}`,
-  /** Supervisors and admins, and the leads of each team: where queue alerts go. */
-  supervisors: 'supervisors',
-  leads: (team: string) => `leads:${team}`,
-};
 
 export function createLiveHub(deps: HubDeps) {
   const { io, directory, snapshots, banners, log } = deps;

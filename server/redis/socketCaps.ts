@@ -1,5 +1,6 @@
 // A cap on concurrent sockets per token and per session, counted across instances in Redis with leases.
 import type { Redis } from 'ioredis';
+import type { StoreKeys } from './keys.ts';
 
 /**
  * KEYS[1] the principal's sockets (a sorted set: socket id → lease end, epoch ms).
@@ -18,16 +19,16 @@ export const LEASE_MS = 90_000;
 
 export interface SocketCapsDeps {
   redis: Redis;
-  prefix: string;
+  keys: StoreKeys;
   /** At most this many sockets per token or session (0: no cap). */
   max: number;
   now?: () => number;
 }
 
 export function createSocketCaps(deps: SocketCapsDeps) {
-  const { redis, prefix, max } = deps;
+  const { redis, keys, max } = deps;
   const now = deps.now ?? Date.now;
-  const keyOf = (holder: string) => `${prefix}sockets:${holder}`;
+  const keyOf = keys.socketCaps;
   /** This instance's live claims: socket id → holder and when it was claimed. */
   const held = new Map<string, { holder: string; since: number }>();
 

@@ -1,0 +1,131 @@
+// The self-audit: recomputes the figures from the stored events and compares them with the counters.
+import type { FigureReader } from '../redis/figureReader.ts';
+import { figureKeys, INTERVALS_PREFIX } from '../redis/keys.ts';
+import type { Contribution } from './contribution.ts';
+import type { Ingest } from './ingest.ts';
+
+export interface Difference {
+  /** The scope the key belongs to (`all`, `queue:…`, `agent:…`), or `live` for the agents' live sets. */
+  scope: string;
+  key: string;
+  field: string;
+  stored: string | null;
+  expected: string | null;
+}
+
+export interface AuditReport {
+  day: string;
+  ok: boolean;
+  /** How many calls and agents were recomputed. */
+  entities: number;
+  /** Keys compared, and the differences found (at most 1,000 listed; `differenceCount` counts them all). */
+  keysCompared: number;
+  differenceCount: number;
+  differences: Difference[];
+  /** Calls whose last event is on this day that the live-call timeout took out of the live figures. */
+  expiredCalls: { callId: string; lastEventAt: string }[];
+}
+
+/** Expected content by logical key: hash fields (counters and values) or sorted-set members with scores. */
+type Expected = Map<string, Map<string, string>>;
+
+const DIFFERENCES_LISTED = 1000;
+
+/** What every entity's contribution adds up to: the day's counters, and the live hashes and sets. */
+class Expectation {
+  readonly dayKeys: Expected = new Map();
+  readonly liveHashes: Expected = new Map();
+  readonly liveSets: Expected = new Map();
+  entities = 0;
+
+  constructor(private readonly day: string) {}
+
+  get expiredKey(): string {
+    return figureKeys.expired(this.day);
+  }
+
+  add({ counters, members, values }: Contribution): void {
+    this.entities++;
+    for (const [key, fields] of counters) {
+      const into = key.startsWith(INTERVALS_PREFIX) ? (key.endsWith(`:${this.day}`) ? this.dayKeys : undefined) : this.liveHashes;
+      if (into) for (const [field, n] of fields) put(into, key, field, String(Number(into.get(key)?.get(field) ?? 0) + n));
+    }
+    for (const [key, member, score] of members) {
+      if (key === this.expiredKey) put(this.dayKeys, key, member, String(score));
+      else if (!key.startsWith(INTERVALS_PREFIX)) put(this.liveSets, key, member, String(score));
+    }
+    for (const [key, field, value] of values) put(this.liveHashes, key, field, value);
+  }
+
+  /** Counters that net to zero are not stored (the script drops them). */
+  dropZeros(): void {
+    for (const fields of [...this.dayKeys.values(), ...this.liveHashes.values()]) for (const [field, value] of fields) if (value === '0') fields.delete(field);
+  }
+}
+
+/**
+ * Compares every counter of `day` and every live set with a recomputation from the stored events.
+ * Run it while no events arrive (a batch landing mid-audit can show as a difference that is not one).
+ */
+export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, day: string): Promise<AuditReport> {
+  const expected = new Expectation(day);
+  for await (const { contribution } of deps.ingest.recount()) expected.add(contribution);
+  expected.dropZeros();
+
+  // Keys that exist in Redis but that nothing should have written count too.
+  const expiredKey = expected.expiredKey;
+  const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => k !== expiredKey);
+  const hashKeys = [
+    ...new Set([
+      ...expected.dayKeys.keys(),
+      ...storedDayKeys,
+      ...expected.liveHashes.keys(),
+      figureKeys.agentsSeen,
+      figureKeys.queuesSeen,
+      figureKeys.agentStates,
+    ]),
+  ].filter((k) => k !== expiredKey);
+  const setKeys = [
+    ...new Set([...expected.liveSets.keys(), ...(await deps.figures.scan('w:*')), figureKeys.onCall, figureKeys.onHold, figureKeys.inWrap, expiredKey]),
+  ];
+  const stored = await deps.figures.read(hashKeys, setKeys);
+
+  const differences: Difference[] = [];
+  hashKeys.forEach((key, i) => compare(key, stored.hashes[i]!, expected.dayKeys.get(key) ?? expected.liveHashes.get(key), day, differences));
+  setKeys.forEach((key, i) => compare(key, stored.sets[i]!, key === expiredKey ? expected.dayKeys.get(key) : expected.liveSets.get(key), day, differences));
+
+  const expiredCalls = [...(expected.dayKeys.get(expiredKey) ?? new Map<string, string>())]
+    .map(([callId, at]) => ({ callId, lastEventAt: new Date(Number(at)).toISOString() }))
+    .sort((a, b) => (a.lastEventAt < b.lastEventAt ? -1 : 1));
+  return {
+    day,
+    ok: differences.length === 0,
+    entities: expected.entities,
+    keysCompared: hashKeys.length + setKeys.length,
+    differenceCount: differences.length,
+    differences: differences.slice(0, DIFFERENCES_LISTED),
+    expiredCalls,
+  };
+}
+
+function put(into: Expected, key: string, field: string, value: string): void {
+  let fields = into.get(key);
+  if (!fields) into.set(key, (fields = new Map()));
+  fields.set(field, value);
+}
+
+function compare(key: string, stored: Map<string, string>, expected: Map<string, string> | undefined, day: string, out: Difference[]): void {
+  const want = expected ?? new Map<string, string>();
+  for (const field of new Set([...stored.keys(), ...want.keys()])) {
+    const s = stored.get(field) ?? null;
+    const e = want.get(field) ?? null;
+    if (s !== e && !(s !== null && e !== null && Number(s) === Number(e))) out.push({ scope: scopeOf(key, day), key, field, stored: s, expected: e });
+  }
+}
+
+/** The scope a key's figures belong to. */
+function scopeOf(key: string, day: string): string {
+  if (key.startsWith(INTERVALS_PREFIX) && key.endsWith(`:${day}`)) return key.slice(INTERVALS_PREFIX.length, -(day.length + 1));
+  if (key.startsWith('w:')) return key.slice(2);
+  return 'live';
+}

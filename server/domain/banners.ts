@@ -1,0 +1,55 @@
+// Outage banners: manual ones (kept by the store, dropped when they expire) and automatic ones from the server's health.
+import { randomUUID } from 'node:crypto';
+import type { Banner, Severity } from '../../shared/socket.ts';
+import type { BannerStore } from '../redis/bannerStore.ts';
+import type { Clock } from './clock.ts';
+
+export interface BannerInput {
+  severity: Severity;
+  message: string;
+  queues?: string[];
+  expiresAt?: string;
+}
+
+export const AUTO_DELAYED = 'auto:data-delayed';
+export const AUTO_STORE_DOWN = 'auto:store-unreachable';
+
+export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
+  const { store, clock } = deps;
+  /** The last manual banners read, for when the store is unreachable. */
+  let lastManual: Banner[] = [];
+  const auto = new Map<string, Banner>();
+
+  async function raise(input: BannerInput, by: string): Promise<Banner> {
+    const banner: Banner = { id: randomUUID(), ...input, createdAt: new Date(clock()).toISOString(), source: 'manual', createdBy: by };
+    await store.save(banner);
+    return banner;
+  }
+
+  /** Manual banners not yet expired (expired ones are cleared on the way), then the automatic ones. */
+  async function active(): Promise<Banner[]> {
+    try {
+      const live: Banner[] = [];
+      for (const banner of await store.list()) {
+        if (banner.expiresAt && Date.parse(banner.expiresAt) <= clock()) await store.remove(banner.id, 'expiry');
+        else live.push(banner);
+      }
+      lastManual = live.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    } catch {
+      // Store unreachable: keep showing what we last knew.
+    }
+    return [...lastManual, ...auto.values()];
+  }
+
+  /** Sets or clears an automatic banner; returns whether that changed anything. */
+  function setAuto(id: string, banner: Omit<Banner, 'id' | 'source' | 'createdAt'> | null): boolean {
+    if (!banner) return auto.delete(id);
+    if (auto.has(id)) return false;
+    auto.set(id, { id, ...banner, source: 'auto', createdAt: new Date(clock()).toISOString() });
+    return true;
+  }
+
+  return { raise, clear: store.remove, active, history: store.history, setAuto };
+}
+
+export type BannerBoard = ReturnType<typeof createBannerBoard>;

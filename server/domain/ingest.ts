@@ -1,0 +1,286 @@
+// Ingest planning: what a batch changes. Each call's (or agent's) events before and after the batch
+// become named counter operations and the scopes they touch; the store applies them all or none.
+import { createHash } from 'node:crypto';
+import type { AgentStateEvent, StoredEvent } from '../../shared/events.ts';
+import type { EntityStore, EntityWrite, StoredEntity } from '../redis/entityStore.ts';
+import { figureKeys, isLiveCallKey } from '../redis/keys.ts';
+import { Calendar } from './calendar.ts';
+import type { Clock } from './clock.ts';
+import { agentContribution, callContribution, EMPTY_CONTRIBUTION, type Contribution, type ContributionContext, type QueueThresholds } from './contribution.ts';
+import { diffContributions } from './diff.ts';
+import type { TimedCallEvent } from './story.ts';
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Scopes (`all`, `queue:`, `agent:`) whose figures changed. */
+  scopes: Set<string>;
+}
+
+/**
+ * What a contribution depends on besides the events: the time zone and the queues' thresholds.
+ * Each version is kept in the store by its fingerprint, so a call counted under older rules can have
+ * its old contribution recomputed exactly and replaced, instead of storing every contribution.
+ */
+export interface FigureRules {
+  tz: string;
+  defaults: QueueThresholds;
+  /** Thresholds by queue id; read with Object.hasOwn (ids are data: `constructor` is a queue like any other). */
+  queues: Record<string, QueueThresholds>;
+}
+
+/** An agent's live state needs only its latest `agent.state`; a few more are kept for the audit's eyes. */
+export const AGENT_STATES_KEPT = 20;
+const MAX_ATTEMPTS = 20;
+const CACHE_ENTITIES = 50_000;
+const SWEEP_CHUNK = 200;
+
+/** An entity as the planner knows it: the stored form and its event ids. */
+type Known = StoredEntity & { ids: Set<string> };
+
+/** One entity's planned change: the write, and what it means. */
+interface Plan {
+  write: EntityWrite;
+  next: Known;
+  added: number;
+  scopes: string[];
+}
+
+export function createIngest(deps: { store: EntityStore; rules: FigureRules; clock: Clock; liveCallTimeoutMs: number }) {
+  const { store, clock } = deps;
+  const current = contextOf(deps.rules);
+  const rulesJson = JSON.stringify(deps.rules);
+  const fingerprint = createHash('sha256').update(rulesJson).digest('hex').slice(0, 16);
+  const contexts = new Map<string, ContributionContext>([[fingerprint, current]]);
+  /** The entities this process applied last: a hint that saves reads; the script's version check refuses a stale one. */
+  const cache = new Map<string, Known>();
+  let registered: Promise<unknown> | undefined;
+
+  async function contextFor(version: string | null): Promise<ContributionContext> {
+    if (version === null) return current;
+    const known = contexts.get(version);
+    if (known) return known;
+    const raw = await store.readRules(version);
+    if (!raw) throw new Error(`figure rules ${version} are missing from the store`);
+    const context = contextOf(JSON.parse(raw) as FigureRules);
+    contexts.set(version, context);
+    return context;
+  }
+
+  /** An entity's share of every counter; an expired call keeps its day figures and leaves the live sets. */
+  async function contributionOf(entity: string, known: Pick<StoredEntity, 'events' | 'rules' | 'expired'>, rules?: ContributionContext): Promise<Contribution> {
+    const context = rules ?? (await contextFor(known.rules));
+    return contributionUnder(entity, known.events, context, known.expired);
+  }
+
+  /** Applies every entity of the batch in one script: all of it, or (on any failure) none of it. */
+  async function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
+    await registerRules();
+    const { groups, repeats } = groupByEntity(batch);
+    let moved = new Set<string>();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const knowns = await readKnown([...groups.keys()], moved);
+      const arrivedAt = clock();
+      const plans: Plan[] = [];
+      let duplicates = repeats;
+      for (const [entity, events] of groups) {
+        const known = knowns.get(entity)!;
+        const added = events.filter((e) => !known.ids.has(e.id) && !(entity.startsWith('agent:') && e.at <= known.floor));
+        duplicates += events.length - added.length;
+        if (added.length > 0) plans.push(await plan(entity, known, added, { expired: false, arrivedAt }));
+      }
+      const outcome = await applyPlans(plans);
+      if ('moved' in outcome) {
+        moved = new Set([...moved, ...outcome.moved]);
+        continue;
+      }
+      const result: IngestResult = { accepted: 0, duplicates, scopes: new Set() };
+      plans.forEach((p, i) => {
+        // Events older than an agent's kept history are accepted and stored nowhere: they change nothing.
+        const fresh = outcome.fresh[i]! + p.added - p.write.events.length;
+        result.accepted += fresh;
+        result.duplicates += p.added - fresh;
+        for (const scope of p.scopes) result.scopes.add(scope);
+      });
+      if (batch.length > 0) await store.markArrival(clock());
+      return result;
+    }
+    throw new Error(`gave up after ${MAX_ATTEMPTS} attempts on contended calls`);
+  }
+
+  function registerRules(): Promise<unknown> {
+    // Registered once; a failure (store down) is forgotten so the next batch tries again.
+    registered ??= store.registerRules(fingerprint, rulesJson).catch((err: unknown) => {
+      registered = undefined;
+      throw err;
+    });
+    return registered;
+  }
+
+  /** The change from what is counted now to what the entity's events (with `added`) should count. */
+  async function plan(entity: string, known: Known, added: StoredEvent[], after: { expired: boolean; arrivedAt: number }): Promise<Plan> {
+    const before = await contributionOf(entity, known);
+    const { events, drops, floor } = keptHistory(entity, known, added);
+    const contribution = contributionUnder(entity, events, current, after.expired);
+    const ops = diffContributions(before, contribution);
+    const ids = new Set(events.map((e) => e.id));
+    const sweep = added.length === 0;
+    const next: Known = {
+      version: String(Number(known.version) + 1),
+      rules: fingerprint,
+      expired: after.expired,
+      arrivedAt: after.arrivedAt,
+      floor,
+      events,
+      ids,
+    };
+    const write: EntityWrite = {
+      entity,
+      expectedVersion: known.version,
+      force: sweep,
+      meta: { expired: after.expired, floor, ...(sweep ? {} : { arrivedAt: after.arrivedAt }) },
+      events: added.filter((e) => ids.has(e.id)),
+      drops,
+      ops,
+    };
+    return { write, next, added: added.length, scopes: ops.length > 0 ? [...new Set([...before.scopes, ...contribution.scopes])] : [] };
+  }
+
+  async function applyPlans(plans: Plan[]): Promise<{ fresh: number[] } | { moved: string[] }> {
+    let outcome: Awaited<ReturnType<EntityStore['apply']>>;
+    try {
+      outcome = await store.apply(
+        plans.map((p) => p.write),
+        fingerprint,
+      );
+    } catch (err) {
+      for (const p of plans) cache.delete(p.write.entity);
+      throw err;
+    }
+    if ('moved' in outcome) {
+      const moved = outcome.moved.map((i) => plans[i]!.write.entity);
+      for (const entity of moved) cache.delete(entity);
+      return { moved };
+    }
+    plans.forEach((p, i) => (outcome.fresh[i]! > 0 || p.write.force ? remember(p.write.entity, p.next) : cache.delete(p.write.entity)));
+    return outcome;
+  }
+
+  function remember(entity: string, known: Known): void {
+    cache.delete(entity);
+    cache.set(entity, known);
+    if (cache.size > CACHE_ENTITIES) cache.delete(cache.keys().next().value!);
+  }
+
+  async function readKnown(entities: string[], fresh: Set<string> | 'all'): Promise<Map<string, Known>> {
+    const out = new Map<string, Known>();
+    const missing: string[] = [];
+    for (const entity of entities) {
+      const hit = fresh === 'all' || fresh.has(entity) ? undefined : cache.get(entity);
+      if (hit) out.set(entity, hit);
+      else missing.push(entity);
+    }
+    const stored = await store.read(missing);
+    missing.forEach((entity, i) => out.set(entity, { ...stored[i]!, ids: new Set(stored[i]!.events.map((e) => e.id)) }));
+    return out;
+  }
+
+  /**
+   * Takes calls with no event for the live-call timeout (by `ts` and by arrival) out of the live
+   * figures: waiting, longest wait, on call, on hold and wrap-up. Their day figures stay.
+   */
+  async function sweepLiveCalls(): Promise<{ expired: number; scopes: Set<string> }> {
+    const scopes = new Set<string>();
+    if (deps.liveCallTimeoutMs <= 0) return { expired: 0, scopes };
+    const cutoff = clock() - deps.liveCallTimeoutMs;
+    const candidates = [...new Set((await store.liveMembersBefore(cutoff)).map(callOfMember))].map((id) => `call:${id}`);
+    let expired = 0;
+    for (let at = 0; at < candidates.length; at += SWEEP_CHUNK) {
+      const knowns = await readKnown(candidates.slice(at, at + SWEEP_CHUNK), 'all');
+      const plans: Plan[] = [];
+      for (const [entity, known] of knowns) {
+        if (known.expired || known.events.length === 0) continue;
+        if (Math.max(lastEventAt(known.events), known.arrivedAt) >= cutoff) continue;
+        plans.push(await plan(entity, known, [], { expired: true, arrivedAt: known.arrivedAt }));
+      }
+      const outcome = await applyPlans(plans);
+      if ('moved' in outcome) continue; // an event arrived meanwhile: the next sweep looks again
+      expired += plans.length;
+      for (const p of plans) for (const scope of p.scopes) scopes.add(scope);
+    }
+    return { expired, scopes };
+  }
+
+  /** Every stored entity with what it should count now, for the self-audit. */
+  async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution }> {
+    for await (const names of store.entityNames()) {
+      const knowns = await readKnown(names, 'all');
+      for (const [entity, known] of knowns) yield { entity, contribution: await contributionOf(entity, known) };
+    }
+  }
+
+  return { ingest, sweepLiveCalls, recount };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;
+
+function contextOf(rules: FigureRules): ContributionContext {
+  return {
+    calendar: new Calendar(rules.tz),
+    thresholds: (queue) => (Object.hasOwn(rules.queues, queue) ? rules.queues[queue]! : rules.defaults),
+  };
+}
+
+function contributionUnder(entity: string, events: StoredEvent[], context: ContributionContext, expired: boolean): Contribution {
+  if (events.length === 0) return EMPTY_CONTRIBUTION;
+  if (entity.startsWith('agent:')) return agentContribution(entity.slice(6), events as (AgentStateEvent & { at: number })[]);
+  const callId = entity.slice(5);
+  const contribution = callContribution(callId, events as TimedCallEvent[], context);
+  if (!expired) return contribution;
+  const last = lastEventAt(events);
+  const members = contribution.members.filter(([key]) => !isLiveCallKey(key));
+  members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
+  return { ...contribution, members };
+}
+
+/** An agent keeps its newest states only; what falls out raises the floor below which states change nothing. */
+function keptHistory(entity: string, known: Known, added: StoredEvent[]): { events: StoredEvent[]; drops: string[]; floor: number } {
+  const events = [...known.events, ...added];
+  if (!entity.startsWith('agent:') || events.length <= AGENT_STATES_KEPT) return { events, drops: [], floor: known.floor };
+  const newestFirst = events.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+  const dropped = newestFirst.slice(AGENT_STATES_KEPT);
+  return {
+    events: newestFirst.slice(0, AGENT_STATES_KEPT),
+    drops: dropped.filter((e) => known.ids.has(e.id)).map((e) => e.id),
+    floor: Math.max(known.floor, ...dropped.map((e) => e.at)),
+  };
+}
+
+const lastEventAt = (events: StoredEvent[]) => Math.max(...events.map((e) => e.at));
+
+/** The call id in a live-set member: "<callId>#<segment>" or "<agent>\0<callId>#<segment>#<part>". */
+export function callOfMember(member: string): string {
+  const cut = member.indexOf('\u0000');
+  if (cut < 0) return member.slice(0, member.lastIndexOf('#'));
+  const rest = member.slice(cut + 1);
+  return rest.slice(0, rest.lastIndexOf('#', rest.lastIndexOf('#') - 1));
+}
+
+/** Groups a batch by call or agent; repeats of an id inside the batch count as duplicates. */
+function groupByEntity(batch: readonly StoredEvent[]): { groups: Map<string, StoredEvent[]>; repeats: number } {
+  const seen = new Set<string>();
+  const groups = new Map<string, StoredEvent[]>();
+  let repeats = 0;
+  for (const event of batch) {
+    if (seen.has(event.id)) {
+      repeats++;
+      continue;
+    }
+    seen.add(event.id);
+    const key = event.type === 'agent.state' ? `agent:${event.agent}` : `call:${event.callId}`;
+    const group = groups.get(key);
+    if (group) group.push(event);
+    else groups.set(key, [event]);
+  }
+  return { groups, repeats };
+}

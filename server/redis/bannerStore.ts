@@ -1,0 +1,53 @@
+// Manual banners in Redis: the active ones (a hash) and their history (a capped stream).
+import type { Redis } from 'ioredis';
+import type { Banner } from '../../shared/socket.ts';
+import type { StoreKeys } from './keys.ts';
+
+export interface BannerHistoryEntry {
+  at: string;
+  action: string;
+  banner: Banner;
+  by?: string;
+}
+
+const HISTORY_LENGTH = '10000';
+
+export function createBannerStore(deps: { redis: Redis; keys: StoreKeys }) {
+  const { redis } = deps;
+  const { active: activeKey, history: historyKey } = deps.keys.banners;
+
+  async function save(banner: Banner): Promise<void> {
+    await redis
+      .multi()
+      .hset(activeKey, banner.id, JSON.stringify(banner))
+      .xadd(historyKey, 'MAXLEN', '~', HISTORY_LENGTH, '*', 'action', 'raised', 'banner', JSON.stringify(banner))
+      .exec();
+  }
+
+  /** Removes an active banner; false when there was none with that id. */
+  async function remove(id: string, by: string): Promise<boolean> {
+    const raw = await redis.hget(activeKey, id);
+    if (!raw) return false;
+    await redis.multi().hdel(activeKey, id).xadd(historyKey, 'MAXLEN', '~', HISTORY_LENGTH, '*', 'action', 'cleared', 'banner', raw, 'by', by).exec();
+    return true;
+  }
+
+  async function list(): Promise<Banner[]> {
+    return Object.values(await redis.hgetall(activeKey)).map((raw) => JSON.parse(raw) as Banner);
+  }
+
+  async function history(limit = 200): Promise<BannerHistoryEntry[]> {
+    const entries = await redis.xrevrange(historyKey, '+', '-', 'COUNT', limit);
+    return entries.map(([id, fields]) => {
+      const map = new Map<string, string>();
+      for (let i = 0; i < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+      const at = new Date(Number(id.split('-')[0])).toISOString();
+      const by = map.get('by');
+      return { at, action: map.get('action') ?? '', banner: JSON.parse(map.get('banner') ?? '{}') as Banner, ...(by ? { by } : {}) };
+    });
+  }
+
+  return { save, remove, list, history };
+}
+
+export type BannerStore = ReturnType<typeof createBannerStore>;

@@ -1,0 +1,144 @@
+// Calls' and agents' stored events, and the one script that applies a batch of their changes, all or nothing.
+import type { Redis } from 'ioredis';
+import type { StoredEvent } from '../../shared/events.ts';
+import { BATCH_CONFLICT, BATCH_REFUSED } from './scripts.ts';
+import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
+
+/** What is stored of an entity ("call:<id>" or "agent:<id>"): its events and how they were last counted. */
+export interface StoredEntity {
+  version: string;
+  /** The fingerprint of the figure rules its contribution was computed under (null: none yet). */
+  rules: string | null;
+  /** Swept out of the live figures (the live-call timeout). */
+  expired: boolean;
+  /** When an event for it last arrived, epoch ms (0: unknown). */
+  arrivedAt: number;
+  /** Agents only: `agent.state` events at or before this instant were dropped from the history. */
+  floor: number;
+  events: StoredEvent[];
+}
+
+/**
+ * One change to the figures, on a figure key (see keys.ts `figureKeys`): increment a hash field by
+ * `value` (dropped at 0), add a sorted-set member with score `value` or remove it, set a hash field to
+ * `value` or delete it.
+ */
+export interface Operation {
+  kind: 'increment' | 'addMember' | 'removeMember' | 'setValue' | 'deleteValue';
+  key: string;
+  field: string;
+  value: string | number;
+}
+
+/** What to write for one entity, if its version is still `expectedVersion`. */
+export interface EntityWrite {
+  entity: string;
+  expectedVersion: string;
+  /** Apply even with no new event (a sweep changes only how the events count). */
+  force: boolean;
+  meta: { expired: boolean; arrivedAt?: number; floor: number };
+  events: StoredEvent[];
+  /** Event ids to drop (history beyond what the figures need). */
+  drops: string[];
+  ops: Operation[];
+}
+
+/** The store refused a batch (a check inside the script failed); nothing of it was written. */
+export class BatchRefusedError extends Error {}
+
+const OP_CODES: Record<Operation['kind'], string> = { increment: 'c', addMember: 'z', removeMember: 'Z', setValue: 'h', deleteValue: 'H' };
+
+export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityTtlMs: number; counterTtlMs: number }) {
+  const { redis, keys } = deps;
+
+  async function read(entities: string[]): Promise<StoredEntity[]> {
+    if (entities.length === 0) return [];
+    const pipe = redis.pipeline();
+    for (const entity of entities) pipe.hgetall(keys.entity.events(entity)).hmget(keys.entity.meta(entity), 'v', 'r', 'x', 't', 'f');
+    const replies = (await pipe.exec()) ?? [];
+    return entities.map((_, i) => {
+      const [err1, stored] = replies[2 * i]!;
+      const [err2, meta] = replies[2 * i + 1]!;
+      if (err1 || err2) throw err1 ?? err2;
+      const [version, rules, expired, arrivedAt, floor] = meta as (string | null)[];
+      return {
+        version: version ?? '0',
+        rules: rules ?? null,
+        expired: expired === '1',
+        arrivedAt: Number(arrivedAt ?? 0),
+        floor: floor === null || floor === undefined ? -Infinity : Number(floor),
+        events: Object.values(stored as Record<string, string>).map((json) => JSON.parse(json) as StoredEvent),
+      };
+    });
+  }
+
+  /**
+   * Writes every entity in one script, all or nothing: `fresh` counts each one's new events; `moved`
+   * lists (by index) those whose version changed since they were read, and then nothing was written.
+   */
+  async function apply(writes: EntityWrite[], rulesFingerprint: string): Promise<{ fresh: number[] } | { moved: number[] }> {
+    if (writes.length === 0) return { fresh: [] };
+    const scriptKeys: string[] = [];
+    for (const w of writes) scriptKeys.push(keys.entity.events(w.entity), keys.entity.meta(w.entity));
+    // Live keys first, then the counters that expire with the figure retention.
+    const figures = new Set(writes.flatMap((w) => w.ops.map((op) => op.key)));
+    const expiring = (key: string) => key.startsWith(INTERVALS_PREFIX);
+    const live = [...figures].filter((k) => !expiring(k));
+    const firstExpiring = scriptKeys.length + live.length + 1;
+    const index = new Map<string, number>();
+    for (const key of [...live, ...[...figures].filter(expiring)]) index.set(key, scriptKeys.push(keys.figure(key)));
+
+    const args: (string | number)[] = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs];
+    for (const w of writes) {
+      const meta: [string, string][] = [['x', w.meta.expired ? '1' : '0']];
+      if (w.meta.arrivedAt !== undefined) meta.push(['t', String(w.meta.arrivedAt)]);
+      if (Number.isFinite(w.meta.floor)) meta.push(['f', String(w.meta.floor)]);
+      args.push(w.expectedVersion, w.force ? '1' : '0', meta.length, ...meta.flat(), w.events.length);
+      for (const e of w.events) args.push(e.id, JSON.stringify(e));
+      args.push(w.drops.length, ...w.drops, w.ops.length);
+      for (const op of w.ops) args.push(OP_CODES[op.kind], index.get(op.key)!, op.field, op.value);
+    }
+    const reply = await redis.applyBatch(scriptKeys.length, ...scriptKeys, ...args);
+    if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
+    if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));
+    return { fresh: reply.map(Number) };
+  }
+
+  /** Keeps a version of the figure rules (set once; never changed). */
+  async function registerRules(fingerprint: string, rules: string): Promise<void> {
+    await redis.hsetnx(keys.figureRules, fingerprint, rules);
+  }
+
+  async function readRules(fingerprint: string): Promise<string | null> {
+    return redis.hget(keys.figureRules, fingerprint);
+  }
+
+  /** Members of the live sets (waiting, on call, in wrap-up) that entered them before `cutoff`. */
+  async function liveMembersBefore(cutoff: number): Promise<string[]> {
+    const pipe = redis.pipeline();
+    for (const key of [figureKeys.waiting('all'), figureKeys.onCall, figureKeys.inWrap]) pipe.zrangebyscore(keys.figure(key), '-inf', `(${cutoff}`);
+    return ((await pipe.exec()) ?? []).flatMap(([err, members]) => {
+      if (err) throw err;
+      return members as string[];
+    });
+  }
+
+  /** Every stored entity's name, a page at a time. */
+  async function* entityNames(): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', keys.entity.metaPattern(), 'COUNT', 1000);
+      cursor = next;
+      if (found.length > 0) yield found.map(keys.entity.ofMeta);
+    } while (cursor !== '0');
+  }
+
+  /** When the last event arrived, for the "live data delayed" banner (not part of the figures). */
+  async function markArrival(at: number): Promise<void> {
+    await redis.set(keys.lastEventAt, String(at));
+  }
+
+  return { read, apply, registerRules, readRules, liveMembersBefore, entityNames, markArrival };
+}
+
+export type EntityStore = ReturnType<typeof createEntityStore>;

@@ -1,0 +1,91 @@
+// Every Redis key of the product, built here and nowhere else. Every key starts with the centre's prefix,
+// which carries a hash tag (`{wb}:`): all of a centre's keys share one Redis Cluster slot, so one script
+// may touch any of them, and each script is given every key it touches in KEYS.
+
+/** A prefix with a hash tag: `wb:` becomes `{wb}:`; one that already has `{…}` is kept. */
+export function hashTaggedPrefix(prefix: string): string {
+  if (/\{[^}]+\}/.test(prefix)) return prefix;
+  const name = prefix.replace(/:$/, '') || 'wb';
+  return `{${name}}:`;
+}
+
+/** Hash fields of the figure counters; a day's hash expires with the figure retention, live keys never. */
+export const INTERVALS_PREFIX = 'i:';
+
+/**
+ * The figures' keys without the prefix: what a call's contribution names. Counter hashes hold
+ * "<interval start ms>:<figure>" → count for one scope and day; the day's figures are their sum.
+ */
+export const figureKeys = {
+  intervals: (scope: string, day: string) => `${INTERVALS_PREFIX}${scope}:${day}`,
+  /** Sorted set: waiting segments "<callId>#<segment>" scored by offered time. */
+  waiting: (scope: string) => `w:${scope}`,
+  /** Sorted set: open agent parts "<agent>\0<callId>#<segment>#<part>" scored by answered time. */
+  onCall: 'live:oncall',
+  /** Sorted set: open parts whose caller is on hold now, scored by when the hold began. */
+  onHold: 'live:hold',
+  /** Sorted set: parts in after-call work, scored by their end. */
+  inWrap: 'live:wrap',
+  /** Hash: agent → how many calls and state streams mention it. */
+  agentsSeen: 'live:seen',
+  /** Hash: queue → how many calls were offered to it; `all` sums the queues listed here. */
+  queuesSeen: 'live:queues',
+  /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
+  agentStates: 'live:state',
+  /** Sorted set: calls swept out of the live figures (no event for the live-call timeout), by their last event; per day of that event. */
+  expired: (day: string) => `${INTERVALS_PREFIX}expired:${day}`,
+};
+export type FigureKeys = typeof figureKeys;
+
+/** Whether a figure key is one of the live sets a call sits in while waiting, on a call, on hold or in after-call work. */
+export function isLiveCallKey(key: string): boolean {
+  return key.startsWith('w:') || key === figureKeys.onCall || key === figureKeys.onHold || key === figureKeys.inWrap;
+}
+
+/** Every physical key, for one centre's prefix. */
+export function createStoreKeys(rawPrefix: string) {
+  const prefix = hashTaggedPrefix(rawPrefix);
+  const k = (rest: string) => prefix + rest;
+  return {
+    prefix,
+    /** A figure key (see `figureKeys`) as stored. */
+    figure: (logical: string) => k(logical),
+    /** The logical name of a stored figure key. */
+    logical: (physical: string) => physical.slice(prefix.length),
+    /** A SCAN pattern for figure keys: `logicalPattern` is a glob over the logical names. */
+    figurePattern: (logicalPattern: string) => escapeGlob(prefix) + logicalPattern,
+    entity: {
+      /** Hash: event id → event JSON, of one call ("call:<id>") or agent ("agent:<id>"). */
+      events: (entity: string) => k(`ev:${entity}`),
+      /** Hash: v version, r rules fingerprint, x expired, t last arrival, f floor of an agent's kept history. */
+      meta: (entity: string) => k(`m:${entity}`),
+      metaPattern: () => `${escapeGlob(k('m:'))}*`,
+      ofMeta: (physical: string) => physical.slice(k('m:').length),
+    },
+    /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
+    figureRules: k('rules'),
+    lastEventAt: k('live:lastEventAt'),
+    /** Pub/sub channel of changed scopes. */
+    changes: k('changes'),
+    socketIo: k('socket.io'),
+    socketCaps: (holder: string) => k(`sockets:${holder}`),
+    banners: { active: k('banners'), history: k('banners:history') },
+    prompts: { log: k('prompts:log'), prompt: (id: string) => k(`prompt:${id}`), inbox: (agent: string) => k(`prompts:agent:${agent}`) },
+    rules: { lock: k('rules:lock'), cooldown: (rule: string, subject: string) => k(`rules:cooldown:${rule}:${subject}`) },
+    auth: {
+      tokens: k('auth:tokens'),
+      tokenHashes: k('auth:tokens:hash'),
+      tokenByHash: (hash: string) => k(`auth:token:${hash}`),
+      users: k('auth:users'),
+      session: (id: string) => k(`auth:session:${id}`),
+      userSessions: (username: string) => k(`auth:user-sessions:${username}`),
+      rateLimit: (limiter: string) => k(`auth:limit:${limiter}:`),
+    },
+    teams: k('teams'),
+  };
+}
+export type StoreKeys = ReturnType<typeof createStoreKeys>;
+
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

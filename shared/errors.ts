@@ -1,0 +1,18 @@
+// The closed set of error codes that cross the wire (HTTP bodies and socket acknowledgements), with a human message.
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'unsupported_media_type',
+  'too_many_requests',
+  'store_unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What a socket acknowledgement answers: success, or a code with a message (`error` is the message, as the contract names it). */
+export type Ack = { ok: true } | { ok: false; code: ErrorCode; error: string };
