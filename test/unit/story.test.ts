@@ -1,0 +1,318 @@
+// buildStory and surveyTarget as pure functions: CONTRACT.md "Calls, segments and order" on hand-written calls.
+import { describe, expect, it } from 'vitest';
+import { buildStory, surveyTarget, type CallStory } from '../../server/domain/story.ts';
+import { callOf, s, shuffled } from './calls.ts';
+
+describe('one segment', () => {
+  it('tells a simple answered call: offered, answered, ended, wrapped', () => {
+    const e = callOf('simple');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(12), { agent: 'ann' }),
+      e('call.ended', s(100)),
+      e('call.wrapped', s(130)),
+    ]);
+    expect(story).toEqual<CallStory>({
+      segments: [
+        {
+          queue: 'sales',
+          offeredAt: s(0),
+          outcome: { kind: 'answered', at: s(12) },
+          firstAgent: 'ann',
+          parts: [{ agent: 'ann', answeredAt: s(12), endAt: s(100), endKind: 'ended', holdMs: 0, wrappedAt: s(130) }],
+        },
+      ],
+      surveys: [],
+    });
+  });
+
+  it('tells an abandoned call: no agent, no part', () => {
+    const e = callOf('abandon');
+    expect(buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.abandoned', s(4))])).toEqual<CallStory>({
+      segments: [{ queue: 'sales', offeredAt: s(0), outcome: { kind: 'abandoned', at: s(4) }, parts: [] }],
+      surveys: [],
+    });
+  });
+
+  it('tells a call that timed out of its queue', () => {
+    const e = callOf('timeout');
+    expect(buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.timeout', s(90))])).toEqual<CallStory>({
+      segments: [{ queue: 'sales', offeredAt: s(0), outcome: { kind: 'timeout', at: s(90) }, parts: [] }],
+      surveys: [],
+    });
+  });
+
+  it('leaves a segment that is still waiting without an outcome', () => {
+    const e = callOf('waiting');
+    expect(buildStory([e('call.offered', s(0), { queue: 'sales' })]).segments).toEqual([{ queue: 'sales', offeredAt: s(0), parts: [] }]);
+  });
+
+  it('does not start a new segment for a second offer while the first still waits', () => {
+    const e = callOf('reoffer');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.offered', s(10), { queue: 'billing' }),
+      e('call.answered', s(20), { agent: 'ann' }),
+    ]);
+    expect(story.segments).toHaveLength(1);
+    expect(story.segments[0]).toMatchObject({ queue: 'sales', offeredAt: s(0), outcome: { kind: 'answered', at: s(20) } });
+  });
+});
+
+describe('holds', () => {
+  it('sums every hold of a part: (35 − 20) + (52 − 50) = 17 s', () => {
+    const e = callOf('holds');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(10), { agent: 'ann' }),
+      e('call.held', s(20)),
+      e('call.resumed', s(35)),
+      e('call.held', s(50)),
+      e('call.resumed', s(52)),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments[0]!.parts).toEqual([{ agent: 'ann', answeredAt: s(10), endAt: s(100), endKind: 'ended', holdMs: 17_000 }]);
+  });
+
+  it('lets a hold not resumed when the part ends last until that end (100 − 40 = 60 s)', () => {
+    const e = callOf('hold-to-end');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(10), { agent: 'ann' }),
+      e('call.held', s(40)),
+      e('call.ended', s(100)),
+    ]);
+    const part = story.segments[0]!.parts[0]!;
+    expect(part.holdMs).toBe(60_000);
+    expect(part.openHoldAt).toBeUndefined();
+  });
+
+  it('ends an open hold at a transfer too, and keeps the hold in the part it fell in', () => {
+    const e = callOf('hold-to-transfer');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(10), { agent: 'ann' }),
+      e('call.held', s(40)),
+      e('call.transferred', s(70), { target: 'bob' }),
+      e('call.answered', s(75), { agent: 'bob' }),
+      e('call.held', s(80)),
+      e('call.resumed', s(81)),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments[0]!.parts.map((p) => [p.agent, p.holdMs])).toEqual([
+      ['ann', 30_000],
+      ['bob', 1_000],
+    ]);
+  });
+
+  it('keeps a hold open (not yet counted) while its part is still open', () => {
+    const e = callOf('hold-open');
+    const story = buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.answered', s(10), { agent: 'ann' }), e('call.held', s(40))]);
+    expect(story.segments[0]!.parts[0]).toMatchObject({ holdMs: 0, openHoldAt: s(40) });
+    expect(story.segments[0]!.parts[0]!.endAt).toBeUndefined();
+  });
+});
+
+describe('transfers and segments', () => {
+  it('makes a transfer to an agent a new part of the same segment; the first agent stays the one who answered', () => {
+    const e = callOf('to-agent');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.ended', s(120)),
+      e('call.wrapped', s(150)),
+    ]);
+    expect(story.segments).toEqual([
+      {
+        queue: 'sales',
+        offeredAt: s(0),
+        outcome: { kind: 'answered', at: s(5) },
+        firstAgent: 'ann',
+        parts: [
+          { agent: 'ann', answeredAt: s(5), endAt: s(60), endKind: 'transferred', holdMs: 0 },
+          { agent: 'bob', answeredAt: s(65), endAt: s(120), endKind: 'ended', holdMs: 0, wrappedAt: s(150) },
+        ],
+      },
+    ]);
+  });
+
+  it('starts a new segment in the new queue when the call is offered again after a transfer to a queue', () => {
+    const e = callOf('to-queue');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.offered', s(61), { queue: 'billing' }),
+      e('call.answered', s(90), { agent: 'bob' }),
+      e('call.ended', s(200)),
+    ]);
+    expect(story.segments).toEqual([
+      {
+        queue: 'sales',
+        offeredAt: s(0),
+        outcome: { kind: 'answered', at: s(5) },
+        firstAgent: 'ann',
+        parts: [{ agent: 'ann', answeredAt: s(5), endAt: s(60), endKind: 'transferred', holdMs: 0 }],
+      },
+      {
+        queue: 'billing',
+        offeredAt: s(61),
+        outcome: { kind: 'answered', at: s(90) },
+        firstAgent: 'bob',
+        parts: [{ agent: 'bob', answeredAt: s(90), endAt: s(200), endKind: 'ended', holdMs: 0 }],
+      },
+    ]);
+  });
+
+  it('starts a new segment when a call is offered again after it ended', () => {
+    const e = callOf('again');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.ended', s(60)),
+      e('call.offered', s(70), { queue: 'sales' }),
+      e('call.abandoned', s(80)),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.offeredAt, g.outcome?.kind])).toEqual([
+      ['sales', s(0), 'answered'],
+      ['sales', s(70), 'abandoned'],
+    ]);
+  });
+});
+
+describe('wrap-up and surveys', () => {
+  it('records resolved true, false, or nothing when the wrap-up does not say', () => {
+    const story = (callId: string, resolved?: boolean) => {
+      const e = callOf(callId);
+      const wrapped = resolved === undefined ? e('call.wrapped', s(40)) : e('call.wrapped', s(40), { resolved });
+      return buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.answered', s(5), { agent: 'ann' }), e('call.ended', s(30)), wrapped]);
+    };
+    expect(story('yes', true).segments[0]!.parts[0]).toMatchObject({ wrappedAt: s(40), resolved: true });
+    expect(story('no', false).segments[0]!.parts[0]).toMatchObject({ wrappedAt: s(40), resolved: false });
+    const silent = story('silent').segments[0]!.parts[0]!;
+    expect(silent.wrappedAt).toBe(s(40));
+    expect(silent.resolved).toBeUndefined();
+  });
+
+  it('wraps the part that ended, not the one before it that was transferred', () => {
+    const e = callOf('wrap-after-transfer');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(20), { target: 'bob' }),
+      e('call.answered', s(25), { agent: 'bob' }),
+      e('call.ended', s(50)),
+      e('call.wrapped', s(70), { resolved: true }),
+    ]);
+    const [ann, bob] = story.segments[0]!.parts;
+    expect(ann!.wrappedAt).toBeUndefined();
+    expect(bob).toMatchObject({ agent: 'bob', wrappedAt: s(70), resolved: true });
+  });
+
+  it('sends a survey to the last segment’s queue and the last part’s agent', () => {
+    const e = callOf('survey');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.offered', s(61), { queue: 'billing' }),
+      e('call.answered', s(90), { agent: 'bob' }),
+      e('call.transferred', s(120), { target: 'cid' }),
+      e('call.answered', s(125), { agent: 'cid' }),
+      e('call.ended', s(200)),
+      e('call.survey', s(300), { score: 5 }),
+    ]);
+    expect(surveyTarget(story)).toEqual({ queue: 'billing', agent: 'cid' });
+    expect(story.surveys).toEqual([{ at: s(300), score: 5 }]);
+  });
+
+  it('sends a survey to the last part’s agent even when the last segment had no agent', () => {
+    const e = callOf('survey-abandoned');
+    const story = buildStory([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.offered', s(61), { queue: 'billing' }),
+      e('call.abandoned', s(90)),
+      e('call.survey', s(300), { score: 2 }),
+    ]);
+    expect(surveyTarget(story)).toEqual({ queue: 'billing', agent: 'ann' });
+  });
+});
+
+describe('order', () => {
+  const e = callOf('order');
+  const sorted = [
+    e('call.offered', s(0), { queue: 'sales' }),
+    e('call.answered', s(5), { agent: 'ann' }),
+    e('call.held', s(10)),
+    e('call.resumed', s(14)),
+    e('call.transferred', s(60), { target: 'billing' }),
+    e('call.offered', s(61), { queue: 'billing' }),
+    e('call.answered', s(90), { agent: 'bob' }),
+    e('call.held', s(100)),
+    e('call.ended', s(200)),
+    e('call.wrapped', s(230), { resolved: false }),
+    e('call.survey', s(300), { score: 4 }),
+  ];
+  const expected: CallStory = {
+    segments: [
+      {
+        queue: 'sales',
+        offeredAt: s(0),
+        outcome: { kind: 'answered', at: s(5) },
+        firstAgent: 'ann',
+        parts: [{ agent: 'ann', answeredAt: s(5), endAt: s(60), endKind: 'transferred', holdMs: 4_000 }],
+      },
+      {
+        queue: 'billing',
+        offeredAt: s(61),
+        outcome: { kind: 'answered', at: s(90) },
+        firstAgent: 'bob',
+        parts: [{ agent: 'bob', answeredAt: s(90), endAt: s(200), endKind: 'ended', holdMs: 100_000, wrappedAt: s(230), resolved: false }],
+      },
+    ],
+    surveys: [{ at: s(300), score: 4 }],
+  };
+
+  it('tells the story of events given in ts order', () => {
+    expect(buildStory(sorted)).toEqual(expected);
+  });
+
+  it('tells the same story whatever order the events arrive in', () => {
+    expect(buildStory([...sorted].reverse())).toEqual(expected);
+    for (let seed = 1; seed <= 50; seed++) expect(buildStory(shuffled(sorted, seed)), `seed ${seed}`).toEqual(expected);
+  });
+
+  it('does not change the input array', () => {
+    const input = [...sorted].reverse();
+    const before = [...input];
+    buildStory(input);
+    expect(input).toEqual(before);
+  });
+
+  it('joins an answer that arrives before its offer to that offer', () => {
+    const c = callOf('answer-first');
+    const offered = c('call.offered', s(0), { queue: 'sales' });
+    const answered = c('call.answered', s(8), { agent: 'ann' });
+    expect(buildStory([answered, offered]).segments).toEqual([
+      { queue: 'sales', offeredAt: s(0), outcome: { kind: 'answered', at: s(8) }, firstAgent: 'ann', parts: [{ agent: 'ann', answeredAt: s(8), holdMs: 0 }] },
+    ]);
+  });
+
+  it('keeps one segment when the answer is stamped before its offer (clock skew at the source)', () => {
+    const c = callOf('answer-stamped-first');
+    const story = buildStory([c('call.offered', s(20), { queue: 'sales' }), c('call.answered', s(0), { agent: 'ann' }), c('call.ended', s(100))]);
+    expect(story.segments).toEqual([
+      {
+        queue: 'sales',
+        offeredAt: s(20),
+        outcome: { kind: 'answered', at: s(0) },
+        firstAgent: 'ann',
+        parts: [{ agent: 'ann', answeredAt: s(0), endAt: s(100), endKind: 'ended', holdMs: 0 }],
+      },
+    ]);
+  });
+});
