@@ -13,6 +13,8 @@ export interface AgentPart {
   openHoldAt?: number;
   wrappedAt?: number;
   resolved?: boolean;
+  /** A wrap-up stamped before the part's end: it applies when the part ends (a wrap of 0). */
+  earlyWrap?: { at: number; resolved?: boolean };
 }
 
 export interface Segment {
@@ -57,8 +59,9 @@ function apply(story: CallStory, event: TimedCallEvent): void {
   const current = story.segments.at(-1);
   switch (event.type) {
     case 'call.offered':
-      if (!current || isOver(current)) story.segments.push({ queue: event.queue, offeredAt: event.at, parts: [] });
-      else if (current.offeredAt === undefined) Object.assign(current, { queue: event.queue, offeredAt: event.at });
+      // A segment begun by an answer, abandon or timeout stamped before its offer takes the offer (its wait counts as 0).
+      if (current && current.offeredAt === undefined) Object.assign(current, { queue: event.queue, offeredAt: event.at });
+      else if (!current || isOver(current)) story.segments.push({ queue: event.queue, offeredAt: event.at, parts: [] });
       return;
     case 'call.answered': {
       // After a transfer to an agent the new agent's answer is another part of the same segment.
@@ -72,9 +75,11 @@ function apply(story: CallStory, event: TimedCallEvent): void {
       return;
     }
     case 'call.abandoned':
-    case 'call.timeout':
-      if (current && !current.outcome) current.outcome = { kind: event.type === 'call.abandoned' ? 'abandoned' : 'timeout', at: event.at };
+    case 'call.timeout': {
+      const segment = current ?? pushSegment(story);
+      if (!segment.outcome) segment.outcome = { kind: event.type === 'call.abandoned' ? 'abandoned' : 'timeout', at: event.at };
       return;
+    }
     case 'call.held': {
       const part = openPart(story);
       if (part && part.openHoldAt === undefined) part.openHoldAt = event.at;
@@ -92,13 +97,15 @@ function apply(story: CallStory, event: TimedCallEvent): void {
       closeHold(part, event.at);
       part.endAt = event.at;
       part.endKind = event.type === 'call.ended' ? 'ended' : 'transferred';
+      if (part.endKind === 'ended' && part.earlyWrap) wrap(part, part.earlyWrap.at, part.earlyWrap.resolved);
       return;
     }
     case 'call.wrapped': {
-      const part = lastPart(story, (p) => p.endKind === 'ended' && p.wrappedAt === undefined);
-      if (!part) return;
-      part.wrappedAt = event.at;
-      if (event.resolved !== undefined) part.resolved = event.resolved;
+      const ended = lastPart(story, (p) => p.endKind === 'ended' && p.wrappedAt === undefined);
+      if (ended) return wrap(ended, event.at, event.resolved);
+      // Stamped before the end it follows: kept on the open part until that part ends.
+      const open = openPart(story);
+      if (open && !open.earlyWrap) open.earlyWrap = { at: event.at, ...(event.resolved !== undefined ? { resolved: event.resolved } : {}) };
       return;
     }
     case 'call.survey':
@@ -113,6 +120,11 @@ function isOver(segment: Segment): boolean {
   if (segment.outcome.kind !== 'answered') return true;
   const last = segment.parts.at(-1);
   return !last || last.endAt !== undefined;
+}
+
+function wrap(part: AgentPart, at: number, resolved: boolean | undefined): void {
+  part.wrappedAt = at;
+  if (resolved !== undefined) part.resolved = resolved;
 }
 
 function pushSegment(story: CallStory): Segment {

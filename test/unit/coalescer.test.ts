@@ -1,6 +1,6 @@
 // createCoalescer on a fake clock: leading edge, merged trailing send, at most one send per window per key.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCoalescer, type Coalescer } from '../../server/live/coalescer.ts';
+import { createCoalescer, type Coalescer } from '../../server/socket/coalescer.ts';
 
 const WINDOW = 250;
 const START = Date.UTC(2026, 2, 10, 14);
