@@ -27,7 +27,7 @@ export interface TestApp {
 
 export async function startApp(
   redisUrl: string,
-  opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string } = {},
+  opts: { tz?: string; settings?: Partial<Settings>; signInLimit?: number; watchEveryMs?: number; prefix?: string; port?: number } = {},
 ): Promise<TestApp> {
   const prefix = opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`;
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
@@ -49,7 +49,7 @@ export async function startApp(
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
   });
-  await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];
 
