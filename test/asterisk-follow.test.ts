@@ -2,18 +2,19 @@
 // kill -9 of the real CLI, against the real server and Redis; every wait is for a checkpoint or a figure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readCheckpoint } from '../scripts/lib/checkpoint.ts';
 import { createIngestSender } from '../scripts/lib/ingestSender.ts';
-import { createQueueLogFollower, type QueueLogFollower } from '../scripts/lib/queueLogFollower.ts';
+import { createQueueLogFollower, FollowerFatalError, type QueueLogFollower } from '../scripts/lib/queueLogFollower.ts';
 import { identityOf } from '../scripts/lib/queueLogReader.ts';
 import { queueLogToEvents } from '../server/adapters/asterisk.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { metrics } from './support/events.ts';
+import { startTestRedis } from './support/redis.ts';
 
 const DAY = '2026-03-10';
 const DAY_START = Date.parse(`${DAY}T08:00:00Z`) / 1000;
@@ -51,7 +52,7 @@ async function figures(app: TestApp) {
 const figuresReach = (app: TestApp, calls: number[]) =>
   until(
     `figures of ${calls.length} calls`,
-    () => figures(app),
+    () => figures(app).catch((err: Error) => err.message), // 503 while Redis comes back
     (f) => JSON.stringify(f) === JSON.stringify(expected(calls)),
   );
 const checkpointAt = (checkpoint: string, file: string) =>
@@ -96,12 +97,12 @@ async function app(port?: number): Promise<TestApp> {
   return started;
 }
 
-function follow(url: string, token: string, opts: { maxLines?: number } = {}) {
+function follow(url: string, token: string, opts: { maxLines?: number; timeoutMs?: number } = {}) {
   const messages: string[] = [];
   const follower = createQueueLogFollower({
     file,
     checkpointFile: checkpoint,
-    send: createIngestSender({ url, token, timeoutMs: 2000 }),
+    send: createIngestSender({ url, token, timeoutMs: opts.timeoutMs ?? 2000 }),
     eventsOf: (line) => queueLogToEvents(line, { source: SOURCE }),
     follow: true,
     pollMs: 20,
@@ -132,6 +133,71 @@ describe('following a queue_log', () => {
     await checkpointAt(checkpoint, file);
     const events = queueLogToEvents(text([1, 2, 3]), { source: SOURCE }).length;
     expect(follower.totals()).toMatchObject({ lines: 8, events, accepted: events, duplicates: 0 });
+  });
+
+  it('(a) sends again what Redis refused (503) once it is back, and counts it once', async () => {
+    const redis = await startTestRedis();
+    try {
+      const server = await startApp(redis.url);
+      apps.push(server);
+      const { follower, messages } = follow(server.url, server.ingestToken);
+      await redis.halt();
+      writeFileSync(file, text([1, 2]));
+      await until('a 503', () => messages.some((m) => m.includes('answered 503')), Boolean);
+      expect(await readCheckpoint(checkpoint)).toBeNull();
+      await redis.resume();
+      await figuresReach(server, [1, 2]);
+      await checkpointAt(checkpoint, file);
+      expect(follower.totals()).toMatchObject({ accepted: follower.totals().events, duplicates: 0 });
+    } finally {
+      for (const f of followers) f.follower.stop();
+      await Promise.allSettled(followers.map((f) => f.running));
+      await Promise.all(apps.splice(0).map((a) => a.close()));
+      await redis.stop();
+    }
+  });
+
+  it('(a) gives up on a POST that gets no answer in time, and sends it again', async () => {
+    const silent = createServer((socket) => sockets.push(socket)); // accepts, never answers
+    const sockets: Socket[] = [];
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const { port } = silent.address() as { port: number };
+    const { messages } = follow(`http://127.0.0.1:${port}`, `ingest-t:follow-${port}:`, { timeoutMs: 150 });
+    writeFileSync(file, text([1, 2, 3]));
+    await until('a timed-out send', () => messages.some((m) => m.includes('no answer from') && m.includes('within 150 ms')), Boolean);
+    for (const socket of sockets) socket.destroy();
+    await new Promise((done) => silent.close(done));
+
+    const up = await app(port);
+    await figuresReach(up, [1, 2, 3]);
+    await checkpointAt(checkpoint, file);
+  });
+
+  it('stops with a clear message when the server refuses its token', async () => {
+    const server = await app();
+    writeFileSync(file, text([1]));
+    const { running } = follow(server.url, 'not-a-token');
+    await expect(running).rejects.toThrow(FollowerFatalError);
+    await expect(running).rejects.toThrow(/refused the ingest token \(401\): check WALLBOARD_INGEST_TOKEN/);
+    expect(await readCheckpoint(checkpoint)).toBeNull();
+  });
+
+  it('waits 250 ms, doubling up to 30 s, between tries (with random() = 1, the top of each jittered range)', async () => {
+    writeFileSync(file, text([1]));
+    const waits: number[] = [];
+    let tries = 0;
+    const follower = createQueueLogFollower({
+      file,
+      checkpointFile: checkpoint,
+      send: async (events) => (++tries < 10 ? { kind: 'retry', reason: 'down' } : { kind: 'accepted', accepted: events.length, duplicates: 0 }),
+      eventsOf: (line) => queueLogToEvents(line, { source: SOURCE }),
+      follow: false,
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 1,
+    });
+    expect(await follower.run()).toMatchObject({ lines: 3, retries: 9, accepted: 4 });
+    expect(waits).toEqual([250, 500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect((await readCheckpoint(checkpoint))?.offset).toBe(statSync(file).size);
   });
 
   it('(b) finishes a file renamed away, lines Asterisk still wrote to it included, then reads the new file from its start', async () => {
