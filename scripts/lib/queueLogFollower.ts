@@ -170,6 +170,11 @@ export function createQueueLogFollower(deps: QueueLogFollowerDeps) {
     }
     const batch = await readBatch(at.handle, at.position, limits, final);
     if (batch === null) return false;
+    // Rewritten while we read (truncated and refilled past our offset): those bytes were not lines after ours.
+    if (!(await anchorHolds(at.handle, at.position))) {
+      await restartTruncated(at);
+      return true;
+    }
     if (!(await deliver(at.path, batch))) return true;
     at.position = batch.after;
     totals.lines += batch.lines.length + batch.oversized.length;
