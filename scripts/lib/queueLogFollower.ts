@@ -89,10 +89,11 @@ export function createQueueLogFollower(deps: QueueLogFollowerDeps) {
   async function rotatedSiblings(): Promise<string[]> {
     const folder = dirname(deps.file);
     const stem = basename(deps.file);
-    const ours = deps.checkpointFile === null ? '' : basename(deps.checkpointFile);
+    const ours = deps.checkpointFile === null ? null : basename(deps.checkpointFile);
+    const isCheckpoint = (name: string) => name.includes('.wallboard-checkpoint') || (ours !== null && name.startsWith(ours));
     const names = await readdir(folder);
     return names
-      .filter((name) => name.startsWith(stem) && name !== stem && !name.startsWith(ours || '\0') && !name.includes('.wallboard-checkpoint'))
+      .filter((name) => name.startsWith(stem) && name !== stem && !isCheckpoint(name))
       .sort()
       .map((name) => join(folder, name));
   }
