@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { WallboardEvent } from '../../shared/events.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { SendEvents } from './ingestSender.ts';
-import { anchorHolds, FILE_START, identityOf, readBatch, type BatchLimits, type LineBatch, type LinePosition } from './queueLogReader.ts';
+import { anchorHolds, FILE_START, identityOf, readBatch, type BatchLimits, type LineBatch, type LinePosition, type QueueLogText } from './queueLogReader.ts';
 
 export interface FollowerLog {
   info(message: string): void;
@@ -46,6 +46,12 @@ export interface FollowerTotals {
 
 /** Sending cannot go on (a refused token): the follower stops with this. */
 export class FollowerFatalError extends Error {}
+
+/** A line of the batch being sent, with its events. */
+interface PendingLine {
+  line: QueueLogText;
+  events: WallboardEvent[];
+}
 
 /** A queue_log file opened for reading, and how far it has been acknowledged. */
 interface OpenLog {
@@ -118,38 +124,41 @@ export function createQueueLogFollower(deps: QueueLogFollowerDeps) {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   }
 
+  /** The lines a 400 named (all of them when it named no event), each logged with the server's reasons; the rest to send again. */
+  function dropRejected(path: string, pending: PendingLine[], errors: { index?: number; message: string }[]): PendingLine[] {
+    const owners = pending.flatMap((p) => p.events.map(() => p));
+    const reasons = new Map<PendingLine, string[]>();
+    for (const error of errors) {
+      const named = error.index === undefined ? undefined : owners[error.index];
+      for (const p of named ? [named] : pending) reasons.set(p, [...(reasons.get(p) ?? []), error.message]);
+    }
+    for (const [p, messages] of reasons) {
+      log.error(`line ${p.line.number} of ${path} rejected by the server (400: ${messages.join('; ')}), skipped: ${p.line.text.slice(0, 200)}`);
+    }
+    totals.rejectedLines += reasons.size;
+    return pending.filter((p) => !reasons.has(p));
+  }
+
   /** Sends a batch until the server has it (true), or until the follower is stopped (false). Lines the server rejects are skipped. */
   async function deliver(path: string, batch: LineBatch): Promise<boolean> {
     const range = batch.lines.length > 0 ? `lines ${batch.lines[0]!.number}–${batch.lines.at(-1)!.number} of ${path}` : `${path}`;
     if (batch.oversized.length > 0) log.error(`line ${batch.oversized.join(', ')} of ${path} is longer than ${limits.maxBytes} bytes: skipped`);
-    let pending = batch.lines.map((line) => ({ line, events: deps.eventsOf(line.text) })).filter((p) => p.events.length > 0);
+    let pending: PendingLine[] = batch.lines.map((line) => ({ line, events: deps.eventsOf(line.text) })).filter((p) => p.events.length > 0);
     let attempt = 0;
     while (pending.length > 0) {
       const events = pending.flatMap((p) => p.events);
       const outcome = await deps.send(events);
       if (outcome.kind === 'accepted') {
-        Object.assign(totals, {
-          events: totals.events + events.length,
-          accepted: totals.accepted + outcome.accepted,
-          duplicates: totals.duplicates + outcome.duplicates,
-        });
+        totals.events += events.length;
+        totals.accepted += outcome.accepted;
+        totals.duplicates += outcome.duplicates;
         log.info(`${range}: ${events.length} events sent, ${outcome.accepted} accepted, ${outcome.duplicates} duplicates`);
         return true;
       }
       if (outcome.kind === 'fatal') throw new FollowerFatalError(outcome.reason);
       if (outcome.kind === 'rejected') {
         // The whole batch changed nothing: drop the lines the server named and send the rest again.
-        const owners = pending.flatMap((p) => p.events.map(() => p));
-        const reasons = new Map<(typeof pending)[number], string[]>();
-        for (const error of outcome.errors) {
-          const targets = error.index !== undefined && owners[error.index] ? [owners[error.index]!] : pending;
-          for (const p of targets) reasons.set(p, [...(reasons.get(p) ?? []), error.message]);
-        }
-        for (const [p, messages] of reasons) {
-          log.error(`line ${p.line.number} of ${path} rejected by the server (400: ${messages.join('; ')}), skipped: ${p.line.text.slice(0, 200)}`);
-        }
-        totals.rejectedLines += reasons.size;
-        pending = pending.filter((p) => !reasons.has(p));
+        pending = dropRejected(path, pending, outcome.errors);
         attempt = 0;
         continue;
       }
