@@ -1,69 +1,59 @@
-// `npm run import:asterisk -- <queue_log> [--follow] [--wrap-seconds N] [--source NAME]`: sends an Asterisk
-// queue_log (native pipe format or the CSV export of the queue_log table) to the wallboard; with --follow it
-// keeps reading lines as Asterisk appends them. Re-sending is safe: event ids come from the lines.
-import { open, stat } from 'node:fs/promises';
+// `npm run import:asterisk -- <queue_log> [--follow] [--checkpoint PATH] [--poll-ms N] [--batch-lines N] [--wrap-seconds N] [--source NAME]`:
+// sends an Asterisk queue_log (native pipe format or the CSV export of the queue_log table) to the wallboard; with
+// --follow it keeps reading lines as Asterisk appends them, checkpointing what the server acknowledged.
 import { parseArgs } from 'node:util';
 import { queueLogToEvents, type AsteriskOptions } from '../server/adapters/asterisk.ts';
+import { createIngestSender } from './lib/ingestSender.ts';
+import { createQueueLogFollower, FollowerFatalError } from './lib/queueLogFollower.ts';
+
+const usage =
+  'Usage: WALLBOARD_INGEST_TOKEN=… [URL=http://localhost:3000] npm run import:asterisk -- /var/log/asterisk/queue_log ' +
+  '[--follow] [--checkpoint PATH] [--poll-ms 1000] [--batch-lines 500] [--wrap-seconds 10] [--source asterisk]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { follow: { type: 'boolean', default: false }, 'wrap-seconds': { type: 'string', default: '0' }, source: { type: 'string', default: 'asterisk' } },
+  options: {
+    follow: { type: 'boolean', default: false },
+    checkpoint: { type: 'string' },
+    'poll-ms': { type: 'string', default: '1000' },
+    'batch-lines': { type: 'string', default: '500' },
+    'wrap-seconds': { type: 'string', default: '0' },
+    source: { type: 'string', default: 'asterisk' },
+  },
 });
 const file = positionals[0];
 const token = process.env.WALLBOARD_INGEST_TOKEN;
 const url = process.env.URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-if (!file || !token) {
-  console.error(
-    'Usage: WALLBOARD_INGEST_TOKEN=… [URL=http://localhost:3000] npm run import:asterisk -- /var/log/asterisk/queue_log [--follow] [--wrap-seconds 10]',
-  );
+const pollMs = Number(values['poll-ms']);
+const maxLines = Number(values['batch-lines']);
+if (!file || !token || !(pollMs > 0) || !(Number.isInteger(maxLines) && maxLines > 0)) {
+  console.error(usage);
   process.exit(2);
 }
 const opts: AsteriskOptions = { source: values.source, wrapSeconds: Number(values['wrap-seconds']) };
+// A follower always keeps a checkpoint; a one-shot import only when asked to.
+const checkpointFile = values.checkpoint ?? (values.follow ? `${file}.wallboard-checkpoint` : null);
 
-async function send(text: string): Promise<void> {
-  const events = queueLogToEvents(text, opts);
-  for (let at = 0; at < events.length; at += 5000) {
-    const chunk = events.slice(at, at + 5000);
-    for (;;) {
-      const res = await fetch(`${url}/api/v1/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(chunk),
-      });
-      if (res.status === 202) {
-        const { accepted, duplicates } = (await res.json()) as { accepted: number; duplicates: number };
-        console.log(`sent ${chunk.length} events: ${accepted} accepted, ${duplicates} duplicates`);
-        break;
-      }
-      if (res.status !== 503) throw new Error(`POST /api/v1/events answered ${res.status}: ${await res.text()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2000)); // the store is down: the same batch again, ids make it safe
-    }
-  }
-}
+const follower = createQueueLogFollower({
+  file,
+  checkpointFile,
+  send: createIngestSender({ url, token }),
+  eventsOf: (line) => queueLogToEvents(line, opts),
+  follow: values.follow,
+  pollMs,
+  limits: { maxLines },
+  log: { info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) },
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => follower.stop());
 
-let offset = 0;
-let partial = '';
-async function readNew(): Promise<void> {
-  const size = (await stat(file!)).size;
-  if (size < offset) offset = 0; // the log was rotated
-  if (size === offset) return;
-  const handle = await open(file!, 'r');
-  const buffer = Buffer.alloc(size - offset);
-  await handle.read(buffer, 0, buffer.length, offset);
-  await handle.close();
-  offset = size;
-  const text = partial + buffer.toString('utf8');
-  const cut = text.lastIndexOf('\n');
-  partial = cut === -1 ? text : text.slice(cut + 1);
-  if (cut !== -1) await send(text.slice(0, cut));
-}
-
-await readNew();
-if (partial && !values.follow) await send(partial);
-if (values.follow) {
-  console.log(`following ${file}…`);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await readNew().catch((err: Error) => console.error(err.message));
-  }
+if (values.follow) console.log(`following ${file} (checkpoint ${checkpointFile})…`);
+try {
+  const totals = await follower.run();
+  console.log(
+    `done: ${totals.lines} lines read, ${totals.rejectedLines} rejected; ${totals.events} events sent ` +
+      `(${totals.accepted} accepted, ${totals.duplicates} duplicates)`,
+  );
+} catch (err) {
+  console.error(err instanceof FollowerFatalError ? `stopped: ${err.message}` : err);
+  process.exit(1);
 }

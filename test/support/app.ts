@@ -42,6 +42,8 @@ export async function startApp(
     clock?: () => number;
     trustProxy?: number | string[] | false;
     maxSocketsPerPrincipal?: number;
+    /** Listen on this port (0: a free one). */
+    port?: number;
   } = {},
 ): Promise<TestApp> {
   // The tagged form the server keeps its keys under (see redis/keys.ts), so tests can name keys directly.
@@ -71,7 +73,7 @@ export async function startApp(
     trustProxy: opts.trustProxy,
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
   });
-  await new Promise<void>((done) => httpServer.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const sockets: Socket[] = [];
 
