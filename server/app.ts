@@ -23,7 +23,9 @@ import { promptsRouter } from './http/prompts.ts';
 import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerBoard } from './domain/banners.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
 import { createLiveHub, type LiveServer } from './socket/hub.ts';
-import { createPromptService } from './live/prompts.ts';
+import { createCoaching } from './domain/coaching.ts';
+import { createPromptStore } from './redis/promptStore.ts';
+import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
 import { createRuleEngine } from './live/rules.ts';
 import { createSnapshotCache } from './redis/snapshots.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
@@ -134,7 +136,13 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     adapter: createAdapter(adapterPub, adapterSub, { key: keys.socketIo }),
     serveClient: false,
   });
-  const prompts = createPromptService({ redis, keys, io, directory, log, retentionDays: deps.promptRetentionDays ?? 400 });
+  const prompts = createCoaching({
+    store: createPromptStore({ redis, keys }),
+    teams: directory,
+    channel: createPromptChannel(io),
+    clock,
+    retentionDays: deps.promptRetentionDays ?? 400,
+  });
   const trustProxy = deps.trustProxy ?? false;
   const hub = createLiveHub({
     io,
@@ -142,7 +150,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     snapshots,
     banners,
     log,
-    onConnected: (socket) => void prompts.onConnected(socket),
+    onConnected: (socket) => registerPromptHandlers(socket, prompts, log),
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     // Behind a trusted proxy the browser's host is in X-Forwarded-Host, as Express's req.host reads it.
     sameOrigin: (headers) => {

@@ -5,12 +5,13 @@ import { promptBody } from '../../shared/api.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
-import { recipientMap, type PromptService } from '../live/prompts.ts';
+import type { Coaching } from '../domain/coaching.ts';
+import { recipientMap } from '../redis/promptStore.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { parseBody } from './validate.ts';
 
-export function promptsRouter(deps: { prompts: PromptService; directory: Directory }): Router {
+export function promptsRouter(deps: { prompts: Coaching; directory: Directory }): Router {
   const { prompts, directory } = deps;
   const router = Router();
 

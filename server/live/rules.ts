@@ -6,14 +6,14 @@ import type { Directory } from '../auth/directory.ts';
 import { figureKeys, type StoreKeys } from '../redis/keys.ts';
 import type { Log } from '../logger.ts';
 import { queueLookup, rulesFor, type Rules, type Settings } from '../settings.ts';
-import type { PromptService } from './prompts.ts';
+import type { Coaching } from '../domain/coaching.ts';
 
 export interface RuleEngineDeps {
   redis: Redis;
   keys: StoreKeys;
   settings: Settings;
   directory: Directory;
-  prompts: PromptService;
+  prompts: Coaching;
   read: (scope: string) => Promise<Metrics>;
   log: Log;
   now?: () => number;

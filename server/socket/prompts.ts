@@ -1,0 +1,53 @@
+// Coaching prompts on Socket.IO: the channel that pushes them, and an agent's prompt:ack / prompt:reply handlers.
+import type { Ack } from '../../shared/errors.ts';
+import type { Coaching, CoachingChannel } from '../domain/coaching.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Log } from '../logger.ts';
+import type { LiveServer, LiveSocket } from './hub.ts';
+import { rooms } from './rooms.ts';
+
+export function createPromptChannel(io: LiveServer): CoachingChannel {
+  return {
+    async deliver(agent, delivery) {
+      const sockets = await io.in(rooms.inbox(agent)).fetchSockets();
+      if (sockets.length === 0) return false;
+      io.to(rooms.inbox(agent)).emit('prompt', delivery);
+      return true;
+    },
+    updated(record, update) {
+      if (record.fromKey) io.to(rooms.outbox(record.fromKey)).emit('prompt:updated', update);
+      // Supervisors watching a team see its prompts too.
+      if (record.team) io.to(rooms.scope(`team:${record.team}`)).emit('prompt:updated', update);
+    },
+    alert(delivery, teams) {
+      io.to([rooms.supervisors, ...teams.map(rooms.leads)]).emit('prompt', delivery);
+    },
+  };
+}
+
+/** An agent's handlers (registered at once, before any await) and the redelivery of what it missed. */
+export function registerPromptHandlers(socket: LiveSocket, coaching: Coaching, log: Log): void {
+  const p = socket.data.principal;
+  if (p.role !== 'agent' || !p.agent) return;
+  const agent = p.agent;
+  const answer = (step: () => Promise<unknown>, ack?: (a: Ack) => void) =>
+    step().then(
+      () => ack?.({ ok: true }),
+      (err: Error) =>
+        ack?.(err instanceof DomainError ? { ok: false, code: err.code, error: err.message } : { ok: false, code: 'store_unavailable', error: 'unavailable: retry' }),
+    );
+  socket.on('prompt:ack', (request, ack) => {
+    const id = request?.id;
+    void answer(() => (typeof id === 'string' ? coaching.advance(id, agent, 'acknowledged') : Promise.reject(new DomainError('bad_request', 'id: is required'))), ack);
+  });
+  socket.on('prompt:reply', (request, ack) => {
+    const text = typeof request?.text === 'string' ? request.text.trim() : '';
+    const id = request?.id;
+    const valid = typeof id === 'string' && text.length > 0 && text.length <= 1000;
+    void answer(
+      () => (valid ? coaching.advance(id, agent, 'replied', text) : Promise.reject(new DomainError('bad_request', 'text: must be 1 to 1000 characters'))),
+      ack,
+    );
+  });
+  coaching.redeliver(agent, (delivery) => socket.emit('prompt', delivery)).catch((err: Error) => log('prompt redelivery failed', { error: err.message }));
+}
