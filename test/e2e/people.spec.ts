@@ -3,9 +3,17 @@
 import type { Browser, Page } from '@playwright/test';
 import { keepScreenshot, test, expect, type WallboardServer } from './fixtures.ts';
 
-async function signIn(browser: Browser, server: WallboardServer, username: string, password: string, path: string): Promise<Page> {
+async function signIn(
+  browser: Browser,
+  server: WallboardServer,
+  username: string,
+  password: string,
+  path: string,
+  watch?: (page: Page) => void,
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
+  watch?.(page);
   await page.goto(`${server.url}/login?next=${encodeURIComponent(path)}`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
@@ -52,7 +60,8 @@ test.describe('coaching', () => {
 
     // The supervisor can export the exchange afterwards.
     const csv = await fetch(`${server.url}/api/v1/prompts?agent=r1`, { headers: { authorization: `Bearer ${server.apiToken}`, accept: 'text/csv' } });
-    expect(await csv.text()).toMatch(/lena,agent:r1,r1,high,false,"?Offer the callback, queue is long"?,replied,.*On it/);
+    // The server quotes every CSV cell (server/http/prompts.ts csvCell): the quotes are optional here.
+    expect(await csv.text()).toMatch(/"?lena"?,"?agent:r1"?,"?r1"?,"?high"?,"?false"?,"?Offer the callback, queue is long"?,"?replied"?,.*On it/);
   });
 
   test("an agent who edits the URL to another agent's stats is refused", async ({ browser, server }) => {
@@ -62,6 +71,59 @@ test.describe('coaching', () => {
     await expect(agent.getByTestId('my-handled')).toHaveText('–');
     const res = await agent.request.get(`${server.url}/api/v1/metrics?scope=agent:r2`);
     expect(res.status()).toBe(403);
+  });
+});
+
+/** Records the `subscribe` and `unsubscribe` a page emits, as "subscribe team:red", over polling and WebSocket alike. */
+function recordSubscriptions(page: Page, into: string[]): void {
+  const read = (payload: string) => {
+    // Engine.IO packets (joined by U+001E when polling): "42" is a Socket.IO event, then an ack id, then [name, body].
+    for (const packet of payload.split('\u001e')) {
+      const event = /^42\d*(\[.*\])$/s.exec(packet);
+      if (!event) continue;
+      const [name, body] = JSON.parse(event[1]!) as [string, { scope?: string }];
+      if (name === 'subscribe' || name === 'unsubscribe') into.push(`${name} ${body.scope}`);
+    }
+  };
+  page.on('websocket', (ws) => ws.on('framesent', (frame) => read(String(frame.payload))));
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/socket.io/')) read(request.postData() ?? '');
+  });
+}
+
+test.describe('team console', () => {
+  test.beforeAll(async ({ server }) => {
+    const res = await fetch(`${server.url}/api/v1/teams/blue`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Blue team', agents: ['b1'] }),
+    });
+    expect(res.status).toBe(200);
+    await server.createUser({ username: 'lars', password: 'lars-password-1', role: 'lead', teams: ['red', 'blue'] });
+  });
+
+  test("switching team unsubscribes the old team and its agents and subscribes the new team's", async ({ browser, server }) => {
+    const sent: string[] = [];
+    const lead = await signIn(browser, server, 'lars', 'lars-password-1', '/lead', (page) => recordSubscriptions(page, sent));
+    await expect(lead.getByTestId('agent-row-r1')).toBeVisible();
+    await expect.poll(() => sent).toEqual(expect.arrayContaining(['subscribe team:red', 'subscribe agent:r1', 'subscribe agent:r2']));
+    expect(sent.filter((s) => s.startsWith('unsubscribe'))).toEqual([]);
+
+    sent.length = 0;
+    await lead.getByTestId('team-select').selectOption('blue');
+    await expect(lead.getByTestId('agent-row-b1')).toBeVisible();
+    await expect(lead.getByTestId('agent-row-r1')).toHaveCount(0);
+    await expect
+      .poll(() => [...sent].sort())
+      .toEqual(['subscribe agent:b1', 'subscribe team:blue', 'unsubscribe agent:r1', 'unsubscribe agent:r2', 'unsubscribe team:red']);
+
+    // Back to red: its figures come again, live.
+    sent.length = 0;
+    await lead.getByTestId('team-select').selectOption('red');
+    await expect
+      .poll(() => [...sent].sort())
+      .toEqual(['subscribe agent:r1', 'subscribe agent:r2', 'subscribe team:red', 'unsubscribe agent:b1', 'unsubscribe team:blue']);
+    await expect(lead.getByTestId('team-handled')).not.toHaveText('–');
   });
 });
 

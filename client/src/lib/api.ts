@@ -1,4 +1,5 @@
 // HTTP calls to the API: Bearer token when the screen was opened with one, else the session cookie.
+import type { Me } from '../../../shared/wire.ts';
 
 const TOKEN_KEY = 'wallboard.token';
 
@@ -38,14 +39,6 @@ export async function api<T>(method: string, path: string, opts: { token?: strin
   return data as T;
 }
 
-export interface Me {
-  name: string;
-  role: 'admin' | 'supervisor' | 'lead' | 'agent' | 'display' | 'ingest';
-  agent?: string;
-  teams?: string[];
-  queues?: string[];
-}
-
 /** Who is signed in (or whose token this is); sends people without one to the sign-in page. */
 export async function whoAmI(token?: string): Promise<Me | null> {
   try {
@@ -57,27 +50,4 @@ export async function whoAmI(token?: string): Promise<Me | null> {
     }
     throw err;
   }
-}
-
-export interface QueueConfig {
-  id: string;
-  name?: string;
-  serviceLevelSeconds: number;
-  serviceLevelTarget: number;
-  shortAbandonSeconds: number;
-  abandonRateTarget: number;
-  asaTargetSeconds: number;
-  ahtTargetSeconds: number;
-}
-
-export interface CenterConfig {
-  tz: string;
-  queues: QueueConfig[];
-  boards: { id: string; name?: string; queues: string[] }[];
-  targets: { csat: number; fcr: number; ahtSeconds: number; asaSeconds: number };
-  now: number;
-}
-
-export function defaultQueueConfig(id: string): QueueConfig {
-  return { id, serviceLevelSeconds: 30, serviceLevelTarget: 0.8, shortAbandonSeconds: 5, abandonRateTarget: 0.05, asaTargetSeconds: 30, ahtTargetSeconds: 300 };
 }

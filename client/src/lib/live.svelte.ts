@@ -1,8 +1,10 @@
 // The live connection: typed Socket.IO, subscriptions re-made on every reconnect, banners, prompts.
 import { io, type Socket } from 'socket.io-client';
+import { untrack } from 'svelte';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { Ack, Banner, ClientToServerEvents, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
 import { clock } from './clock.svelte.ts';
+import { ScopeGroups } from './scopes.ts';
 
 export class LiveConnection {
   connected = $state(false);
@@ -14,52 +16,60 @@ export class LiveConnection {
   metrics = $state<Record<string, Metrics>>({});
   subscribeErrors = $state<Record<string, string>>({});
   prompts = $state<PromptDelivery[]>([]);
-  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  // Not reactive on purpose: it only remembers what to re-subscribe after a reconnect.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly #scopes = new Set<string>();
+  readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  // Not reactive on purpose: it only remembers what to subscribe, and re-subscribe after a reconnect.
+  readonly #scopes = new ScopeGroups();
   #updateListeners: ((u: PromptUpdate) => void)[] = [];
 
   constructor(token?: string) {
-    this.socket = io({ auth: token ? { token } : {}, withCredentials: true, reconnectionDelayMax: 5000 });
-    this.socket.on('connect', () => {
+    this.#socket = io({ auth: token ? { token } : {}, withCredentials: true, reconnectionDelayMax: 5000 });
+    this.#socket.on('connect', () => {
       this.connected = true;
       this.connectError = null;
-      for (const scope of this.#scopes) this.#subscribe(scope);
+      for (const scope of this.#scopes.wanted()) this.#subscribe(scope);
     });
-    this.socket.on('disconnect', (reason) => {
+    this.#socket.on('disconnect', (reason) => {
       this.connected = false;
       // A server-side disconnect (revoked token, signed out) is not retried by Socket.IO by itself.
       if (reason === 'io server disconnect') this.connectError = 'disconnected by the server (revoked or signed out)';
     });
-    this.socket.on('connect_error', (err) => {
+    this.#socket.on('connect_error', (err) => {
       this.connected = false;
       this.connectError = err.message;
     });
-    this.socket.on('clock:synced', ({ now }) => clock.sync(now));
-    this.socket.on('banners', (list) => (this.banners = list));
-    this.socket.on('metrics', (m) => {
+    this.#socket.on('clock:synced', ({ now }) => clock.sync(now));
+    this.#socket.on('banners', (list) => (this.banners = list));
+    this.#socket.on('metrics', (m) => {
+      // Figures still in flight for a scope just unfollowed are dropped, not kept to go stale.
+      if (!this.#scopes.has(m.scope)) return;
       this.metrics[m.scope] = m;
       this.lastDataAt = clock.now;
     });
-    this.socket.on('prompt', (p) => {
+    this.#socket.on('prompt', (p) => {
       const at = this.prompts.findIndex((x) => x.id === p.id);
       if (at >= 0) this.prompts[at] = { ...this.prompts[at], ...p };
       else this.prompts = [p, ...this.prompts];
     });
-    this.socket.on('prompt:updated', (u) => {
+    this.#socket.on('prompt:updated', (u) => {
       for (const listener of this.#updateListeners) listener(u);
     });
   }
 
-  subscribe(scope: string): void {
-    this.#scopes.add(scope);
-    if (this.socket.connected) this.#subscribe(scope);
-  }
-
-  unsubscribe(scope: string): void {
-    this.#scopes.delete(scope);
-    this.socket.emit('unsubscribe', { scope });
+  /**
+   * Sets the scopes one part of a screen follows (`group` names that part): the ones no longer wanted by any
+   * group are unsubscribed and forgotten, the new ones subscribed. Safe to call from an effect: it reads no state.
+   */
+  follow(group: string, scopes: Iterable<string>): void {
+    untrack(() => {
+      const { added, removed } = this.#scopes.set(group, scopes);
+      for (const scope of removed) {
+        // A server forgets a socket's subscriptions when it drops: only a connected one has any to end.
+        if (this.#socket.connected) this.#socket.emit('unsubscribe', { scope });
+        delete this.metrics[scope];
+        delete this.subscribeErrors[scope];
+      }
+      if (this.#socket.connected) for (const scope of added) this.#subscribe(scope);
+    });
   }
 
   onPromptUpdate(listener: (u: PromptUpdate) => void): void {
@@ -67,19 +77,15 @@ export class LiveConnection {
   }
 
   ack(id: string): Promise<Ack> {
-    return new Promise((resolve) => this.socket.emit('prompt:ack', { id }, resolve));
+    return new Promise((resolve) => this.#socket.emit('prompt:ack', { id }, resolve));
   }
 
   reply(id: string, text: string): Promise<Ack> {
-    return new Promise((resolve) => this.socket.emit('prompt:reply', { id, text }, resolve));
-  }
-
-  close(): void {
-    this.socket.close();
+    return new Promise((resolve) => this.#socket.emit('prompt:reply', { id, text }, resolve));
   }
 
   #subscribe(scope: string): void {
-    this.socket.emit('subscribe', { scope }, (answer) => {
+    this.#socket.emit('subscribe', { scope }, (answer) => {
       if (answer.ok) delete this.subscribeErrors[scope];
       else this.subscribeErrors[scope] = answer.error;
     });
