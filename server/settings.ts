@@ -1,6 +1,7 @@
 // The center's settings file: queues with their thresholds and targets, teams, and global targets.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_TARGETS } from '../shared/targets.ts';
 
 /** Automatic coaching prompts from live data; each fires at most once per cool-down and subject. */
 const rules = z
@@ -32,14 +33,14 @@ const queue = z.object({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
   /** Answered within this many seconds counts in service level (CONTRACT default 30). */
-  serviceLevelSeconds: z.number().positive().default(30),
+  serviceLevelSeconds: z.number().positive().default(DEFAULT_QUEUE_THRESHOLDS.serviceLevelSeconds),
   /** Service level target, 0..1. */
-  serviceLevelTarget: z.number().min(0).max(1).default(0.8),
+  serviceLevelTarget: z.number().min(0).max(1).default(DEFAULT_QUEUE_THRESHOLDS.serviceLevelTarget),
   /** Abandons quicker than this are short and left out of the abandon rate (default 5). */
-  shortAbandonSeconds: z.number().min(0).default(5),
-  abandonRateTarget: z.number().min(0).max(1).default(0.05),
-  asaTargetSeconds: z.number().positive().default(30),
-  ahtTargetSeconds: z.number().positive().default(300),
+  shortAbandonSeconds: z.number().min(0).default(DEFAULT_QUEUE_THRESHOLDS.shortAbandonSeconds),
+  abandonRateTarget: z.number().min(0).max(1).default(DEFAULT_QUEUE_THRESHOLDS.abandonRateTarget),
+  asaTargetSeconds: z.number().positive().default(DEFAULT_QUEUE_THRESHOLDS.asaTargetSeconds),
+  ahtTargetSeconds: z.number().positive().default(DEFAULT_QUEUE_THRESHOLDS.ahtTargetSeconds),
   /** Overrides of `rules` for this queue, e.g. { "serviceLevelBelow": { "enabled": false } }. */
   rules: ruleOverrides,
 });
@@ -59,10 +60,10 @@ export const settingsSchema = z.object({
   teams: z.array(team).default([]),
   targets: z
     .object({
-      csat: z.number().min(0).max(1).default(0.85),
-      fcr: z.number().min(0).max(1).default(0.75),
-      ahtSeconds: z.number().positive().default(300),
-      asaSeconds: z.number().positive().default(30),
+      csat: z.number().min(0).max(1).default(DEFAULT_TARGETS.csat),
+      fcr: z.number().min(0).max(1).default(DEFAULT_TARGETS.fcr),
+      ahtSeconds: z.number().positive().default(DEFAULT_TARGETS.ahtSeconds),
+      asaSeconds: z.number().positive().default(DEFAULT_TARGETS.asaSeconds),
     })
     .prefault({}),
   rules,

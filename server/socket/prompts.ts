@@ -34,11 +34,18 @@ export function registerPromptHandlers(socket: LiveSocket, coaching: Coaching, l
     step().then(
       () => ack?.({ ok: true }),
       (err: Error) =>
-        ack?.(err instanceof DomainError ? { ok: false, code: err.code, error: err.message } : { ok: false, code: 'store_unavailable', error: 'unavailable: retry' }),
+        ack?.(
+          err instanceof DomainError
+            ? { ok: false, code: err.code, error: err.message }
+            : { ok: false, code: 'store_unavailable', error: 'unavailable: retry' },
+        ),
     );
   socket.on('prompt:ack', (request, ack) => {
     const id = request?.id;
-    void answer(() => (typeof id === 'string' ? coaching.advance(id, agent, 'acknowledged') : Promise.reject(new DomainError('bad_request', 'id: is required'))), ack);
+    void answer(
+      () => (typeof id === 'string' ? coaching.advance(id, agent, 'acknowledged') : Promise.reject(new DomainError('bad_request', 'id: is required'))),
+      ack,
+    );
   });
   socket.on('prompt:reply', (request, ack) => {
     const text = typeof request?.text === 'string' ? request.text.trim() : '';
