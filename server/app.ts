@@ -26,7 +26,8 @@ import { createLiveHub, type LiveServer } from './socket/hub.ts';
 import { createCoaching } from './domain/coaching.ts';
 import { createPromptStore } from './redis/promptStore.ts';
 import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
-import { createRuleEngine } from './live/rules.ts';
+import { createRuleEngine } from './domain/rules.ts';
+import { createRuleStore } from './redis/ruleStore.ts';
 import { createSnapshotCache } from './redis/snapshots.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
 import type { Log } from './logger.ts';
@@ -292,7 +293,15 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       // The close event reports an unreachable store.
     }
   }, deps.watchEveryMs ?? 1000);
-  const rules = createRuleEngine({ redis, keys, settings, directory, prompts, read: (scope) => reader.read(scope), log });
+  const rules = createRuleEngine({
+    store: createRuleStore({ redis, keys }),
+    settings,
+    listTeams: () => directory.listTeams(),
+    coaching: prompts,
+    read: (scope) => reader.read(scope),
+    clock,
+    log,
+  });
   const rulesEveryMs = deps.rulesEveryMs ?? 15_000;
   const ruleTimer =
     rulesEveryMs > 0
