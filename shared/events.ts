@@ -22,7 +22,7 @@ export function parseIsoInstant(text: string): number | string {
     return `is not a real date (${m[1]}-${m[2]}-${m[3]})`;
   }
   if (hour > 23 || minute > 59 || second > 59) return `is not a real time of day (${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''})`;
-  if (m[9] !== undefined && (Number(m[9]) > 18 || Number(m[10]) > 59)) return 'has an offset outside ±18:00';
+  if (m[9] !== undefined && (Number(m[10]) > 59 || Number(m[9]) * 60 + Number(m[10]) > 18 * 60)) return 'has an offset outside ±18:00';
   const at = Date.parse(text);
   return Number.isFinite(at) ? at : 'is not a valid time';
 }
