@@ -319,6 +319,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
             .then(({ expired, scopes }) => {
               if (expired > 0) log('live calls expired', { calls: expired });
               publishChanges(scopes);
+              return ingest.pruneIdIndex();
             })
             .catch((err: Error) => log('live-call sweep failed', { error: err.message }));
         }, sweepEveryMs)
@@ -343,7 +344,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all([adapterPub, adapterSub, changes].map((conn) => closeConnection(conn)));
   }
 
-  return { app, io, close, directory, keys, hub, rules, sweepLiveCalls: async () => publishChanges((await ingest.sweepLiveCalls()).scopes) };
+  return { app, io, close, directory, keys, hub, rules, ingest, sweepLiveCalls: async () => publishChanges((await ingest.sweepLiveCalls()).scopes) };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;

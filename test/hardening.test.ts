@@ -265,6 +265,23 @@ describe('npm run verify', () => {
   });
 });
 
+describe('an id is accepted once, whichever call it names', () => {
+  it('counts a reused id as a duplicate, and forgets ids of calls whose events expired', async () => {
+    const first = { id: 'once-only', type: 'call.offered', ts: s(9500), callId: 'once-1', queue: 'once' };
+    expect((await send(app, [first])).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await send(app, [{ ...first, callId: 'once-2' }])).body).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await app.redis.hget(`${app.prefix}ids`, 'once-only')).toBe('call:once-1');
+    // The call's events expire with the retention: its ids leave the index on the next clean-up pass.
+    await app.redis.del(`${app.prefix}ev:call:once-1`, `${app.prefix}m:call:once-1`);
+    let dropped = 0;
+    do dropped += await app.application.ingest.pruneIdIndex();
+    while ((await app.redis.hexists(`${app.prefix}ids`, 'once-only')) === 1 && dropped < 100_000);
+    expect(await app.redis.hexists(`${app.prefix}ids`, 'once-only')).toBe(0);
+    // Ids of calls still kept stay.
+    expect(await app.redis.hexists(`${app.prefix}ids`, (await app.redis.hkeys(`${app.prefix}ev:call:neg-1`))[0]!)).toBe(1);
+  });
+});
+
 describe('agent state history is bounded', () => {
   it('keeps the latest states only, and an old resend changes nothing', async () => {
     const states = Array.from({ length: 60 }, (_, i) => ev('agent.state', s(9000 + i), { agent: 'busy-bee', state: i % 2 ? 'break' : 'available' }));

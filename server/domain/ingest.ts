@@ -80,12 +80,16 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
     let moved = new Set<string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const knowns = await readKnown([...groups.keys()], moved);
+      // An id is accepted once, whichever call or agent it names (an id another entity took is a duplicate).
+      const elsewhere = await store.acceptedIds(
+        [...groups].flatMap(([entity, events]) => events.filter((e) => !knowns.get(entity)!.ids.has(e.id)).map((e) => e.id)),
+      );
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
       for (const [entity, events] of groups) {
         const known = knowns.get(entity)!;
-        const added = events.filter((e) => !known.ids.has(e.id) && !(entity.startsWith('agent:') && e.at <= known.floor));
+        const added = events.filter((e) => !known.ids.has(e.id) && !elsewhere.has(e.id) && !(entity.startsWith('agent:') && e.at <= known.floor));
         duplicates += events.length - added.length;
         if (added.length > 0) plans.push(await plan(entity, known, added, { expired: false, arrivedAt }));
       }
@@ -211,6 +215,14 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
     return { expired, scopes };
   }
 
+  /** One page of the id index's clean-up (ids of calls whose events expired); a full pass takes many calls. */
+  let pruneCursor = '0';
+  async function pruneIdIndex(): Promise<number> {
+    const { cursor, dropped } = await store.pruneIds(pruneCursor);
+    pruneCursor = cursor;
+    return dropped;
+  }
+
   /** Every stored entity with what it should count now, for the self-audit. */
   async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution }> {
     for await (const names of store.entityNames()) {
@@ -219,7 +231,7 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
     }
   }
 
-  return { ingest, sweepLiveCalls, recount };
+  return { ingest, sweepLiveCalls, pruneIdIndex, recount };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;

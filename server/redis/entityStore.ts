@@ -80,6 +80,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     if (writes.length === 0) return { fresh: [] };
     const scriptKeys: string[] = [];
     for (const w of writes) scriptKeys.push(keys.entity.events(w.entity), keys.entity.meta(w.entity));
+    scriptKeys.push(keys.eventIds);
     // Live keys first, then the counters that expire with the figure retention.
     const figures = new Set(writes.flatMap((w) => w.ops.map((op) => op.key)));
     const expiring = (key: string) => key.startsWith(INTERVALS_PREFIX);
@@ -93,7 +94,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
       const meta: [string, string][] = [['x', w.meta.expired ? '1' : '0']];
       if (w.meta.arrivedAt !== undefined) meta.push(['t', String(w.meta.arrivedAt)]);
       if (Number.isFinite(w.meta.floor)) meta.push(['f', String(w.meta.floor)]);
-      args.push(w.expectedVersion, w.force ? '1' : '0', meta.length, ...meta.flat(), w.events.length);
+      args.push(w.entity, w.expectedVersion, w.force ? '1' : '0', meta.length, ...meta.flat(), w.events.length);
       for (const e of w.events) args.push(e.id, JSON.stringify(e));
       args.push(w.drops.length, ...w.drops, w.ops.length);
       for (const op of w.ops) args.push(OP_CODES[op.kind], index.get(op.key)!, op.field, op.value);
@@ -102,6 +103,28 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));
     return { fresh: reply.map(Number) };
+  }
+
+  /** Of these event ids, those already accepted (for any call or agent). */
+  async function acceptedIds(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const owners = await redis.hmget(keys.eventIds, ...ids);
+    return new Set(ids.filter((_, i) => owners[i] !== null));
+  }
+
+  /**
+   * Drops index entries whose entity is gone (its events expired with the retention), a page at a
+   * time from `cursor`; returns the next cursor ("0": a full pass is done) and how many were dropped.
+   */
+  async function pruneIds(cursor: string): Promise<{ cursor: string; dropped: number }> {
+    const [next, pairs] = await redis.hscan(keys.eventIds, cursor, 'COUNT', 1000);
+    const entities = [...new Set(pairs.filter((_, i) => i % 2 === 1))];
+    if (entities.length === 0) return { cursor: next, dropped: 0 };
+    const alive = await redis.pipeline(entities.map((entity) => ['exists', keys.entity.meta(entity)])).exec();
+    const gone = new Set(entities.filter((_, i) => alive?.[i]?.[1] === 0));
+    const ids = pairs.filter((_, i) => i % 2 === 0 && gone.has(pairs[i + 1]!));
+    const dropped = ids.length > 0 ? await redis.hdel(keys.eventIds, ...ids) : 0;
+    return { cursor: next, dropped };
   }
 
   /** Keeps a version of the figure rules (set once; never changed). */
@@ -138,7 +161,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     await redis.set(keys.lastEventAt, String(at));
   }
 
-  return { read, apply, registerRules, readRules, liveMembersBefore, entityNames, markArrival };
+  return { read, apply, acceptedIds, pruneIds, registerRules, readRules, liveMembersBefore, entityNames, markArrival };
 }
 
 export type EntityStore = ReturnType<typeof createEntityStore>;

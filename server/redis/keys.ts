@@ -62,6 +62,8 @@ export function createStoreKeys(rawPrefix: string) {
       metaPattern: () => `${escapeGlob(k('m:'))}*`,
       ofMeta: (physical: string) => physical.slice(k('m:').length),
     },
+    /** Hash: event id → the entity that took it: an id is accepted once, whichever call or agent it names. */
+    eventIds: k('ids'),
     /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
     figureRules: k('rules'),
     lastEventAt: k('live:lastEventAt'),

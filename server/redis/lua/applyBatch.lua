@@ -5,14 +5,15 @@
   leaves Redis exactly as it was.
 
   KEYS[2e-1], KEYS[2e]  the events hash (event id -> event JSON) and meta hash of entity e (1-based)
-  KEYS[2E+1 ..]         every key an operation touches; those from index ARGV[3] on expire (counters)
+  KEYS[2E+1]            the index of accepted event ids (event id -> entity), across every call and agent
+  KEYS[2E+2 ..]         every key an operation touches; those from index ARGV[3] on expire (counters)
 
   ARGV[1] E, the number of entities           ARGV[2] the fingerprint of the figure rules
   ARGV[3] index in KEYS of the first expiring key (#KEYS + 1 when none)
   ARGV[4] the entities' time to live in ms (0: for ever)
   ARGV[5] the expiring keys' time to live in ms (0: for ever)
   then, per entity:
-    expected version ("0" when new), force ("1": apply even with no new event, for sweeps),
+    its name ("call:<id>" or "agent:<id>"), expected version ("0" when new), force ("1": apply even with no new event, for sweeps),
     meta fields to set: k, then k pairs (field, value),
     n new events, then n pairs (id, JSON),
     d event ids to drop (history beyond what the figures need), then d ids,
@@ -21,7 +22,8 @@
       "h" HSET key field value                  "H" HDEL key field
 
   Returns an array: per entity, the number of its events that were new (0: nothing written for it);
-  or {-1, e, ...} the entities whose version moved (nothing written: re-read them and retry);
+  or {-1, e, ...} the entities whose version moved, or that carry an id another entity took meanwhile
+  (nothing written: re-read them and retry);
   or {-2, message} a check failed (nothing written).
 ]]
 local E = tonumber(ARGV[1])
@@ -31,8 +33,8 @@ local MAX_SAFE = 9007199254740991
 local entities = {}
 local at = 6
 for e = 1, E do
-  local entity = { version = ARGV[at], force = ARGV[at + 1] == '1', meta = {}, ids = {}, jsons = {}, drops = {}, ops = {} }
-  at = at + 2
+  local entity = { name = ARGV[at], version = ARGV[at + 1], force = ARGV[at + 2] == '1', meta = {}, ids = {}, jsons = {}, drops = {}, ops = {} }
+  at = at + 3
   local k = tonumber(ARGV[at]); at = at + 1
   for i = 1, k do entity.meta[i] = { ARGV[at], ARGV[at + 1] }; at = at + 2 end
   local n = tonumber(ARGV[at]); at = at + 1
@@ -44,11 +46,17 @@ for e = 1, E do
   entities[e] = entity
 end
 
--- Check 1: nobody changed an entity since the caller read it.
+-- Check 1: nobody changed an entity since the caller read it, and no new id was taken by another entity.
+local idsKey = KEYS[2 * E + 1]
 local moved = {}
 for e = 1, E do
+  local entity = entities[e]
   local version = redis.call('HGET', KEYS[2 * e], 'v') or '0'
-  if version ~= entities[e].version then moved[#moved + 1] = e end
+  local taken = false
+  for i = 1, #entity.ids do
+    if redis.call('HEXISTS', idsKey, entity.ids[i]) == 1 and redis.call('HEXISTS', KEYS[2 * e - 1], entity.ids[i]) == 0 then taken = true end
+  end
+  if version ~= entity.version or taken then moved[#moved + 1] = e end
 end
 if #moved > 0 then
   table.insert(moved, 1, -1)
@@ -114,7 +122,10 @@ for e = 1, E do
   local entity = entities[e]
   if entity.apply then
     local eventsKey, metaKey = KEYS[2 * e - 1], KEYS[2 * e]
-    for i = 1, #entity.ids do redis.call('HSETNX', eventsKey, entity.ids[i], entity.jsons[i]) end
+    for i = 1, #entity.ids do
+      redis.call('HSETNX', eventsKey, entity.ids[i], entity.jsons[i])
+      redis.call('HSETNX', idsKey, entity.ids[i], entity.name)
+    end
     for i = 1, #entity.drops do redis.call('HDEL', eventsKey, entity.drops[i]) end
     for _, op in ipairs(entity.ops) do
       local kind, key, field, value = op[1], KEYS[op[2]], op[3], op[4]
