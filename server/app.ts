@@ -88,7 +88,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   ];
   const directory = createDirectory({ redis, keys, bootstrap });
   for (const team of settings.teams) {
-    await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
+    await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
 
   let storeUp = redis.status === 'ready';

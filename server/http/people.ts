@@ -37,7 +37,7 @@ export function peopleRouter(deps: PeopleDeps): Router {
 
   router.get('/api/v1/teams', requireRole('supervisor', 'admin', 'lead'), async (req, res) => {
     const p = principalOf(req);
-    const teams = await directory.listTeams();
+    const teams = await directory.teams.list();
     res.json(p.role === 'lead' ? teams.filter((t) => p.teams?.includes(t.id)) : teams);
   });
   router.put('/api/v1/teams/:id', manager, async (req, res) => {
@@ -50,16 +50,16 @@ export function peopleRouter(deps: PeopleDeps): Router {
       agents: [...new Set(body.agents)],
       ...(body.queues ? { queues: [...new Set(body.queues)] } : {}),
     };
-    await directory.putTeam(team);
+    await directory.teams.put(team);
     res.status(200).json(team);
   });
   router.delete('/api/v1/teams/:id', manager, async (req, res) => {
-    if (!(await directory.deleteTeam(String(req.params.id)))) throw new DomainError('not_found', 'no such team');
+    if (!(await directory.teams.delete(String(req.params.id)))) throw new DomainError('not_found', 'no such team');
     res.status(204).end();
   });
 
   router.get('/api/v1/tokens', manager, async (_req, res) => {
-    res.json(await directory.listTokens());
+    res.json(await directory.tokens.list());
   });
   router.post('/api/v1/tokens', manager, async (req, res) => {
     const body = parseBody(tokenBody, req.body);
@@ -68,27 +68,27 @@ export function peopleRouter(deps: PeopleDeps): Router {
     if ((body.role === 'agent' || body.role === 'lead') && !body.subject) {
       throw new DomainError('bad_request', `subject: is required for a ${body.role} token (the ${body.role === 'agent' ? 'agent' : 'team'} id)`);
     }
-    res.status(201).json(await directory.createToken(body, p.name));
+    res.status(201).json(await directory.tokens.create(body, p.name));
   });
   router.delete('/api/v1/tokens/:id', manager, async (req, res) => {
     const id = String(req.params.id);
-    if (!(await directory.revokeToken(id))) throw new DomainError('not_found', 'no such token');
+    if (!(await directory.tokens.revoke(id))) throw new DomainError('not_found', 'no such token');
     deps.onTokenRevoked(id);
     res.status(204).end();
   });
 
   router.get('/api/v1/users', requireRole('admin'), async (_req, res) => {
-    res.json(await directory.listUsers());
+    res.json(await directory.users.list());
   });
   router.post('/api/v1/users', requireRole('admin'), async (req, res) => {
     const body = parseBody(userBody, req.body);
-    const user = await directory.createUser(body);
+    const user = await directory.users.create(body);
     if (!user) throw new DomainError('conflict', `username: "${body.username}" is taken`);
     res.status(201).json(user);
   });
   router.patch('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
     const username = String(req.params.username);
-    const change = await directory.updateUser(username, parseBody(userPatchBody, req.body));
+    const change = await directory.users.update(username, parseBody(userPatchBody, req.body));
     if (!change) throw new DomainError('not_found', 'no such user');
     // A new role or password ended the sessions; a new agent or teams needs fresh sockets (their rooms follow them).
     if (change.accessChanged) deps.onUserChanged(username);
@@ -96,7 +96,7 @@ export function peopleRouter(deps: PeopleDeps): Router {
   });
   router.delete('/api/v1/users/:username', requireRole('admin'), async (req, res) => {
     const username = String(req.params.username);
-    if ((await directory.deleteUser(username)) === null) throw new DomainError('not_found', 'no such user');
+    if ((await directory.users.delete(username)) === null) throw new DomainError('not_found', 'no such user');
     deps.onUserChanged(username);
     res.status(204).end();
   });
@@ -136,16 +136,16 @@ export function peopleRouter(deps: PeopleDeps): Router {
   });
   router.post('/api/v1/session', addressLimiter, accountLimiter, pairCounter, async (req, res) => {
     const body = parseBody(sessionBody, req.body);
-    const user = await directory.authenticate(body.username, body.password);
+    const user = await directory.users.authenticate(body.username, body.password);
     if (!user) throw new DomainError('unauthorized', 'wrong username or password');
-    const id = await directory.openSession(user);
+    const id = await directory.sessions.open(user);
     res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, path: '/', maxAge: 12 * 3600 * 1000 });
     res.status(200).json({ username: user.username, role: user.role, agent: user.agent, teams: user.teams });
   });
   router.delete('/api/v1/session', async (req, res) => {
     const id = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     if (id) {
-      await directory.closeSession(id);
+      await directory.sessions.close(id);
       deps.onSessionClosed(id);
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
