@@ -18,8 +18,11 @@ import { DomainError } from './domain/errors.ts';
 import { errorHandler } from './http/errors.ts';
 import { eventsRouter } from './http/events.ts';
 import { metricsRouter } from './http/metrics.ts';
-import { peopleRouter } from './http/people.ts';
 import { promptsRouter } from './http/prompts.ts';
+import { sessionRouter } from './http/session.ts';
+import { teamsRouter } from './http/teams.ts';
+import { tokensRouter } from './http/tokens.ts';
+import { usersRouter } from './http/users.ts';
 import { AUTO_DELAYED, AUTO_STORE_DOWN, createBannerBoard } from './domain/banners.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
 import { createLiveHub, type LiveServer } from './socket/hub.ts';
@@ -91,7 +94,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   ];
   const directory = createDirectory({ redis, keys, bootstrap });
   for (const team of settings.teams) {
-    await directory.putTeamIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
+    await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
 
   let storeUp = redis.status === 'ready';
@@ -207,15 +210,17 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   );
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots }));
+  app.use(teamsRouter({ teams: directory.teams }));
+  app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: (id) => hub.disconnectToken(id) }));
+  app.use(usersRouter({ users: directory.users, onUserChanged: (username) => hub.disconnectUser(username) }));
   app.use(
-    peopleRouter({
-      directory,
+    sessionRouter({
+      users: directory.users,
+      sessions: directory.sessions,
       redis,
       keys,
-      onUserChanged: (username) => hub.disconnectUser(username),
       secureCookies: deps.secureCookies ?? false,
       signInLimit: deps.signInLimit,
-      onTokenRevoked: (id) => hub.disconnectToken(id),
       onSessionClosed: (id) => hub.disconnectSession(id),
     }),
   );

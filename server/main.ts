@@ -40,8 +40,8 @@ async function main(): Promise<void> {
     maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
   });
 
-  if (config.admin && (await application.directory.userCount()) === 0) {
-    await application.directory.createUser({ ...config.admin, role: 'admin' });
+  if (config.admin && (await application.directory.users.count()) === 0) {
+    await application.directory.users.create({ ...config.admin, role: 'admin' });
     log('created the first admin from WALLBOARD_ADMIN_USER', { username: config.admin.username });
   }
 

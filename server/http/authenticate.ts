@@ -1,7 +1,8 @@
 // Resolves the caller from a Bearer token or the session cookie; guards that check roles on the server.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Principal, Role } from '../../shared/roles.ts';
-import type { Directory } from '../auth/directory.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import type { Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 
@@ -11,19 +12,25 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** What resolves credentials: machine tokens and sign-in sessions. */
+export interface Credentials {
+  tokens: Pick<Tokens, 'principalForToken'>;
+  sessions: Pick<Sessions, 'principalForSession'>;
+}
+
 /** Reads credentials when present; never rejects by itself. A bad Bearer token is a 401 though. */
-export function identify(directory: Directory): RequestHandler {
+export function identify(credentials: Credentials): RequestHandler {
   return async (req, _res, next) => {
     try {
       const header = req.headers.authorization;
       if (header) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
-        const principal = match ? await directory.principalForToken(match[1]!) : null;
+        const principal = match ? await credentials.tokens.principalForToken(match[1]!) : null;
         if (!principal) throw new DomainError('unauthorized', 'the token is missing, unknown or revoked');
         req.principal = principal;
       } else {
         const sessionId = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-        const principal = sessionId ? await directory.principalForSession(sessionId) : null;
+        const principal = sessionId ? await credentials.sessions.principalForSession(sessionId) : null;
         if (principal) req.principal = principal;
       }
       next();

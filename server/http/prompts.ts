@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { promptBody } from '../../shared/api.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
-import type { Directory } from '../auth/directory.ts';
+import type { Teams } from '../auth/teams.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
 import type { Coaching } from '../domain/coaching.ts';
 import { recipientMap } from '../redis/promptStore.ts';
@@ -11,7 +11,10 @@ import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { parseBody } from './validate.ts';
 
-export function promptsRouter(deps: { prompts: Coaching; directory: Directory }): Router {
+/** Who is in which team, for a lead's checks. */
+type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
+
+export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers }): Router {
   const { prompts, directory } = deps;
   const router = Router();
 
@@ -33,7 +36,7 @@ export function promptsRouter(deps: { prompts: Coaching; directory: Directory })
     }
     let records = await prompts.list(query);
     if (p.role === 'lead') {
-      const agents = await directory.agentsOfTeams(p.teams ?? []);
+      const agents = await directory.teams.agentsOfTeams(p.teams ?? []);
       if (query.team !== undefined && !p.teams?.includes(query.team)) throw new DomainError('forbidden', `team: not one of your teams`);
       if (query.agent !== undefined && !agents.has(query.agent)) throw new DomainError('forbidden', `agent: not in your teams`);
       // A lead sees its own agents among the recipients, never the rest of a prompt's audience.
@@ -56,11 +59,11 @@ export function promptsRouter(deps: { prompts: Coaching; directory: Directory })
 }
 
 /** Leads prompt their own teams and those teams' agents; supervisors and admins anyone. */
-export async function mayCoach(p: Principal, to: string, directory: Directory): Promise<boolean> {
+export async function mayCoach(p: Principal, to: string, directory: TeamMembers): Promise<boolean> {
   if (p.role === 'admin' || p.role === 'supervisor') return true;
   if (p.role !== 'lead') return false;
   if (to.startsWith('team:')) return (p.teams ?? []).includes(to.slice(5));
-  return (await directory.agentsOfTeams(p.teams ?? [])).has(to.slice(6));
+  return (await directory.teams.agentsOfTeams(p.teams ?? [])).has(to.slice(6));
 }
 
 function instant(value: string | undefined, field: string, endOfDay: boolean): number | undefined {
