@@ -12,6 +12,7 @@ import { createIngestSender } from '../scripts/lib/ingestSender.ts';
 import { createQueueLogFollower, FollowerFatalError, type QueueLogFollower } from '../scripts/lib/queueLogFollower.ts';
 import { identityOf } from '../scripts/lib/queueLogReader.ts';
 import { queueLogToEvents } from '../server/adapters/asterisk.ts';
+import { hashTaggedPrefix } from '../server/redis/keys.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { metrics } from './support/events.ts';
 import { startTestRedis } from './support/redis.ts';
@@ -119,7 +120,7 @@ function follow(url: string, token: string, opts: { maxLines?: number; timeoutMs
 describe('following a queue_log', () => {
   it('(a) keeps lines appended while the server is down, reading no more than one batch ahead, and sends each once', async () => {
     const port = await refusingPort();
-    const { follower, messages } = follow(`http://127.0.0.1:${port}`, `ingest-t:follow-${port}:`, { maxLines: 4 });
+    const { follower, messages } = follow(`http://127.0.0.1:${port}`, `ingest-${hashTaggedPrefix(`t:follow-${port}:`)}`, { maxLines: 4 });
     writeFileSync(file, text([1, 2, 3]));
     await until(
       'a failed send',
@@ -163,7 +164,7 @@ describe('following a queue_log', () => {
     const sockets: Socket[] = [];
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
     const { port } = silent.address() as { port: number };
-    const { messages } = follow(`http://127.0.0.1:${port}`, `ingest-t:follow-${port}:`, { timeoutMs: 150 });
+    const { messages } = follow(`http://127.0.0.1:${port}`, `ingest-${hashTaggedPrefix(`t:follow-${port}:`)}`, { timeoutMs: 150 });
     writeFileSync(file, text([1, 2, 3]));
     await until('a timed-out send', () => messages.some((m) => m.includes('no answer from') && m.includes('within 150 ms')), Boolean);
     for (const socket of sockets) socket.destroy();
