@@ -4,6 +4,7 @@ import type { Principal, Role } from '../../shared/roles.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Tokens } from '../auth/tokens.ts';
 import { DomainError } from '../domain/errors.ts';
+import { originMatches } from '../auth/origin.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 
 declare module 'express-serve-static-core' {
@@ -55,18 +56,6 @@ export function principalOf(req: Request): Principal {
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Whether an Origin header (absent is fine: not a browser's cross-site request) names the host the request came to. */
-export function originMatches(origin: string | undefined, host: string | undefined): boolean {
-  if (origin === undefined) return true;
-  if (!host) return false;
-  try {
-    const expected = host.toLowerCase().replace(/:(80|443)$/, '');
-    return new URL(origin).host === expected;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Cookies travel with cross-site requests, so a state-changing request without a token must come from a

@@ -1,0 +1,50 @@
+// For operators: this instance's memory, sockets and event-loop delay, and the self-audit of a day's figures.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Router } from 'express';
+import { auditDay } from '../domain/audit.ts';
+import { Calendar } from '../domain/calendar.ts';
+import type { Clock } from '../domain/clock.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Ingest } from '../domain/ingest.ts';
+import type { FigureReader } from '../redis/figureReader.ts';
+import { requireRole } from './authenticate.ts';
+
+export interface OpsDeps {
+  ingest: Ingest;
+  figures: FigureReader;
+  calendar: Calendar;
+  clock: Clock;
+  sockets: () => number;
+  isStoreUp: () => boolean;
+}
+
+export function opsRouter(deps: OpsDeps): Router & { close(): void } {
+  const router = Router();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const operators = requireRole('admin', 'supervisor');
+
+  router.get('/api/v1/ops', operators, (req, res) => {
+    // The benchmarks start the server with --expose-gc so memory is measured after a collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (req.query.gc !== undefined && gc) gc();
+    const memory = process.memoryUsage();
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    res.json({
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      sockets: deps.sockets(),
+      storeUp: deps.isStoreUp(),
+      eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    });
+    if (req.query.reset !== undefined) loopDelay.reset();
+  });
+
+  router.get('/api/v1/ops/verify', operators, async (req, res) => {
+    const day = typeof req.query.day === 'string' ? req.query.day : deps.calendar.today(deps.clock());
+    if (!Calendar.isDay(day)) throw new DomainError('bad_request', 'day: must be a date YYYY-MM-DD');
+    res.json(await auditDay({ ingest: deps.ingest, figures: deps.figures }, day));
+  });
+
+  return Object.assign(router, { close: () => loopDelay.disable() });
+}

@@ -1,0 +1,98 @@
+// The Express app: security headers, health, credentials, one router per resource, the client, errors.
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import type { Directory } from '../auth/directory.ts';
+import type { BannerBoard } from '../domain/banners.ts';
+import type { Calendar } from '../domain/calendar.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Coaching } from '../domain/coaching.ts';
+import type { Ingest } from '../domain/ingest.ts';
+import type { Log } from '../logger.ts';
+import { createFigureReader } from '../redis/figureReader.ts';
+import type { StoreKeys } from '../redis/keys.ts';
+import type { SnapshotCache } from '../redis/snapshots.ts';
+import type { Settings } from '../settings.ts';
+import { identify, sameOriginForCookies } from './authenticate.ts';
+import { bannersRouter } from './banners.ts';
+import { serveClient } from './client.ts';
+import { configRouter } from './config.ts';
+import { errorHandler } from './errors.ts';
+import { eventsRouter } from './events.ts';
+import { metricsRouter } from './metrics.ts';
+import { opsRouter } from './ops.ts';
+import { promptsRouter } from './prompts.ts';
+import { sessionRouter } from './session.ts';
+import { teamsRouter } from './teams.ts';
+import { tokensRouter } from './tokens.ts';
+import { usersRouter } from './users.ts';
+
+// The client is served from here and talks only to here; Svelte sets style attributes, hence inline styles.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export interface HttpDeps {
+  redis: Redis;
+  keys: StoreKeys;
+  tz: string;
+  settings: Settings;
+  calendar: Calendar;
+  clock: Clock;
+  log: Log;
+  directory: Directory;
+  ingest: Ingest;
+  snapshots: SnapshotCache;
+  banners: BannerBoard;
+  coaching: Coaching;
+  isStoreUp: () => boolean;
+  sockets: () => number;
+  /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
+  notify: {
+    changed(scopes: Set<string>): void;
+    bannersChanged(): void;
+    tokenRevoked(id: string): void;
+    userChanged(username: string): void;
+    sessionClosed(id: string): void;
+  };
+  options: { trustProxy: number | string[] | false; secureCookies: boolean; signInLimit?: number; maxFutureMs: number; clientDir?: string };
+}
+
+export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): void } {
+  const { directory, notify, options } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', CSP);
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    const up = deps.isStoreUp();
+    res.status(up ? 200 : 503).json({ ok: up, redis: up ? 'up' : 'down' });
+  });
+  app.use(cookieParser());
+  app.use('/api', identify(directory));
+  app.use('/api', sameOriginForCookies());
+  const events = { ingest: deps.ingest, isStoreUp: deps.isStoreUp, maxFutureMs: options.maxFutureMs, log: deps.log };
+  app.use(eventsRouter({ ...events, onIngested: (result) => notify.changed(result.scopes) }));
+  app.use('/api', express.json({ limit: '100kb' }));
+  app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
+  app.use(teamsRouter({ teams: directory.teams }));
+  app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: notify.tokenRevoked }));
+  app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));
+  const session = { users: directory.users, sessions: directory.sessions, redis: deps.redis, keys: deps.keys };
+  app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
+  app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged }));
+  app.use(promptsRouter({ prompts: deps.coaching, directory }));
+  app.use(configRouter({ tz: deps.tz, settings: deps.settings, clock: deps.clock }));
+  const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
+  const ops = opsRouter({ ingest: deps.ingest, figures, calendar: deps.calendar, clock: deps.clock, sockets: deps.sockets, isStoreUp: deps.isStoreUp });
+  app.use(ops);
+  app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
+  serveClient(app, options.clientDir);
+  app.use(errorHandler(deps.log));
+  return { app, close: () => ops.close() };
+}

@@ -1,0 +1,95 @@
+// The server's timers: the store's health and the age of the last event (the automatic banners), the
+// automatic-prompt rules, the live-call sweep, and a refresh of every screen once a minute.
+import type { Redis } from 'ioredis';
+import { AUTO_DELAYED, AUTO_STORE_DOWN, type BannerBoard } from './domain/banners.ts';
+import type { Clock } from './domain/clock.ts';
+import type { Ingest } from './domain/ingest.ts';
+import type { Log } from './logger.ts';
+import type { StoreKeys } from './redis/keys.ts';
+import type { LiveHub } from './socket/hub.ts';
+
+export interface JobsDeps {
+  redis: Redis;
+  keys: StoreKeys;
+  banners: BannerBoard;
+  hub: LiveHub;
+  ingest: Ingest;
+  rules: { tick(): Promise<unknown> };
+  publish: (scopes: Set<string>) => void;
+  clock: Clock;
+  log: Log;
+  delayedAfterMs: number;
+  /** Periods in ms; 0 turns a timer off. */
+  every: { watch: number; rules: number; sweep: number };
+}
+
+/** Tracks whether Redis is reachable, from the connection's own events. */
+export function watchStore(redis: Redis, onChange: (up: boolean) => void): { isUp: () => boolean; stop: () => void } {
+  let up = redis.status === 'ready';
+  let stopped = false;
+  const set = (now: boolean) => {
+    if (stopped || now === up) return;
+    up = now;
+    onChange(now);
+  };
+  redis.on('ready', () => set(true));
+  redis.on('close', () => set(false));
+  redis.on('error', () => undefined);
+  return { isUp: () => up, stop: () => (stopped = true) };
+}
+
+export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promise<{ onStoreChange(up: boolean): void; stop(): void }> {
+  const { banners, hub, log } = deps;
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, job: () => Promise<unknown>, what: string) => {
+    if (ms <= 0) return;
+    const timer = setInterval(() => {
+      if (isStoreUp()) job().catch((err: Error) => log(`${what} failed`, { error: err.message }));
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+
+  let lastBannerIds = (await banners.active()).map((b) => b.id).join(',');
+  every(
+    deps.every.watch,
+    async () => {
+      const last = Number(await deps.redis.get(deps.keys.lastEventAt));
+      const delayed = last > 0 && deps.clock() - last > deps.delayedAfterMs;
+      const message = `Live data delayed: no event received since ${new Date(last).toISOString()}`;
+      const changed = banners.setAuto(AUTO_DELAYED, delayed ? { severity: 'warning', message } : null);
+      // Manual banners that expired drop out of the active list: tell everyone when it changes.
+      const ids = (await banners.active()).map((b) => b.id).join(',');
+      if (changed || ids !== lastBannerIds) await hub.broadcastBanners();
+      lastBannerIds = ids;
+    },
+    'the data watch',
+  );
+  every(deps.every.rules, () => deps.rules.tick(), 'rules');
+  // Calls whose end never came leave the live figures (CONTRACT v2); safe on every instance (versioned applies).
+  every(
+    deps.every.sweep,
+    async () => {
+      const { expired, scopes } = await deps.ingest.sweepLiveCalls();
+      if (expired > 0) log('live calls expired', { calls: expired });
+      deps.publish(scopes);
+      await deps.ingest.pruneIdIndex();
+    },
+    'the live-call sweep',
+  );
+  // Day rollover and clock drift: re-send every subscribed scope once a minute.
+  const refresher = setInterval(() => hub.refreshAll(), 60_000);
+  refresher.unref();
+  timers.push(refresher);
+
+  return {
+    onStoreChange(up) {
+      log(up ? 'metrics store reachable again' : 'metrics store unreachable');
+      const message = 'Metrics store unreachable: figures shown are the last known and may be stale';
+      banners.setAuto(AUTO_STORE_DOWN, up ? null : { severity: 'critical', message });
+      void hub.broadcastBanners();
+      if (up) hub.refreshAll();
+    },
+    stop: () => timers.forEach(clearInterval),
+  };
+}
