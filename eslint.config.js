@@ -20,4 +20,25 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
   },
+  // Size: a file past 300 lines or a function past 60 is asking to be split (tests' describe blocks excepted).
+  {
+    files: ['server/**/*.ts', 'shared/**/*.ts', 'client/src/**/*.{ts,svelte}', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  // The module map (docs/architecture.md): dependencies point one way, http and socket → domain → redis.
+  ...layer('shared/**/*.ts', ['**/server/**', '**/client/**'], 'shared/ is imported by both sides and imports neither'),
+  ...layer('server/domain/**/*.ts', ['**/http/**', '**/socket/**', '**/auth/**', '../app.ts', '../jobs.ts', '../main.ts'], 'the domain knows no HTTP, socket or auth'),
+  ...layer('server/redis/**/*.ts', ['**/http/**', '**/socket/**', '**/domain/**', '**/auth/**', '../app.ts', '../jobs.ts', '../settings.ts'], 'the store only reads, runs scripts and retries'),
+  ...layer('server/auth/**/*.ts', ['**/http/**', '**/socket/**', '**/domain/**', '../app.ts', '../jobs.ts'], 'auth/ keeps people and tokens, below the domain'),
+  ...layer('server/socket/**/*.ts', ['**/http/**', '../app.ts', '../jobs.ts'], 'the socket layer does not reach into HTTP'),
+  ...layer('server/http/**/*.ts', ['**/socket/**', '../app.ts', '../jobs.ts'], 'HTTP does not reach into the socket layer: it tells app.ts through `notify`'),
+  ...layer('client/src/**/*.{ts,svelte}', ['**/server/**'], 'the client imports shared/, never the server'),
 );
+
+/** Forbids a folder's files to import the given paths (ESLint's own rule: no plugin to install). */
+function layer(files, forbidden, why) {
+  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: `Module map: ${why}.` }] }] } }];
+}

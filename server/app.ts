@@ -15,12 +15,13 @@ import { createBannerStore } from './redis/bannerStore.ts';
 import { backgroundConnections, closeConnection } from './redis/connections.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
-import { createMetricsReader } from './redis/metricsReader.ts';
 import { migratePrefix } from './redis/migrate.ts';
 import { createPromptStore } from './redis/promptStore.ts';
 import { createRuleStore } from './redis/ruleStore.ts';
 import { defineScripts } from './redis/scripts.ts';
-import { createSnapshotCache } from './redis/snapshots.ts';
+import { createSnapshotCache } from './domain/snapshots.ts';
+import { createMetricsReader } from './domain/metrics.ts';
+import { createFigureReader } from './redis/figureReader.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 import { createChangeFeed } from './socket/changes.ts';
@@ -94,7 +95,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
   });
-  const reader = createMetricsReader({ redis, keys, calendar, teams: directory, now: clock });
+  const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
   let storeHealth: { isUp: () => boolean } = { isUp: () => redis.status === 'ready' };
   const isStoreUp = () => storeHealth.isUp();
   const snapshots = createSnapshotCache(reader, { isStoreUp });

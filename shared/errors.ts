@@ -13,6 +13,3 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** What a socket acknowledgement answers: success, or a code with a message (`error` is the message, as the contract names it). */
-export type Ack = { ok: true } | { ok: false; code: ErrorCode; error: string };

@@ -1,4 +1,5 @@
 // The Socket.IO event maps, typed once and imported by the server and the client.
+import type { ErrorCode } from './errors.ts';
 import type { Metrics } from './figures.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
@@ -62,7 +63,8 @@ export interface PromptRecord {
   recipients: Record<string, Recipient>;
 }
 
-export type Ack = { ok: true } | { ok: false; error: string };
+/** A socket acknowledgement: success, or the error's message (`error`, as the contract names it) and its code. */
+export type Ack = { ok: true } | { ok: false; error: string; code?: ErrorCode };
 
 export interface ServerToClientEvents {
   metrics: (metrics: Metrics) => void;

@@ -11,7 +11,7 @@ import type { Ingest } from '../domain/ingest.ts';
 import type { Log } from '../logger.ts';
 import { createFigureReader } from '../redis/figureReader.ts';
 import type { StoreKeys } from '../redis/keys.ts';
-import type { SnapshotCache } from '../redis/snapshots.ts';
+import type { SnapshotCache } from '../domain/snapshots.ts';
 import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
 import { bannersRouter } from './banners.ts';

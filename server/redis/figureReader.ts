@@ -1,27 +1,65 @@
-// Raw reads of figure keys by their logical names, for the self-audit.
+// Reads of the figure keys: what the metrics of a scope are built from, and raw reads for the self-audit.
 import type { Redis } from 'ioredis';
-import type { StoreKeys } from './keys.ts';
+import { figureKeys, type StoreKeys } from './keys.ts';
+
+/** What a scope's figures are read from: its counter hashes for a day, and the live sets it shows. */
+export interface FigureInputs {
+  /** Per counter scope, its day hash: "<interval start ms>:<figure>" → count. */
+  counters: Map<string, string>[];
+  /** Queue scopes and `all`: how many wait, and since when the oldest has waited (epoch ms). */
+  waiting?: { count: number; oldestSince: number | null };
+  /** Scopes that show agents: who was seen, their last `agent.state`, and their open and wrapping parts. */
+  agents?: { seen: Map<string, string>; states: Map<string, string>; onCall: [string, number][]; inWrap: [string, number][] };
+}
 
 export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
   const { redis, keys } = deps;
+  const k = keys.figure;
 
-  /** Hashes and sorted sets (member → score) by logical key. */
+  /** The queues that have been offered a call (their counters make up `all`). */
+  async function queuesSeen(): Promise<string[]> {
+    return Object.entries(await redis.hgetall(k(figureKeys.queuesSeen)))
+      .filter(([, count]) => Number(count) > 0)
+      .map(([queue]) => queue);
+  }
+
+  /** One round trip for everything a scope's figures need. */
+  async function inputs(counterScopes: string[], day: string, live: { waitingOf?: string; agents: boolean }): Promise<FigureInputs> {
+    const pipe = redis.pipeline();
+    for (const scope of counterScopes) pipe.hgetall(k(figureKeys.intervals(scope, day)));
+    if (live.waitingOf !== undefined) pipe.zcard(k(figureKeys.waiting(live.waitingOf))).zrange(k(figureKeys.waiting(live.waitingOf)), 0, '0', 'WITHSCORES');
+    if (live.agents) {
+      pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
+      pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
+    }
+    const values = ((await pipe.exec()) ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
+    });
+    const out: FigureInputs = { counters: values.splice(0, counterScopes.length).map((v) => new Map(Object.entries(v as Record<string, string>))) };
+    if (live.waitingOf !== undefined) {
+      const [count, oldest] = values.splice(0, 2) as [number, string[]];
+      out.waiting = { count: Number(count), oldestSince: oldest.length === 2 ? Number(oldest[1]) : null };
+    }
+    if (live.agents) {
+      const [seen, states, onCall, inWrap] = values.splice(0, 4) as [Record<string, string>, Record<string, string>, string[], string[]];
+      out.agents = { seen: new Map(Object.entries(seen)), states: new Map(Object.entries(states)), onCall: pairs(onCall), inWrap: pairs(inWrap) };
+    }
+    return out;
+  }
+
+  /** Hashes and sorted sets (member → score) by logical key, for the self-audit. */
   async function read(hashes: string[], sets: string[]): Promise<{ hashes: Map<string, string>[]; sets: Map<string, string>[] }> {
     const pipe = redis.pipeline();
-    for (const key of hashes) pipe.hgetall(keys.figure(key));
-    for (const key of sets) pipe.zrange(keys.figure(key), 0, '-1', 'WITHSCORES');
+    for (const key of hashes) pipe.hgetall(k(key));
+    for (const key of sets) pipe.zrange(k(key), 0, '-1', 'WITHSCORES');
     const replies = ((await pipe.exec()) ?? []).map(([err, value]) => {
       if (err) throw err;
       return value;
     });
     return {
       hashes: replies.slice(0, hashes.length).map((value) => new Map(Object.entries(value as Record<string, string>))),
-      sets: replies.slice(hashes.length).map((value) => {
-        const pairs = value as string[];
-        const members = new Map<string, string>();
-        for (let p = 0; p < pairs.length; p += 2) members.set(pairs[p]!, pairs[p + 1]!);
-        return members;
-      }),
+      sets: replies.slice(hashes.length).map((value) => new Map(pairs(value as string[]).map(([member, score]) => [member, String(score)]))),
     };
   }
 
@@ -37,7 +75,14 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
     return out;
   }
 
-  return { read, scan };
+  return { queuesSeen, inputs, read, scan };
 }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;
+
+/** A WITHSCORES reply as [member, score] pairs, in order. */
+function pairs(reply: string[]): [string, number][] {
+  const out: [string, number][] = [];
+  for (let i = 0; i < reply.length; i += 2) out.push([reply[i]!, Number(reply[i + 1])]);
+  return out;
+}

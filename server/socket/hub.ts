@@ -4,13 +4,14 @@ import type { Principal } from '../../shared/roles.ts';
 import { mayRead, principalKey } from '../../shared/roles.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
-import { parseScope, UnknownScopeError } from '../redis/metricsReader.ts';
+import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
+import { DomainError } from '../domain/errors.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { BannerBoard } from '../domain/banners.ts';
 import { createCoalescer } from './coalescer.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
 import { rooms } from './rooms.ts';
-import type { SnapshotCache } from '../redis/snapshots.ts';
+import type { SnapshotCache } from '../domain/snapshots.ts';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
@@ -97,7 +98,7 @@ export function createLiveHub(deps: HubDeps) {
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
-      if (!parseScope(scope)) return reply({ ok: false, error: 'scope must be all, queue:<id>, team:<id> or agent:<id>' });
+      if (!parseScope(scope)) return reply({ ok: false, code: 'bad_request', error: SCOPE_FORMAT });
       const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
       if (subscribed >= MAX_SCOPES_PER_SOCKET) return reply({ ok: false, error: `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection` });
       try {
@@ -115,7 +116,7 @@ export function createLiveHub(deps: HubDeps) {
         reply({ ok: true });
         socket.emit('metrics', snapshot);
       } catch (err) {
-        if (err instanceof UnknownScopeError) return reply({ ok: false, error: err.message });
+        if (err instanceof DomainError) return reply({ ok: false, code: err.code, error: err.message });
         log('subscribe failed', { scope, error: (err as Error).message });
         reply({ ok: false, error: 'unavailable: could not read the figures; retry' });
       }

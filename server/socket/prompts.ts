@@ -1,5 +1,5 @@
 // Coaching prompts on Socket.IO: the channel that pushes them, and an agent's prompt:ack / prompt:reply handlers.
-import type { Ack } from '../../shared/errors.ts';
+import type { Ack } from '../../shared/socket.ts';
 import type { Coaching, CoachingChannel } from '../domain/coaching.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Log } from '../logger.ts';

@@ -1,6 +1,6 @@
 // The last figures read per scope and day, served marked stale while the metrics store is unreachable.
 import type { Metrics } from '../../shared/figures.ts';
-import type { MetricsReader } from '../redis/metricsReader.ts';
+import type { MetricsReader } from './metrics.ts';
 import { isStoreDown } from '../redis/errors.ts';
 
 export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: () => boolean; maxEntries?: number }) {
