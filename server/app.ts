@@ -9,7 +9,8 @@ import { createCoaching } from './domain/coaching.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
 import { createHttpApp } from './http/server.ts';
-import { startJobs, watchStore } from './jobs.ts';
+import { startJobs } from './jobs.ts';
+import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
 import { backgroundConnections, closeConnection } from './redis/connections.ts';
@@ -69,6 +70,51 @@ export interface AppDeps {
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
+  const core = await createCore(deps);
+  const live = await createLive(httpServer, deps, core);
+  const http = createHttpApp({
+    ...core,
+    tz: deps.tz,
+    settings: deps.settings,
+    log: deps.log,
+    coaching: live.coaching,
+    sockets: () => live.io.engine.clientsCount,
+    notify: {
+      changed: live.changes.publish,
+      bannersChanged: () => void live.hub.broadcastBanners(),
+      tokenRevoked: live.hub.disconnectToken,
+      userChanged: live.hub.disconnectUser,
+      sessionClosed: live.hub.disconnectSession,
+    },
+    options: {
+      trustProxy: deps.trustProxy ?? false,
+      secureCookies: deps.secureCookies ?? false,
+      signInLimit: deps.signInLimit,
+      maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
+      clientDir: deps.clientDir,
+    },
+  });
+  // The HTTP handler goes on the server; Socket.IO has taken its own path off the top.
+  httpServer.on('request', http.app);
+  const { rules, stop: stopJobs } = await createTimers(deps, core, live);
+
+  async function close(): Promise<void> {
+    stopJobs();
+    http.close();
+    live.hub.close();
+    await new Promise<void>((resolve) => live.io.close(() => resolve()));
+    // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
+    // down gets a second, then the connections are cut.
+    await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
+  }
+
+  const { directory, keys, ingest } = core;
+  const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
+  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls };
+}
+
+/** The stores and the domain: keys, people, ingest, figures and banners. */
+async function createCore(deps: AppDeps) {
   const { redis, log, settings } = deps;
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
@@ -77,18 +123,14 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
   if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
   const calendar = new Calendar(deps.tz);
-  const directory = createDirectory({
-    redis,
-    keys,
-    bootstrap: [
-      { token: deps.ingestToken, role: 'ingest', name: 'bootstrap-ingest' },
-      { token: deps.apiToken, role: 'supervisor', name: 'bootstrap-api' },
-    ],
-  });
+  const bootstrap = [
+    { token: deps.ingestToken, role: 'ingest' as const, name: 'bootstrap-ingest' },
+    { token: deps.apiToken, role: 'supervisor' as const, name: 'bootstrap-api' },
+  ];
+  const directory = createDirectory({ redis, keys, bootstrap });
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
-
   const ingest = createIngest({
     store: createEntityStore({ redis, keys, entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS }),
     clock,
@@ -96,11 +138,17 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     rules: figureRules(deps.tz, settings),
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  let storeHealth: { isUp: () => boolean } = { isUp: () => redis.status === 'ready' };
-  const isStoreUp = () => storeHealth.isUp();
-  const snapshots = createSnapshotCache(reader, { isStoreUp });
+  const health = watchStore(redis);
+  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
+  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
+}
 
+type Core = Awaited<ReturnType<typeof createCore>>;
+
+/** Socket.IO, the hub, coaching prompts and the change feed. */
+async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
+  const { redis, keys, clock, directory } = core;
   const connections = backgroundConnections(redis);
   const io = createSocketServer(httpServer, { pub: connections.adapterPub, sub: connections.adapterSub, key: keys.socketIo });
   const coaching = createCoaching({
@@ -113,90 +161,50 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const hub = createLiveHub({
     io,
     directory,
-    snapshots,
-    banners,
-    log,
-    onConnected: (socket) => registerPromptHandlers(socket, coaching, log),
+    snapshots: core.snapshots,
+    banners: core.banners,
+    log: deps.log,
+    onConnected: (socket) => registerPromptHandlers(socket, coaching, deps.log),
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
   });
-  const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log });
+  const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();
+  return { connections, io, coaching, hub, changes };
+}
 
-  const http = createHttpApp({
-    redis,
-    keys,
-    tz: deps.tz,
-    settings,
-    calendar,
-    clock,
-    log,
-    directory,
-    ingest,
-    snapshots,
-    banners,
-    coaching,
-    isStoreUp,
-    sockets: () => io.engine.clientsCount,
-    notify: {
-      changed: changes.publish,
-      bannersChanged: () => void hub.broadcastBanners(),
-      tokenRevoked: hub.disconnectToken,
-      userChanged: hub.disconnectUser,
-      sessionClosed: hub.disconnectSession,
-    },
-    options: {
-      trustProxy: deps.trustProxy ?? false,
-      secureCookies: deps.secureCookies ?? false,
-      signInLimit: deps.signInLimit,
-      maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
-      clientDir: deps.clientDir,
-    },
-  });
-  // The HTTP handler goes on the server; Socket.IO has taken its own path off the top.
-  httpServer.on('request', http.app);
-
+/** The rule engine and every timer; the store's health drives the automatic banners. */
+async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<typeof createLive>>) {
+  const { redis, keys, clock, directory, reader } = core;
   const rules = createRuleEngine({
     store: createRuleStore({ redis, keys }),
-    settings,
+    settings: deps.settings,
     listTeams: () => directory.teams.list(),
-    coaching,
+    coaching: live.coaching,
     read: (scope) => reader.read(scope),
     clock,
-    log,
+    log: deps.log,
   });
   const jobs = await startJobs(
     {
-      redis,
-      keys,
-      banners,
-      hub,
-      ingest,
+      ...core,
+      hub: live.hub,
       rules,
-      publish: changes.publish,
-      clock,
-      log,
-      delayedAfterMs: settings.delayedAfterSeconds * 1000,
+      publish: live.changes.publish,
+      log: deps.log,
+      delayedAfterMs: deps.settings.delayedAfterSeconds * 1000,
       every: { watch: deps.watchEveryMs ?? 1000, rules: deps.rulesEveryMs ?? 15_000, sweep: deps.sweepEveryMs ?? 15_000 },
     },
-    isStoreUp,
+    core.isStoreUp,
   );
-  const health = watchStore(redis, (up) => jobs.onStoreChange(up));
-  storeHealth = health;
-
-  async function close(): Promise<void> {
-    health.stop();
-    jobs.stop();
-    http.close();
-    hub.close();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
-    // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
-    // down gets a second, then the connections are cut.
-    await Promise.all(connections.all.map((conn) => closeConnection(conn)));
-  }
-
-  const sweepLiveCalls = async () => changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io, close, directory, keys, hub, rules, ingest, sweepLiveCalls };
+  core.health.onChange(jobs.onStoreChange);
+  return {
+    rules,
+    stop: () => {
+      core.health.stop();
+      jobs.stop();
+    },
+  };
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;

@@ -23,21 +23,6 @@ export interface JobsDeps {
   every: { watch: number; rules: number; sweep: number };
 }
 
-/** Tracks whether Redis is reachable, from the connection's own events. */
-export function watchStore(redis: Redis, onChange: (up: boolean) => void): { isUp: () => boolean; stop: () => void } {
-  let up = redis.status === 'ready';
-  let stopped = false;
-  const set = (now: boolean) => {
-    if (stopped || now === up) return;
-    up = now;
-    onChange(now);
-  };
-  redis.on('ready', () => set(true));
-  redis.on('close', () => set(false));
-  redis.on('error', () => undefined);
-  return { isUp: () => up, stop: () => (stopped = true) };
-}
-
 export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promise<{ onStoreChange(up: boolean): void; stop(): void }> {
   const { banners, hub, log } = deps;
   const timers: NodeJS.Timeout[] = [];
