@@ -213,16 +213,23 @@ describe('a batch is all or nothing, even when Redis errors', () => {
   });
 
   it('answers 503 and writes nothing when a counter would overflow', async () => {
-    const first = ev('call.offered', s(8000), { callId: 'ovf-0', queue: 'ovf' });
-    expect((await send(app, [first])).status).toBe(202);
+    // A first long call puts talk time in the interval; then its counter is pushed near the safe-integer limit.
+    const longCall = (id: string, at: number) => [
+      ev('call.offered', s(at), { callId: id, queue: 'ovf' }),
+      ev('call.answered', s(at + 5), { callId: id, agent: 'ovf-agent' }),
+      ev('call.ended', s(at + 5 + 1800), { callId: id }),
+      ev('call.wrapped', s(at + 5 + 1810), { callId: id }),
+    ];
+    expect((await send(app, longCall('ovf-0', 8000))).status).toBe(202);
     const key = `${app.prefix}i:queue:ovf:${day}`;
-    const [field] = (await app.redis.hkeys(key)).filter((f) => f.endsWith(':offered'));
-    await app.redis.hset(key, field!, String(Number.MAX_SAFE_INTEGER));
-    const batch = [ev('call.offered', s(8001), { callId: 'ovf-1', queue: 'ovf' }), ev('call.offered', s(8002), { callId: 'ovf-2', queue: 'ovf-other' })];
+    const [field] = (await app.redis.hkeys(key)).filter((f) => f.endsWith(':talkMs'));
+    const talk = await app.redis.hget(key, field!);
+    await app.redis.hset(key, field!, String(Number.MAX_SAFE_INTEGER - 1000));
+    const batch = [...longCall('ovf-1', 8010), ev('call.offered', s(8002), { callId: 'ovf-2', queue: 'ovf-other' })];
     expect((await send(app, batch)).status).toBe(503);
     expect(await metrics(app, 'queue:ovf-other', day)).toMatchObject({ offered: 0 });
-    await app.redis.hset(key, field!, '1');
-    expect((await send(app, batch)).body).toEqual({ accepted: 2, duplicates: 0 });
+    await app.redis.hset(key, field!, talk!);
+    expect((await send(app, batch)).body).toEqual({ accepted: 5, duplicates: 0 });
     expect((await verify(app, day)).differences).toEqual([]);
   });
 
