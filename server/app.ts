@@ -167,6 +167,7 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
     onConnected: (socket) => registerPromptHandlers(socket, coaching, deps.log),
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
+    clock,
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();

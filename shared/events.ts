@@ -74,7 +74,6 @@ const base = {
 const callId = identifier('call id');
 
 export const AGENT_STATES = ['available', 'break', 'offline'] as const;
-export type AgentStateName = (typeof AGENT_STATES)[number];
 
 export const EVENT_TYPES = [
   'call.offered',
@@ -89,7 +88,6 @@ export const EVENT_TYPES = [
   'call.survey',
   'agent.state',
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
 
 export const wallboardEvent = z.discriminatedUnion(
   'type',

@@ -107,11 +107,6 @@ export function withRatios(c: Counters): DayFigures {
   return { ...c, ...ratios(c) };
 }
 
-export function addCounters(into: Counters, from: Partial<Counters>): Counters {
-  for (const name of COUNTERS) into[name] += from[name] ?? 0;
-  return into;
-}
-
 export function emptyAgentCounts(): AgentCounts {
   return { available: 0, onCall: 0, wrap: 0, break: 0, offline: 0 };
 }

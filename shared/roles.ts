@@ -49,6 +49,3 @@ export function principalKey(p: Principal): string {
   if (p.sessionId) return `user:${p.name}`;
   return `boot:${p.name}`;
 }
-
-export const canManage = (p: Principal) => p.role === 'admin' || p.role === 'supervisor';
-export const canCoach = (p: Principal) => canManage(p) || p.role === 'lead';

@@ -32,4 +32,8 @@ export function needsRehash(stored: string): boolean {
 }
 
 /** A hash to compare against when the user does not exist, so timing does not tell who exists. */
-export const DUMMY_HASH = await hashPassword(randomBytes(12).toString('hex'));
+let dummy: Promise<string> | undefined;
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(12).toString('hex'));
+  return dummy;
+}

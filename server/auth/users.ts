@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from '../redis/keys.ts';
 import type { Role } from '../../shared/roles.ts';
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 
 export interface UserRecord {
   username: string;
@@ -119,7 +119,7 @@ export function createUsers(deps: UsersDeps) {
   async function authenticate(username: string, password: string): Promise<SignedIn | null> {
     const raw = await redis.hget(key.users, username);
     const record = raw ? (JSON.parse(raw) as UserRecord) : undefined;
-    const ok = await verifyPassword(password, record?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, record?.passwordHash ?? (await dummyHash()));
     if (!ok || !record || !raw) return null;
     if (record.uid === undefined || needsRehash(record.passwordHash)) {
       const upgraded: UserRecord = { ...record, uid: record.uid ?? randomUUID() };

@@ -6,7 +6,7 @@ import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { parseBody } from './validate.ts';
 
-export function bannersRouter(deps: { banners: BannerBoard; onChanged: () => void }): Router {
+export function bannersRouter(deps: { banners: BannerBoard; onChanged: () => void; clock: () => number }): Router {
   const router = Router();
   const readers = requireRole('admin', 'supervisor', 'lead', 'agent', 'display');
 
@@ -18,7 +18,7 @@ export function bannersRouter(deps: { banners: BannerBoard; onChanged: () => voi
   });
   router.post('/api/v1/banners', requireRole('admin', 'supervisor'), async (req, res) => {
     const body = parseBody(bannerBody, req.body);
-    if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) throw new DomainError('bad_request', 'expiresAt: must be in the future');
+    if (body.expiresAt && Date.parse(body.expiresAt) <= deps.clock()) throw new DomainError('bad_request', 'expiresAt: must be in the future');
     const banner = await deps.banners.raise(body, principalOf(req).name);
     deps.onChanged();
     res.status(201).json({ id: banner.id });

@@ -19,6 +19,8 @@ export interface EventsRouteDeps {
   onIngested: (result: IngestResult) => void;
   /** How far past the server's clock a `ts` may be, ms (default 15 minutes). */
   maxFutureMs?: number;
+  /** The server's clock, for the window a `ts` must fall in. */
+  clock?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -46,7 +48,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
         if (raw.length > MAX_EVENTS) throw new IngestError(413, `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
         const events: StoredEvent[] = [];
         const errors: EventError[] = [];
-        const options = { now: Date.now(), maxFutureMs: deps.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS };
+        const options = { now: (deps.clock ?? Date.now)(), maxFutureMs: deps.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS };
         raw.forEach((item, index) => {
           if (item instanceof LineError) return errors.push({ index, message: item.message });
           const parsed = parseEvent(item, index, options);

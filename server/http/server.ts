@@ -76,7 +76,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(cookieParser());
   app.use('/api', identify(directory));
   app.use('/api', sameOriginForCookies());
-  const events = { ingest: deps.ingest, isStoreUp: deps.isStoreUp, maxFutureMs: options.maxFutureMs, log: deps.log };
+  const events = { ingest: deps.ingest, isStoreUp: deps.isStoreUp, maxFutureMs: options.maxFutureMs, log: deps.log, clock: deps.clock };
   app.use(eventsRouter({ ...events, onIngested: (result) => notify.changed(result.scopes) }));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
@@ -85,7 +85,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));
   const session = { users: directory.users, sessions: directory.sessions, redis: deps.redis, keys: deps.keys };
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
-  app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged }));
+  app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
   app.use(configRouter({ tz: deps.tz, settings: deps.settings, clock: deps.clock }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });

@@ -12,9 +12,16 @@ export interface EmbeddedRedis {
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGTERM');
-});
+let exitHookInstalled = false;
+
+/** On the first start (not on import), make sure no redis-server outlives this process. */
+function stopChildrenOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGTERM');
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,6 +48,7 @@ export async function startEmbeddedRedis(opts: {
   /** Receives redis-server's log lines (notices and warnings) once it is up. */
   log?: (msg: string) => void;
 }): Promise<EmbeddedRedis> {
+  stopChildrenOnExit();
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const args = [

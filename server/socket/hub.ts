@@ -29,6 +29,8 @@ export interface HubDeps {
   log: (msg: string, extra?: Record<string, unknown>) => void;
   /** Called once a socket is connected and authenticated (prompt delivery hooks in here); must register its handlers at once. */
   onConnected?: (socket: LiveSocket) => void;
+  /** The server's clock, sent to screens so they tick on it. */
+  clock?: () => number;
   /** The cap on sockets per token and per session. */
   caps?: SocketCaps;
   /** Whether a handshake's Origin (when sent) names this server; checked for cookie-authenticated sockets only. */
@@ -129,7 +131,7 @@ export function createLiveHub(deps: HubDeps) {
 
     // Every handler is on before the first await: an event sent right after connecting is not lost.
     deps.onConnected?.(socket);
-    socket.emit('clock:synced', { now: Date.now() });
+    socket.emit('clock:synced', { now: (deps.clock ?? Date.now)() });
     try {
       socket.emit('banners', await banners.active());
     } catch (err) {
