@@ -82,23 +82,32 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     for (const w of writes) scriptKeys.push(keys.entity.events(w.entity), keys.entity.meta(w.entity));
     scriptKeys.push(keys.eventIds);
     // Live keys first, then the counters that expire with the figure retention.
-    const figures = new Set(writes.flatMap((w) => w.ops.map((op) => op.key)));
-    const expiring = (key: string) => key.startsWith(INTERVALS_PREFIX);
-    const live = [...figures].filter((k) => !expiring(k));
-    const firstExpiring = scriptKeys.length + live.length + 1;
+    const live: string[] = [];
+    const expiring: string[] = [];
     const index = new Map<string, number>();
-    for (const key of [...live, ...[...figures].filter(expiring)]) index.set(key, scriptKeys.push(keys.figure(key)));
-
-    const args: (string | number)[] = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs];
     for (const w of writes) {
-      const meta: [string, string][] = [['x', w.meta.expired ? '1' : '0']];
-      if (w.meta.arrivedAt !== undefined) meta.push(['t', String(w.meta.arrivedAt)]);
-      if (Number.isFinite(w.meta.floor)) meta.push(['f', String(w.meta.floor)]);
-      args.push(w.entity, w.expectedVersion, w.force ? '1' : '0', meta.length, ...meta.flat(), w.events.length);
-      for (const e of w.events) args.push(e.id, JSON.stringify(e));
-      args.push(w.drops.length, ...w.drops, w.ops.length);
-      for (const op of w.ops) args.push(OP_CODES[op.kind], index.get(op.key)!, op.field, op.value);
+      for (const op of w.ops) {
+        if (index.has(op.key)) continue;
+        index.set(op.key, 0);
+        (op.key.startsWith(INTERVALS_PREFIX) ? expiring : live).push(op.key);
+      }
     }
+    const firstExpiring = scriptKeys.length + live.length + 1;
+    for (const key of [...live, ...expiring]) index.set(key, scriptKeys.push(keys.figure(key)));
+
+    // Events go as arguments of their own (their JSON kept as is); the rest as one JSON argument.
+    const payload: unknown[] = [];
+    const eventArgs: string[] = [];
+    for (const w of writes) {
+      const meta: string[] = ['x', w.meta.expired ? '1' : '0'];
+      if (w.meta.arrivedAt !== undefined) meta.push('t', String(w.meta.arrivedAt));
+      if (Number.isFinite(w.meta.floor)) meta.push('f', String(w.meta.floor));
+      const ops: (string | number)[] = [];
+      for (const op of w.ops) ops.push(OP_CODES[op.kind], index.get(op.key)!, op.field, String(op.value));
+      for (const e of w.events) eventArgs.push(e.id, JSON.stringify(e));
+      payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
+    }
+    const args = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs, JSON.stringify(payload), ...eventArgs];
     const reply = await redis.applyBatch(scriptKeys.length, ...scriptKeys, ...args);
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));

@@ -1,4 +1,4 @@
---[[
+--[==[
   Applies a whole batch: adds each entity's (a call's or an agent's) new events and applies the change of
   its contribution, all or nothing. Every check runs before the first write, so a batch that fails a
   check (a version moved, a key of the wrong type, a counter that would leave the safe-integer range)
@@ -12,38 +12,32 @@
   ARGV[3] index in KEYS of the first expiring key (#KEYS + 1 when none)
   ARGV[4] the entities' time to live in ms (0: for ever)
   ARGV[5] the expiring keys' time to live in ms (0: for ever)
-  then, per entity:
-    its name ("call:<id>" or "agent:<id>"), expected version ("0" when new), force ("1": apply even with no new event, for sweeps),
-    meta fields to set: k, then k pairs (field, value),
-    n new events, then n pairs (id, JSON),
-    d event ids to drop (history beyond what the figures need), then d ids,
-    m operations, then m quadruples (op, key index, field, value):
-      "c" HINCRBY (the field is dropped at 0)   "z" ZADD key value field   "Z" ZREM key field
-      "h" HSET key field value                  "H" HDEL key field
+  ARGV[6] the entities, one JSON array (one argument: far cheaper to send than one per value), each
+          [name, expected version ("0" when new), force (1: apply even with no new event, for sweeps),
+           [meta field, value, ...], n new events, [event id to drop, ...], [op, key index, field, value, ...]]
+  ARGV[7 ..] the new events, entity after entity: n pairs (event id, event JSON) each
+          ops: "c" HINCRBY (the field is dropped at 0)   "z" ZADD key value field   "Z" ZREM key field
+               "h" HSET key field value                  "H" HDEL key field
+          Every value is a string (a Lua number would be written as 1e+15).
 
   Returns an array: per entity, the number of its events that were new (0: nothing written for it);
   or {-1, e, ...} the entities whose version moved, or that carry an id another entity took meanwhile
   (nothing written: re-read them and retry);
   or {-2, message} a check failed (nothing written).
-]]
+]==]
 local E = tonumber(ARGV[1])
 local LIMIT = 9007199254740991 - 1099511627776 -- 2^53 - 1 - 2^40
 local LARGE_STEP = 1048576 -- 2^20
 
 -- Parse the arguments once.
 local entities = {}
-local at = 6
-for e = 1, E do
-  local entity = { name = ARGV[at], version = ARGV[at + 1], force = ARGV[at + 2] == '1', meta = {}, ids = {}, jsons = {}, drops = {}, ops = {} }
-  at = at + 3
-  local k = tonumber(ARGV[at]); at = at + 1
-  for i = 1, k do entity.meta[i] = { ARGV[at], ARGV[at + 1] }; at = at + 2 end
-  local n = tonumber(ARGV[at]); at = at + 1
-  for i = 1, n do entity.ids[i] = ARGV[at]; entity.jsons[i] = ARGV[at + 1]; at = at + 2 end
-  local d = tonumber(ARGV[at]); at = at + 1
-  for i = 1, d do entity.drops[i] = ARGV[at]; at = at + 1 end
-  local m = tonumber(ARGV[at]); at = at + 1
-  for i = 1, m do entity.ops[i] = { ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2], ARGV[at + 3] }; at = at + 4 end
+local at = 7
+for e, raw in ipairs(cjson.decode(ARGV[6])) do
+  local entity = { name = raw[1], version = raw[2], force = raw[3] == 1, meta = {}, ids = {}, jsons = {}, drops = raw[6], ops = {} }
+  for i = 1, #raw[4], 2 do entity.meta[#entity.meta + 1] = { raw[4][i], raw[4][i + 1] } end
+  for i = 1, raw[5] do entity.ids[i] = ARGV[at]; entity.jsons[i] = ARGV[at + 1]; at = at + 2 end
+  local o = raw[7]
+  for i = 1, #o, 4 do entity.ops[#entity.ops + 1] = { o[i], o[i + 1], o[i + 2], o[i + 3] } end
   entities[e] = entity
 end
 
