@@ -29,8 +29,16 @@ export default ts.config(
   },
   // The module map (docs/architecture.md): dependencies point one way, http and socket → domain → redis.
   ...layer('shared/**/*.ts', ['**/server/**', '**/client/**'], 'shared/ is imported by both sides and imports neither'),
-  ...layer('server/domain/**/*.ts', ['**/http/**', '**/socket/**', '**/auth/**', '../app.ts', '../jobs.ts', '../main.ts'], 'the domain knows no HTTP, socket or auth'),
-  ...layer('server/redis/**/*.ts', ['**/http/**', '**/socket/**', '**/domain/**', '**/auth/**', '../app.ts', '../jobs.ts', '../settings.ts'], 'the store only reads, runs scripts and retries'),
+  ...layer(
+    'server/domain/**/*.ts',
+    ['**/http/**', '**/socket/**', '**/auth/**', '../app.ts', '../jobs.ts', '../main.ts'],
+    'the domain knows no HTTP, socket or auth',
+  ),
+  ...layer(
+    'server/redis/**/*.ts',
+    ['**/http/**', '**/socket/**', '**/domain/**', '**/auth/**', '../app.ts', '../jobs.ts', '../settings.ts'],
+    'the store only reads, runs scripts and retries',
+  ),
   ...layer('server/auth/**/*.ts', ['**/http/**', '**/socket/**', '**/domain/**', '../app.ts', '../jobs.ts'], 'auth/ keeps people and tokens, below the domain'),
   ...layer('server/socket/**/*.ts', ['**/http/**', '../app.ts', '../jobs.ts'], 'the socket layer does not reach into HTTP'),
   ...layer('server/http/**/*.ts', ['**/socket/**', '../app.ts', '../jobs.ts'], 'HTTP does not reach into the socket layer: it tells app.ts through `notify`'),

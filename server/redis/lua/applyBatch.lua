@@ -29,16 +29,12 @@ local E = tonumber(ARGV[1])
 local LIMIT = 9007199254740991 - 1099511627776 -- 2^53 - 1 - 2^40
 local LARGE_STEP = 1048576 -- 2^20
 
--- Parse the arguments once.
-local entities = {}
+-- The plan, as decoded: per entity {name, version, force, meta, n, drops, ops}; `first` is where its events start in ARGV.
+local entities = cjson.decode(ARGV[6])
 local at = 7
-for e, raw in ipairs(cjson.decode(ARGV[6])) do
-  local entity = { name = raw[1], version = raw[2], force = raw[3] == 1, meta = {}, ids = {}, jsons = {}, drops = raw[6], ops = {} }
-  for i = 1, #raw[4], 2 do entity.meta[#entity.meta + 1] = { raw[4][i], raw[4][i + 1] } end
-  for i = 1, raw[5] do entity.ids[i] = ARGV[at]; entity.jsons[i] = ARGV[at + 1]; at = at + 2 end
-  local o = raw[7]
-  for i = 1, #o, 4 do entity.ops[#entity.ops + 1] = { o[i], o[i + 1], o[i + 2], o[i + 3] } end
-  entities[e] = entity
+for e = 1, E do
+  entities[e].first = at
+  at = at + 2 * entities[e][5]
 end
 
 -- Check 1: nobody changed an entity since the caller read it, and no new id was taken by another entity.
@@ -50,64 +46,55 @@ for e = 1, E do
   local entity = entities[e]
   local count, taken = 0, false
   local version = redis.call('HGET', KEYS[2 * e], 'v') or '0'
-  if version == entity.version then
-    for i = 1, #entity.ids do
-      if redis.call('HEXISTS', KEYS[2 * e - 1], entity.ids[i]) == 0 then
-        if redis.call('HEXISTS', idsKey, entity.ids[i]) == 1 then taken = true else count = count + 1 end
+  if version == entity[2] then
+    for a = entity.first, entity.first + 2 * entity[5] - 1, 2 do
+      if redis.call('HEXISTS', KEYS[2 * e - 1], ARGV[a]) == 0 then
+        if redis.call('HEXISTS', idsKey, ARGV[a]) == 1 then taken = true else count = count + 1 end
       end
     end
   end
-  if version ~= entity.version or taken then moved[#moved + 1] = e end
+  if version ~= entity[2] or taken then moved[#moved + 1] = e end
   fresh[e] = count
-  entity.apply = count > 0 or entity.force
+  entity.apply = count > 0 or entity[3] == 1
 end
 if #moved > 0 then
   table.insert(moved, 1, -1)
   return moved
 end
 
-local types = {}
-local function typeOf(index)
-  local t = types[index]
-  if not t then t = redis.call('TYPE', KEYS[index])['ok']; types[index] = t end
-  return t
+-- Check 3: every key holds what it should (a hash, a sorted set, or nothing yet), and no counter leaves the
+-- safe-integer range. A counter can only get near the limit through large steps (times are bounded, so one
+-- step is at most ~10^12), so only steps of 2^20 or more are checked, against the limit less 2^40 of
+-- headroom: the small steps left unchecked would need over a million calls in one interval of one scope.
+local checked = {}
+local function expect(index, wanted)
+  if checked[index] then return nil end
+  checked[index] = true
+  local t = redis.call('TYPE', KEYS[index])['ok']
+  if t ~= wanted and t ~= 'none' then return 'key ' .. KEYS[index] .. ' holds a ' .. t .. ', not a ' .. wanted end
+  return nil
 end
-for e = 1, E do
-  if entities[e].apply then
-    for _, index in ipairs({ 2 * e - 1, 2 * e }) do
-      local t = typeOf(index)
-      if t ~= 'hash' and t ~= 'none' then return { -2, 'entity key ' .. KEYS[index] .. ' holds a ' .. t } end
-    end
-  end
-end
-
--- Check 3: every operation's key has the right type, and no counter leaves the safe-integer range. A counter
--- can only get near the limit through large steps (times are bounded, so one step is at most ~10^12), so only
--- steps of 2^20 or more are checked, against the limit less 2^40 of headroom: the small steps left unchecked
--- would need over a million calls in one interval of one scope to use it up.
 local pending = {}
 for e = 1, E do
   local entity = entities[e]
   if entity.apply then
-    for _, op in ipairs(entity.ops) do
-      local kind, index = op[1], op[2]
-      local t = typeOf(index)
-      local wanted = (kind == 'z' or kind == 'Z') and 'zset' or 'hash'
-      if t ~= wanted and t ~= 'none' then return { -2, 'key ' .. KEYS[index] .. ' holds a ' .. t .. ', not a ' .. wanted } end
+    -- An entity's own keys were read above (HGET, HEXISTS): one of the wrong type has already failed the script
+    -- before any write.
+    local o = entity[7]
+    for i = 1, #o, 4 do
+      local kind, index, field = o[i], o[i + 1], o[i + 2]
+      local problem = expect(index, (kind == 'z' or kind == 'Z') and 'zset' or 'hash')
+      if problem then return { -2, problem } end
       if kind == 'c' then
-        local delta = tonumber(op[4])
-        if delta == nil or delta ~= math.floor(delta) then return { -2, 'counter delta ' .. op[4] .. ' is not an integer' } end
-        if math.abs(delta) >= LARGE_STEP then
-        local slot = index .. '\0' .. op[3]
-        local value = pending[slot]
-        if value == nil then
-          local stored = redis.call('HGET', KEYS[index], op[3])
-          value = tonumber(stored or '0')
-          if value == nil then return { -2, 'counter ' .. KEYS[index] .. ' ' .. op[3] .. ' is not a number' } end
-        end
-        value = value + delta
-        if value > LIMIT or value < -LIMIT then return { -2, 'counter ' .. KEYS[index] .. ' ' .. op[3] .. ' would overflow' } end
-        pending[slot] = value
+        local delta = tonumber(o[i + 3])
+        if delta == nil or delta ~= math.floor(delta) then return { -2, 'counter delta ' .. o[i + 3] .. ' is not an integer' } end
+        if delta >= LARGE_STEP or delta <= -LARGE_STEP then
+          local slot = index .. '\0' .. field
+          local value = pending[slot] or tonumber(redis.call('HGET', KEYS[index], field) or '0')
+          if value == nil then return { -2, 'counter ' .. KEYS[index] .. ' ' .. field .. ' is not a number' } end
+          value = value + delta
+          if value > LIMIT or value < -LIMIT then return { -2, 'counter ' .. KEYS[index] .. ' ' .. field .. ' would overflow' } end
+          pending[slot] = value
         end
       end
     end
@@ -121,13 +108,15 @@ for e = 1, E do
   local entity = entities[e]
   if entity.apply then
     local eventsKey, metaKey = KEYS[2 * e - 1], KEYS[2 * e]
-    for i = 1, #entity.ids do
-      redis.call('HSETNX', eventsKey, entity.ids[i], entity.jsons[i])
-      redis.call('HSETNX', idsKey, entity.ids[i], entity.name)
+    for a = entity.first, entity.first + 2 * entity[5] - 1, 2 do
+      redis.call('HSETNX', eventsKey, ARGV[a], ARGV[a + 1])
+      redis.call('HSETNX', idsKey, ARGV[a], entity[1])
     end
-    for i = 1, #entity.drops do redis.call('HDEL', eventsKey, entity.drops[i]) end
-    for _, op in ipairs(entity.ops) do
-      local kind, key, field, value = op[1], KEYS[op[2]], op[3], op[4]
+    for _, id in ipairs(entity[6]) do redis.call('HDEL', eventsKey, id) end
+    local o = entity[7]
+    for i = 1, #o, 4 do
+      local kind, index, field, value = o[i], o[i + 1], o[i + 2], o[i + 3]
+      local key = KEYS[index]
       if kind == 'c' then
         if redis.call('HINCRBY', key, field, value) == 0 then redis.call('HDEL', key, field) end
       elseif kind == 'z' then
@@ -139,10 +128,9 @@ for e = 1, E do
       elseif kind == 'H' then
         redis.call('HDEL', key, field)
       end
-      if op[2] >= firstExpiring then touched[op[2]] = true end
+      if index >= firstExpiring then touched[index] = true end
     end
-    redis.call('HSET', metaKey, 'v', tostring(tonumber(entity.version) + 1), 'r', ARGV[2])
-    for _, pair in ipairs(entity.meta) do redis.call('HSET', metaKey, pair[1], pair[2]) end
+    redis.call('HSET', metaKey, 'v', tostring(tonumber(entity[2]) + 1), 'r', ARGV[2], unpack(entity[4]))
     if entityTtl > 0 then
       redis.call('PEXPIRE', eventsKey, entityTtl)
       redis.call('PEXPIRE', metaKey, entityTtl)
