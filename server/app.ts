@@ -1,5 +1,5 @@
 // Wires the server (stores, domain, Socket.IO, HTTP, timers) from its dependencies; no side effects on import.
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { createDirectory } from './auth/directory.ts';
 import { createBannerBoard } from './domain/banners.ts';
@@ -71,6 +71,10 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const core = await createCore(deps);
+  // The HTTP handler must be on the server before Socket.IO attaches, which then takes its own path off the
+  // top and passes every other request on; the app itself is built once the live layer exists.
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
+  httpServer.on('request', (req, res) => handle(req, res));
   const live = await createLive(httpServer, deps, core);
   const http = createHttpApp({
     ...core,
@@ -94,8 +98,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       clientDir: deps.clientDir,
     },
   });
-  // The HTTP handler goes on the server; Socket.IO has taken its own path off the top.
-  httpServer.on('request', http.app);
+  handle = http.app;
   const { rules, stop: stopJobs } = await createTimers(deps, core, live);
 
   async function close(): Promise<void> {
