@@ -63,8 +63,13 @@ export interface PromptRecord {
   recipients: Record<string, Recipient>;
 }
 
-/** A socket acknowledgement: success, or the error's message (`error`, as the contract names it) and its code. */
-export type Ack = { ok: true } | { ok: false; error: string; code?: ErrorCode };
+/** A socket acknowledgement: success, or a refusal with its code and message (`error` too, as the contract names it). */
+export type Ack = { ok: true } | { ok: false; code: ErrorCode; message: string; error: string };
+
+/** The refusal of a socket request: one shape for every handler. */
+export function refusal(code: ErrorCode, message: string): Ack {
+  return { ok: false, code, message, error: message };
+}
 
 export interface ServerToClientEvents {
   metrics: (metrics: Metrics) => void;

@@ -2,7 +2,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../../shared/roles.ts';
 import { mayRead, principalKey } from '../../shared/roles.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
+import { refusal, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -100,27 +100,28 @@ export function createLiveHub(deps: HubDeps) {
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
-      if (!parseScope(scope)) return reply({ ok: false, code: 'bad_request', error: SCOPE_FORMAT });
+      if (!parseScope(scope)) return reply(refusal('bad_request', SCOPE_FORMAT));
       const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
-      if (subscribed >= MAX_SCOPES_PER_SOCKET) return reply({ ok: false, error: `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection` });
+      if (subscribed >= MAX_SCOPES_PER_SOCKET)
+        return reply(refusal('too_many_requests', `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection`));
       try {
         // The token or session is looked up again: one revoked or changed since the handshake ends here.
         const current = await authenticateSocket(socket, directory);
         if (!current || !samePrincipal(current, p)) {
-          reply({ ok: false, error: 'unauthorized: the token or session has ended or changed; sign in again' });
+          reply(refusal('unauthorized', 'unauthorized: the token or session has ended or changed; sign in again'));
           socket.disconnect(true);
           return;
         }
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
-        if (!mayRead(p, scope, () => agents)) return reply({ ok: false, error: `forbidden: the ${p.role} role may not read ${scope}` });
+        if (!mayRead(p, scope, () => agents)) return reply(refusal('forbidden', `forbidden: the ${p.role} role may not read ${scope}`));
         const snapshot = await snapshots.read(scope);
         await socket.join(rooms.scope(scope));
         reply({ ok: true });
         socket.emit('metrics', snapshot);
       } catch (err) {
-        if (err instanceof DomainError) return reply({ ok: false, code: err.code, error: err.message });
+        if (err instanceof DomainError) return reply(refusal(err.code, err.message));
         log('subscribe failed', { scope, error: (err as Error).message });
-        reply({ ok: false, error: 'unavailable: could not read the figures; retry' });
+        reply(refusal('store_unavailable', 'unavailable: could not read the figures; retry'));
       }
     });
 

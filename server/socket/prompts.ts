@@ -1,5 +1,5 @@
 // Coaching prompts on Socket.IO: the channel that pushes them, and an agent's prompt:ack / prompt:reply handlers.
-import type { Ack } from '../../shared/socket.ts';
+import { refusal, type Ack } from '../../shared/socket.ts';
 import type { Coaching, CoachingChannel } from '../domain/coaching.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Log } from '../logger.ts';
@@ -33,12 +33,7 @@ export function registerPromptHandlers(socket: LiveSocket, coaching: Coaching, l
   const answer = (step: () => Promise<unknown>, ack?: (a: Ack) => void) =>
     step().then(
       () => ack?.({ ok: true }),
-      (err: Error) =>
-        ack?.(
-          err instanceof DomainError
-            ? { ok: false, code: err.code, error: err.message }
-            : { ok: false, code: 'store_unavailable', error: 'unavailable: retry' },
-        ),
+      (err: Error) => ack?.(err instanceof DomainError ? refusal(err.code, err.message) : refusal('store_unavailable', 'unavailable: retry')),
     );
   socket.on('prompt:ack', (request, ack) => {
     const id = request?.id;
