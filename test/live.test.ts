@@ -44,7 +44,12 @@ describe('subscriptions', () => {
     await connected(socket);
     expect(await subscribe(socket, 'all')).toMatchObject({ ok: false });
     const admin = app.socket(app.apiToken);
-    expect(await subscribe(admin, 'galaxy')).toEqual({ ok: false, code: 'bad_request', message: expect.stringMatching(/scope/), error: expect.stringMatching(/scope/) });
+    expect(await subscribe(admin, 'galaxy')).toEqual({
+      ok: false,
+      code: 'bad_request',
+      message: expect.stringMatching(/scope/),
+      error: expect.stringMatching(/scope/),
+    });
   });
 
   it('pushes the queue, its agent, the team and all after an ingest', async () => {
