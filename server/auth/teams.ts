@@ -2,12 +2,8 @@
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from '../redis/keys.ts';
 
-export interface Team {
-  id: string;
-  name: string;
-  agents: string[];
-  queues?: string[];
-}
+export type { Team } from '../../shared/wire.ts';
+import type { Team } from '../../shared/wire.ts';
 
 export interface TeamsDeps {
   redis: Redis;

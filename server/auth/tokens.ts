@@ -3,15 +3,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from '../redis/keys.ts';
 import type { Principal, Role } from '../../shared/roles.ts';
+import type { Token } from '../../shared/wire.ts';
 
-export interface TokenRecord {
-  id: string;
-  role: Role;
-  subject?: string;
-  name: string;
-  createdAt: string;
-  createdBy?: string;
-}
+/** A machine token as stored and listed (the wire type): never its secret. */
+export type TokenRecord = Token;
 
 /** A token from the environment: never stored, compared by hash. */
 export interface BootstrapToken {
