@@ -1,7 +1,7 @@
 // The center's settings file: queues with their thresholds and targets, teams, and global targets.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_TARGETS } from '../shared/targets.ts';
+import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_SERVICE_LEVEL_TARGET, DEFAULT_TARGETS } from '../shared/targets.ts';
 
 /** Automatic coaching prompts from live data; each fires at most once per cool-down and subject. */
 const rules = z
@@ -58,6 +58,8 @@ const team = z.object({
 export const settingsSchema = z.object({
   queues: z.array(queue).default([]),
   teams: z.array(team).default([]),
+  /** The centre's service level target, 0..1: the wall's centre total and its chart (each queue has its own). */
+  serviceLevelTarget: z.number().min(0).max(1).default(DEFAULT_SERVICE_LEVEL_TARGET),
   targets: z
     .object({
       csat: z.number().min(0).max(1).default(DEFAULT_TARGETS.csat),

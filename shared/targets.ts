@@ -10,6 +10,9 @@ export interface Targets {
 
 export const DEFAULT_TARGETS: Readonly<Targets> = { csat: 0.85, fcr: 0.75, ahtSeconds: 300, asaSeconds: 30 };
 
+/** The centre's own service level target (settings `serviceLevelTarget`), 0..1: the wall's centre total is coloured against it. */
+export const DEFAULT_SERVICE_LEVEL_TARGET = 0.8;
+
 /** One queue's service-level threshold and targets (settings `queues[]`). */
 export interface QueueThresholds {
   /** Answered within this many seconds counts in service level (CONTRACT default 30). */
@@ -25,7 +28,7 @@ export interface QueueThresholds {
 
 export const DEFAULT_QUEUE_THRESHOLDS: Readonly<QueueThresholds> = {
   serviceLevelSeconds: 30,
-  serviceLevelTarget: 0.8,
+  serviceLevelTarget: DEFAULT_SERVICE_LEVEL_TARGET,
   shortAbandonSeconds: 5,
   abandonRateTarget: 0.05,
   asaTargetSeconds: 30,

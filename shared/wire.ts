@@ -41,6 +41,8 @@ export interface CenterConfig {
   queues: QueueConfig[];
   boards: Board[];
   targets: Targets;
+  /** The centre's service level target, 0..1 (settings `serviceLevelTarget`, default 0.8); each queue has its own. */
+  serviceLevelTarget: number;
   /** The server's clock when it answered, epoch ms. */
   now: number;
 }

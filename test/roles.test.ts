@@ -65,7 +65,10 @@ describe('reading figures', () => {
   it('an ingest token reads neither the config nor the banners', async () => {
     expect((await app.request('GET', '/api/v1/config', { token: tokens.ingest })).status).toBe(403);
     expect((await app.request('GET', '/api/v1/banners', { token: tokens.ingest })).status).toBe(403);
-    expect((await app.request('GET', '/api/v1/config', { token: tokens.display })).status).toBe(200);
+    const config = await app.request('GET', '/api/v1/config', { token: tokens.display });
+    expect(config.status).toBe(200);
+    // The centre's own service level target (the wall's centre total), the default when the settings name none.
+    expect(config.body.serviceLevelTarget).toBe(0.8);
     expect((await app.request('GET', '/api/v1/banners', { token: tokens.agent })).status).toBe(200);
   });
 

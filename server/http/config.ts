@@ -1,4 +1,4 @@
-// GET /api/v1/config (CONTRACT v2): the centre's time zone, queues with their thresholds, boards and targets.
+// GET /api/v1/config (CONTRACT v2): the centre's time zone, queues with their thresholds, boards, targets and service level target.
 import { Router } from 'express';
 import type { Clock } from '../domain/clock.ts';
 import type { Settings } from '../settings.ts';
@@ -11,7 +11,7 @@ export function configRouter(deps: { tz: string; settings: Settings; clock: Cloc
   const queues = settings.queues.map(({ rules: _rules, ...queue }) => ({ ...queue, name: queue.name ?? queue.id }));
   // Ingest tokens read nothing, the config included.
   router.get('/api/v1/config', requireRole('admin', 'supervisor', 'lead', 'agent', 'display'), (_req, res) => {
-    res.json({ tz: deps.tz, queues, boards: settings.boards, targets: settings.targets, now: deps.clock() });
+    res.json({ tz: deps.tz, queues, boards: settings.boards, targets: settings.targets, serviceLevelTarget: settings.serviceLevelTarget, now: deps.clock() });
   });
   return router;
 }

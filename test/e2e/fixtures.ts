@@ -1,6 +1,6 @@
 // Playwright fixtures: a real server (child process, port of its own) over a real redis-server per test file.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
@@ -20,24 +20,24 @@ export interface WallboardServer {
   createUser(user: { username: string; password: string; role: string; agent?: string; teams?: string[] }): Promise<void>;
 }
 
-export const test = base.extend<object, { server: WallboardServer }>({
+/** The settings file the server starts with; a file that sets its own (`test.use({ settings })`) gets a server of its own. */
+export const DEFAULT_SETTINGS = {
+  queues: [
+    { id: 'sales', name: 'Sales', serviceLevelTarget: 0.8 },
+    { id: 'support', name: 'Support', serviceLevelTarget: 0.8 },
+  ],
+  teams: [{ id: 'red', name: 'Red team', agents: ['r1', 'r2'] }],
+};
+
+export const test = base.extend<object, { server: WallboardServer; settings: object }>({
+  settings: [DEFAULT_SETTINGS, { scope: 'worker', option: true }],
   server: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
-    async ({}, use) => {
+    async ({ settings: settingsFile }, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'wallboard-e2e-'));
       const redis: EmbeddedRedis = await startEmbeddedRedis({ dir: join(dir, 'redis') });
       const port = await freePort();
       const settings = join(dir, 'wallboard.config.json');
-      await writeFile(
-        settings,
-        JSON.stringify({
-          queues: [
-            { id: 'sales', name: 'Sales', serviceLevelTarget: 0.8 },
-            { id: 'support', name: 'Support', serviceLevelTarget: 0.8 },
-          ],
-          teams: [{ id: 'red', name: 'Red team', agents: ['r1', 'r2'] }],
-        }),
-      );
+      await writeFile(settings, JSON.stringify(settingsFile));
       const ingestToken = 'e2e-ingest-token-0123456789';
       const apiToken = 'e2e-api-token-0123456789abcd';
       let child: ChildProcess | undefined;
@@ -123,9 +123,10 @@ export const test = base.extend<object, { server: WallboardServer }>({
 
 export { expect };
 
-/** A 1920×1080 screenshot kept with the test's results. */
-export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+/** A 1920×1080 screenshot kept with the test's results (and, when `also` names a file, there too). */
+export async function keepScreenshot(page: Page, testInfo: TestInfo, name: string, also?: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path });
+  if (also) await copyFile(path, also);
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
