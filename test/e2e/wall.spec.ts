@@ -95,7 +95,8 @@ test.describe('the wall display', () => {
   });
 
   test('shows "reconnecting" while the server is down and recovers with fresh figures', async ({ page, server }) => {
-    await page.goto(`${server.url}/wall?token=${server.apiToken}`);
+    // Its own queues: the tiles keep their full form (every figure) however many queues other tests made.
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=sales,support`);
     const offered = page.getByTestId('queue-tile-sales').getByTestId('offered');
     await expect(offered).not.toHaveText('–');
     const before = Number(await offered.textContent());
