@@ -95,6 +95,7 @@ test.describe('accessibility', () => {
       const admin = await signInAs(browser, server, 'ada-admin', 'ada-password-1', { lands: '/admin', viewport: size });
       await expect(admin.getByTestId('user-form')).toBeVisible();
       await expectAccessible(admin, '/admin', viewport);
+      await Promise.all([anonymous, supervisor, lead, agent, admin].map((p) => p.context().close()));
     });
   }
 });
