@@ -37,11 +37,15 @@ export interface PromptUpdate {
   /** Extensions: which agent, and the reply text when status is "replied". */
   agent?: string;
   reply?: string;
+  /** Extension: set on a "sent" update when the agent had no screen open to push it to (it goes out when one opens). */
+  noScreen?: true;
 }
 
 /** A prompt in the feedback log, with each recipient's progress. */
 export interface Recipient {
   status: PromptStatus;
+  /** When a push found none of the agent's screens open; it stays "sent" until one opens. */
+  noScreenAt?: string;
   deliveredAt?: string;
   acknowledgedAt?: string;
   repliedAt?: string;

@@ -52,12 +52,33 @@ describe('a coaching exchange', () => {
     for (const step of ['deliveredAt', 'acknowledgedAt', 'repliedAt']) expect(log.body[0].recipients.r1[step]).toBeTruthy();
   });
 
+  it('tells the sender when the agent has no screen open (r2 has none yet)', async () => {
+    const leadSocket = app.socket(lead);
+    await nextEvent(leadSocket, 'banners');
+    const noScreen = nextEvent<PromptUpdate>(leadSocket, 'prompt:updated', (u) => u.noScreen === true);
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:r2', text: 'Nobody home' } });
+    expect(await noScreen).toMatchObject({ id: res.body.id, agent: 'r2', status: 'sent', noScreen: true });
+  });
+
   it('reaches an agent who was away when it connects', async () => {
     const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'team:red', text: 'Team huddle at 3', priority: 'normal' } });
     expect(res.status).toBe(201);
+    // Nobody had r2's screen open: the log says so, and the prompt stays "sent" until a screen opens.
+    const before = await app.request('GET', '/api/v1/prompts?agent=r2', { token: app.apiToken });
+    const away = before.body.find((r: { id: string }) => r.id === res.body.id).recipients.r2;
+    expect(away).toMatchObject({ status: 'sent' });
+    expect(away.noScreenAt).toBeTruthy();
     const agent = app.socket(agentR2);
     const prompt = await nextEvent<PromptDelivery>(agent, 'prompt', (p) => p.id === res.body.id);
     expect(prompt.text).toBe('Team huddle at 3');
+  });
+
+  it("tells a lead which of its team's agents have a screen open, and no one else's", async () => {
+    // r1 and r2 have screens open from the tests above; b1 has none.
+    const red = await app.request('GET', '/api/v1/prompts/screens?team=red', { token: lead });
+    expect(red).toMatchObject({ status: 200, body: { agents: ['r1', 'r2'] } });
+    expect((await app.request('GET', '/api/v1/prompts/screens?team=blue', { token: otherLead })).body).toEqual({ agents: [] });
+    expect((await app.request('GET', '/api/v1/prompts/screens?team=blue', { token: lead })).status).toBe(403);
   });
 
   it('an agent may not acknowledge a prompt that is not theirs', async () => {

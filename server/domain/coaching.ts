@@ -14,6 +14,8 @@ export interface CoachingChannel {
   updated(record: PromptRecord, update: PromptUpdate): void;
   /** A queue alert to supervisors and to the leads of `teams`. */
   alert(delivery: PromptDelivery, teams: string[]): void;
+  /** Which of these agents have a screen open now (one look across the cluster). */
+  screensOpen(agents: string[]): Promise<Set<string>>;
 }
 
 /** The teams the coaching domain needs to know of. */
@@ -82,11 +84,17 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
     return { agents: [...new Set(members)], team: target };
   }
 
-  /** Pushes a prompt to the agent's open screens; marks it delivered when one is open. */
+  /** Pushes a prompt to the agent's open screens; marks it delivered when one is open, and says so when none is. */
   async function deliver(record: PromptRecord, agent: string): Promise<void> {
     const recipient = recipientOf(record, agent);
     if (!recipient) return;
-    if ((await channel.deliver(agent, delivery(record, recipient))) && recipient.status === 'sent') await advance(record.id, agent, 'delivered');
+    const pushed = await channel.deliver(agent, delivery(record, recipient));
+    if (recipient.status !== 'sent') return;
+    if (pushed) return void (await advance(record.id, agent, 'delivered'));
+    const at = new Date(clock()).toISOString();
+    recipient.noScreenAt = at;
+    await store.saveRecipient(record.id, agent, recipient);
+    channel.updated(record, { id: record.id, status: 'sent', at, agent, noScreen: true });
   }
 
   /** Moves a recipient forward (never back) and tells the sender. */
@@ -123,7 +131,10 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
     );
   }
 
-  return { send, advance, redeliver, list };
+  /** Which of these agents have a screen open now, so a lead can see who a prompt would not reach. */
+  const screensOpen = (agents: string[]): Promise<Set<string>> => (agents.length ? channel.screensOpen(agents) : Promise.resolve(new Set()));
+
+  return { send, advance, redeliver, list, screensOpen };
 }
 
 export type Coaching = ReturnType<typeof createCoaching>;

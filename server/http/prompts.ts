@@ -26,6 +26,16 @@ export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers 
     res.status(201).json({ id: record.id });
   });
 
+  // Which of a team's agents have a screen open now: the composer marks the others ("no screen open").
+  router.get('/api/v1/prompts/screens', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
+    const p = principalOf(req);
+    const team = typeof req.query.team === 'string' ? req.query.team : '';
+    if (!team) throw new DomainError('bad_request', 'team: is required');
+    if (!(await mayCoach(p, `team:${team}`, directory))) throw new DomainError('forbidden', 'team: not one of your teams');
+    const agents = await directory.teams.agentsOfTeams([team]);
+    res.json({ agents: [...(await prompts.screensOpen([...agents]))].sort() });
+  });
+
   router.get('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead', 'agent'), async (req, res) => {
     const p = principalOf(req);
     const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);

@@ -22,6 +22,11 @@ export function createPromptChannel(io: LiveServer): CoachingChannel {
     alert(delivery, teams) {
       io.to([rooms.supervisors, ...teams.map(rooms.leads)]).emit('prompt', delivery);
     },
+    async screensOpen(agents) {
+      const wanted = new Set(agents);
+      const sockets = await io.in(agents.map(rooms.inbox)).fetchSockets();
+      return new Set(sockets.map((s) => s.data.principal.agent).filter((a): a is string => a !== undefined && wanted.has(a)));
+    },
   };
 }
 

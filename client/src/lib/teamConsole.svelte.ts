@@ -15,6 +15,8 @@ export class TeamConsole {
   selected = $state<string | null>(null);
   /** Today's prompts to the team and its agents, each recipient's progress kept live. */
   prompts = $state<PromptRecord[]>([]);
+  /** The team's agents with a screen open, as of the last look (null: not known yet). */
+  screens = $state<readonly string[] | null>(null);
   readonly team = $derived(this.teams.find((t) => t.id === this.teamId));
   /** The live scopes the console shows: the team and each of its agents. */
   readonly scopes = $derived(this.team ? [`team:${this.team.id}`, ...this.team.agents.map((a) => `agent:${a}`)] : []);
@@ -50,6 +52,14 @@ export class TeamConsole {
     if (request === this.#logRequest) this.prompts = log;
   }
 
+  /** Looks again at which of the team's agents have a screen open (for the composer's "To" list). */
+  async loadScreens(): Promise<void> {
+    const id = untrack(() => this.team?.id);
+    if (id === undefined) return;
+    const open = await this.#session.get<{ agents: string[] }>(`/api/v1/prompts/screens?team=${encodeURIComponent(id)}`);
+    if (untrack(() => this.team?.id) === id) this.screens = open.agents;
+  }
+
   /** A recipient's progress, from `prompt:updated`; a prompt not in the log yet reloads it. */
   applyUpdate(u: PromptUpdate): void {
     const prompt = this.prompts.find((p) => p.id === u.id);
@@ -58,7 +68,7 @@ export class TeamConsole {
       return;
     }
     const r = prompt.recipients[u.agent] ?? { status: u.status };
-    prompt.recipients[u.agent] = { ...r, status: u.status, ...(u.reply ? { reply: u.reply } : {}) };
+    prompt.recipients[u.agent] = { ...r, status: u.status, ...(u.reply ? { reply: u.reply } : {}), ...(u.noScreen ? { noScreenAt: u.at } : {}) };
   }
 
   /** Opens an agent's detail, or closes it when it is open. */

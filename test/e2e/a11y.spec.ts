@@ -1,0 +1,101 @@
+// WCAG 2.2 AA in real Chromium: axe-core finds no violation on any screen, on a 1920×1080 wall and a 390 px
+// phone, and no page scrolls sideways on the phone.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+import { signInAs } from './signin.ts';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const VIEWPORTS = [
+  { name: 'wall', width: 1920, height: 1080 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+async function expectAccessible(page: Page, what: string, viewport: { width: number }): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const found = violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(found).toEqual([]);
+  if (viewport.width < 600) {
+    // No sideways scroll on a phone: wide tables scroll inside their panel instead.
+    const wide = await page.evaluate(
+      (limit) =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > limit + 0.5 && !e.closest('.scroll'))
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`),
+      viewport.width,
+    );
+    expect(wide, `${what}: wider than the phone`).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  }
+}
+
+test.describe('accessibility', () => {
+  let displayToken = '';
+  let bannerId = '';
+  test.beforeAll(async ({ server }) => {
+    await server.createUser({ username: 'ada-admin', password: 'ada-password-1', role: 'admin' });
+    await server.createUser({ username: 'sue-supervisor', password: 'sue-password-1', role: 'supervisor' });
+    // A team of its own: g1 never opens a screen, g2 is Ria's.
+    const green = await fetch(`${server.url}/api/v1/teams/green`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Green team', agents: ['g1', 'g2'] }),
+    });
+    expect(green.status).toBe(200);
+    await server.createUser({ username: 'leo-lead', password: 'leo-password-1', role: 'lead', teams: ['green'] });
+    await server.createUser({ username: 'ria-agent', password: 'ria-password-1', role: 'agent', agent: 'g2' });
+    const created = await server.post('/api/v1/tokens', { role: 'display', name: 'a11y TV' });
+    expect(created.status).toBe(201);
+    displayToken = created.body.token;
+    // Something in every list: prompts (g1's never delivered: no screen open) and a banner.
+    expect((await server.post('/api/v1/prompts', { to: 'agent:g1', text: 'Welcome to the team', priority: 'high' })).status).toBe(201);
+    expect((await server.post('/api/v1/prompts', { to: 'team:green', text: 'Huddle at three' })).status).toBe(201);
+    const banner = await server.post('/api/v1/banners', { severity: 'info', message: 'Accessibility check in progress' });
+    expect(banner.status).toBe(201);
+    bannerId = banner.body.id;
+  });
+  // The server is shared with the other test files: the banner goes when done.
+  test.afterAll(async ({ server }) => {
+    const res = await fetch(`${server.url}/api/v1/banners/${bannerId}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
+    expect(res.ok).toBe(true);
+  });
+
+  for (const viewport of VIEWPORTS) {
+    test(`every screen at ${viewport.width}×${viewport.height}`, async ({ browser, server }) => {
+      const size = { width: viewport.width, height: viewport.height };
+      const anonymous = await (await browser.newContext({ viewport: size })).newPage();
+      await anonymous.goto(`${server.url}/login`);
+      await expect(anonymous.getByTestId('login-form')).toBeVisible();
+      await expectAccessible(anonymous, '/login', viewport);
+
+      await anonymous.goto(`${server.url}/wall?token=${displayToken}`);
+      await expect(anonymous.getByTestId('total-offered')).toBeVisible();
+      await expect(anonymous.getByTestId('sign-out')).toHaveCount(0);
+      await expectAccessible(anonymous, '/wall (display token)', viewport);
+
+      const supervisor = await signInAs(browser, server, 'sue-supervisor', 'sue-password-1', { lands: '/wall', viewport: size });
+      await expect(supervisor.getByTestId('total-offered')).toBeVisible();
+      await expect(supervisor.getByTestId('sign-out')).toBeVisible();
+      await expectAccessible(supervisor, '/wall (supervisor)', viewport);
+      await supervisor.goto(`${server.url}/supervisor`);
+      await expect(supervisor.getByTestId('banner-form')).toBeVisible();
+      await expectAccessible(supervisor, '/supervisor', viewport);
+
+      const lead = await signInAs(browser, server, 'leo-lead', 'leo-password-1', { lands: '/lead', viewport: size });
+      await expect(lead.getByTestId('prompt-undelivered').first()).toBeVisible();
+      await expectAccessible(lead, '/lead', viewport);
+
+      const agent = await signInAs(browser, server, 'ria-agent', 'ria-password-1', { lands: '/agent', viewport: size });
+      await expect(agent.getByTestId('prompt-card').first()).toBeVisible();
+      await expectAccessible(agent, '/agent', viewport);
+      await agent.goto(`${server.url}/wall`);
+      await expect(agent.getByTestId('go-home')).toBeVisible();
+      await expectAccessible(agent, '/wall (an agent: not for them)', viewport);
+
+      const admin = await signInAs(browser, server, 'ada-admin', 'ada-password-1', { lands: '/admin', viewport: size });
+      await expect(admin.getByTestId('user-form')).toBeVisible();
+      await expectAccessible(admin, '/admin', viewport);
+      await Promise.all([anonymous, supervisor, lead, agent, admin].map((p) => p.context().close()));
+    });
+  }
+});
