@@ -1,0 +1,116 @@
+// English: the source of truth. Every other catalogue has exactly these keys (test/unit/i18n.test.ts).
+// `{name}` is a parameter; an object is a message with plural forms (Intl.PluralRules on `count`).
+// Texts a Playwright test reads are kept byte-identical.
+
+export type Message = string | { one?: string; few?: string; many?: string; two?: string; zero?: string; other: string };
+
+export const en = {
+  // The wall
+  'wall.title': 'Contact centre',
+  'wall.refused': 'The wall is for supervisors and display tokens; you are signed in as {role}.',
+  'wall.centreSl': 'Centre SL',
+  'wall.offered': 'Offered',
+  'wall.answered': 'Answered',
+  'wall.waiting': 'Waiting',
+  'wall.abandoned': 'Abandoned',
+  'wall.asa': 'ASA',
+  'wall.aht': 'AHT',
+  'wall.csat': 'CSAT',
+  'wall.fcr': 'FCR',
+  'wall.formula':
+    'Service level = calls answered within threshold ÷ (answered + abandoned − short abandons + timed out). Abandon rate = (abandoned − short) ÷ (offered − short). AHT = (talk + hold + wrap) ÷ handled. Targets: CSAT ≥ {csat}, FCR ≥ {fcr}.',
+  'wall.stale': 'Figures are stale: the metrics store is unreachable.',
+  'wall.clockLabel': 'Time in the centre ({tz})',
+  // Agents by state
+  'states.label': 'Agents by state',
+  'state.available': 'Available',
+  'state.onCall': 'On call',
+  'state.wrap': 'Wrap-up',
+  'state.break': 'Break',
+  'state.offline': 'Offline',
+  // A queue's tile
+  'tile.stale': 'stale',
+  'tile.serviceLevel': 'Service level',
+  'tile.serviceLevelLine': 'service level',
+  'tile.slTarget': '≥ {target} in {seconds}s',
+  'tile.slShort': 'SL ≥ {target}',
+  'tile.waiting': 'Waiting',
+  'tile.longestWait': 'Longest wait',
+  'tile.longest': 'Longest',
+  'tile.abandoned': 'Abandoned',
+  'tile.offered': 'Offered',
+  'tile.targets': 'abandon ≤ {abandon} (short < {short}s excluded) · ASA ≤ {asa}s · AHT ≤ {aht}',
+  'tiles.queue': 'Queue',
+  'tiles.sl': 'SL',
+  'tiles.wait': 'Wait',
+  'tiles.longest': 'Longest',
+  'tiles.abandoned': 'Aband.',
+  // The intraday chart
+  'chart.offered': 'Offered',
+  'chart.answered': 'Answered',
+  'chart.serviceLevel': 'Service level %',
+  'chart.target': 'Target',
+  'chart.axis': 'Time ({tz})',
+  // Banners and the connection
+  'banner.critical': 'OUTAGE',
+  'banner.warning': 'WARNING',
+  'banner.info': 'INFO',
+  'banner.since': 'since {time}',
+  'connection.lost': 'Connection lost — retrying',
+  'connection.reconnecting': 'Reconnecting…',
+  'connection.age': 'the figures below are {age} old',
+  'connection.noData': 'no data yet',
+  'connection.refused': 'Not allowed to connect: sign in again',
+  'connection.closed': 'Disconnected by the server (revoked or signed out)',
+  // Freshness
+  'fresh.live': 'live',
+  'fresh.waiting': 'no data yet',
+  'fresh.offlineNoData': 'offline · no data yet',
+  'fresh.offline': 'offline · as of {age} ago',
+  'fresh.stale': 'stale',
+  'fresh.staleAge': 'stale · as of {age} ago',
+  'fresh.delayed': 'delayed · as of {age} ago',
+  // Navigation
+  'nav.main': 'Main',
+  'nav.wall': 'Wall',
+  'nav.teams': 'Teams',
+  'nav.banners': 'Banners',
+  'nav.admin': 'Admin',
+  'nav.myTeam': 'My team',
+  'nav.myDay': 'My day',
+  'nav.signOut': 'Sign out',
+  'home.admin': 'Administration',
+  'home.wall': 'The wall',
+  'home.lead': 'My team',
+  'home.agent': 'My day',
+  'home.signIn': 'Sign in',
+  'home.goTo': 'Go to {place}',
+  // The supervisor's banners
+  'banners.title': 'Outage banners',
+  'banners.now': 'Showing now on every screen',
+  'banners.clear': 'Clear',
+  'banners.raiseTitle': 'Raise a banner',
+  'banners.severity': 'Severity',
+  'banners.critical': 'Critical (outage)',
+  'banners.warning': 'Warning',
+  'banners.info': 'Info',
+  'banners.message': 'Message',
+  'banners.queues': 'Queues (optional, comma-separated)',
+  'banners.expiry': 'Expires after minutes (optional)',
+  'banners.raise': 'Raise for everyone',
+  'banners.history': 'History',
+  'banners.by': 'by {name}',
+  'banners.raised': 'raised',
+  'banners.cleared': 'cleared',
+  'banners.expired': 'expired',
+  'banners.count': { one: '{count} banner showing', other: '{count} banners showing' },
+  // Prompts
+  'prompt.from': 'from {name}',
+  'prompt.high': 'HIGH',
+  'prompt.auto': 'automatic rule',
+  // Errors
+  'error.generic': 'Something went wrong — please try again',
+} satisfies Record<string, Message>;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, Message>;
