@@ -13,7 +13,8 @@ describe('message catalogues', () => {
   });
 
   for (const [lang, catalogue] of Object.entries(CATALOGUES)) {
-    it(`${lang}: no empty message, the same parameters as English`, () => {
+    it(`${lang}: every key of en, no empty message, the same parameters as English`, () => {
+      expect(Object.keys(catalogue).sort()).toEqual(keys);
       for (const key of keys) {
         const message = catalogue[key];
         const texts = typeof message === 'string' ? [message] : Object.values(message);
