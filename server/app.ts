@@ -37,6 +37,8 @@ export interface AppDeps {
   redis: Redis;
   prefix: string;
   tz: string;
+  /** The centre's locale (config.locale); unset: the settings' `locale`. */
+  locale?: string;
   settings: Settings;
   ingestToken: string;
   apiToken: string;
@@ -79,6 +81,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const http = createHttpApp({
     ...core,
     tz: deps.tz,
+    locale: deps.locale ?? deps.settings.locale,
     settings: deps.settings,
     log: deps.log,
     coaching: live.coaching,

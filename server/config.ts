@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
-import { loadSettings, type Settings } from './settings.ts';
+import { canonicalLocale, loadSettings, type Settings } from './settings.ts';
 
 export interface Config {
   /** PORT, default 3000. */
@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   /** WALLBOARD_TZ, an IANA zone, default UTC. */
   tz: string;
+  /** WALLBOARD_LOCALE, a BCP 47 locale (numbers, times, default language); default the settings' `locale` ('en'). */
+  locale: string;
   /** WALLBOARD_INGEST_TOKEN / WALLBOARD_API_TOKEN; unset: random ones, printed once at start. */
   ingestToken: string | undefined;
   apiToken: string | undefined;
@@ -61,19 +63,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[name];
     if (value !== undefined && value !== '' && value.length < 16) fail(name, 'must be at least 16 characters');
   }
+  const rawLocale = env.WALLBOARD_LOCALE || undefined;
+  const envLocale = rawLocale === undefined ? undefined : canonicalLocale(rawLocale);
+  if (envLocale === null) fail('WALLBOARD_LOCALE', `"${rawLocale}" is not a BCP 47 locale (e.g. en-GB, es, de)`);
   const defaultSettings = resolve('wallboard.config.json');
   const settingsPath = env.WALLBOARD_CONFIG || (existsSync(defaultSettings) ? defaultSettings : undefined);
+  const settings = loadSettings(settingsPath);
   return {
     port,
     redisUrl,
     dataDir: resolve(env.WALLBOARD_DATA_DIR || 'data'),
     tz,
+    locale: envLocale ?? canonicalLocale(settings.locale) ?? 'en',
     ingestToken: env.WALLBOARD_INGEST_TOKEN || undefined,
     apiToken: env.WALLBOARD_API_TOKEN || undefined,
     admin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : undefined,
     redisPrefix: env.WALLBOARD_REDIS_PREFIX ?? 'wb:',
     settingsPath,
-    settings: loadSettings(settingsPath),
+    settings,
     secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
     redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'always'),
     eventRetentionDays: integer(env, 'WALLBOARD_EVENT_RETENTION_DAYS', 35, 0, 36500),

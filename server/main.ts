@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     redis,
     prefix: config.redisPrefix,
     tz: config.tz,
+    locale: config.locale,
     settings: config.settings,
     ingestToken,
     apiToken,

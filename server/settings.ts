@@ -75,7 +75,21 @@ export const settingsSchema = z.object({
   liveCallTimeoutMinutes: z.number().int().min(0).optional(),
   /** Raise "live data delayed" when no event has arrived for this long. */
   delayedAfterSeconds: z.number().positive().default(120),
+  /** The centre's locale (BCP 47, e.g. "en-GB", "es", "de"): numbers, times and the default language; WALLBOARD_LOCALE overrides it. */
+  locale: z
+    .string()
+    .default('en')
+    .refine((tag) => canonicalLocale(tag) !== null, { message: 'not a BCP 47 locale (e.g. en-GB, es, de)' }),
 });
+
+/** The canonical form of a BCP 47 tag, or null when it is not one. */
+export function canonicalLocale(tag: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type QueueSettings = z.infer<typeof queue>;

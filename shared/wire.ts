@@ -38,6 +38,8 @@ export interface Board {
 /** GET /api/v1/config. */
 export interface CenterConfig {
   tz: string;
+  /** The centre's BCP 47 locale (WALLBOARD_LOCALE or the settings' `locale`, default 'en'): numbers, times, the default language. */
+  locale: string;
   queues: QueueConfig[];
   boards: Board[];
   targets: Targets;

@@ -35,6 +35,7 @@ export interface HttpDeps {
   redis: Redis;
   keys: StoreKeys;
   tz: string;
+  locale: string;
   settings: Settings;
   calendar: Calendar;
   clock: Clock;
@@ -87,7 +88,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
-  app.use(configRouter({ tz: deps.tz, settings: deps.settings, clock: deps.clock }));
+  app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
   const ops = opsRouter({ ingest: deps.ingest, figures, calendar: deps.calendar, clock: deps.clock, sockets: deps.sockets, isStoreUp: deps.isStoreUp });
   app.use(ops);

@@ -29,10 +29,12 @@ export const DEFAULT_SETTINGS = {
   teams: [{ id: 'red', name: 'Red team', agents: ['r1', 'r2'] }],
 };
 
-export const test = base.extend<object, { server: WallboardServer; settings: object }>({
+export const test = base.extend<object, { server: WallboardServer; settings: object; env: Record<string, string> }>({
   settings: [DEFAULT_SETTINGS, { scope: 'worker', option: true }],
+  /** More environment for the server (`test.use({ env: { WALLBOARD_TZ: … } })`), for a file that starts its own. */
+  env: [{}, { scope: 'worker', option: true }],
   server: [
-    async ({ settings: settingsFile }, use) => {
+    async ({ settings: settingsFile, env: extraEnv }, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'wallboard-e2e-'));
       const redis: EmbeddedRedis = await startEmbeddedRedis({ dir: join(dir, 'redis') });
       const port = await freePort();
@@ -56,6 +58,7 @@ export const test = base.extend<object, { server: WallboardServer; settings: obj
               WALLBOARD_ADMIN_USER: 'admin',
               WALLBOARD_ADMIN_PASSWORD: 'admin-password-e2e',
               WALLBOARD_DATA_DIR: dir,
+              ...extraEnv,
             },
             stdio: ['ignore', 'pipe', 'pipe'],
           });

@@ -1,5 +1,6 @@
 // HTTP calls to the API: Bearer token when the screen was opened with one, else the session cookie.
 import type { Me } from '../../../shared/wire.ts';
+import { t } from './i18n/index.svelte.ts';
 
 const TOKEN_KEY = 'wallboard.token';
 
@@ -28,7 +29,13 @@ export async function api<T>(method: string, path: string, opts: { token?: strin
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), credentials: 'same-origin' });
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), credentials: 'same-origin' });
+  } catch {
+    // The network's own words ("Failed to fetch") never reach the screen.
+    throw new ApiError(0, t('connection.lost'));
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;

@@ -1,42 +1,41 @@
 import { DateTime } from 'luxon';
+import { i18n, t } from './i18n/index.svelte.ts';
+import { formatCount, formatDateTime, formatDuration, formatPercent, formatTime, type TimeOptions } from './intl.ts';
 
 /** The start of today in the centre's time zone, as an ISO instant (for "today's" queries). */
 export function startOfToday(tz: string, nowMs: number): string {
   return DateTime.fromMillis(nowMs, { zone: tz }).startOf('day').toISO() ?? new Date(nowMs).toISOString();
 }
 
-// How figures read on screen: durations as m:ss or h:mm:ss, ratios as whole percentages.
+// How figures read on screen, in the centre's locale: durations as m:ss or h:mm:ss, ratios as percentages.
 
 export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-  const total = Math.floor(ms / 1000);
-  // Past a day (a call whose end never arrived, say) h:mm:ss stops being readable.
-  if (total >= 86_400) return `${Math.floor(total / 86_400)}d ${Math.floor((total % 86_400) / 3600)}h`;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  return formatDuration(i18n.locale, ms);
 }
 
 export function percent(ratio: number | null | undefined, digits = 0): string {
-  if (ratio === null || ratio === undefined) return '–';
-  return `${(ratio * 100).toFixed(digits)}%`;
+  return formatPercent(i18n.locale, ratio, digits);
 }
 
 export function count(n: number | null | undefined): string {
-  return n === null || n === undefined ? '–' : n.toLocaleString('en-US');
+  return formatCount(i18n.locale, n);
 }
 
-export function time(iso: string | null | undefined, tz?: string): string {
-  if (!iso) return '–';
-  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', ...(tz ? { timeZone: tz } : {}) });
+/** A time in the centre's zone `tz` (labelled with it when `zone`). */
+export function time(at: string | number | null | undefined, tz: string, options?: TimeOptions): string {
+  return formatTime(i18n.locale, at, tz, options);
 }
 
-export const STATE_LABELS: Record<string, string> = {
-  available: 'Available',
-  onCall: 'On call',
-  wrap: 'Wrap-up',
-  break: 'Break',
-  offline: 'Offline',
-};
+/** A date and time in the centre's zone, labelled with it (admin lists). */
+export function dateTime(at: string | number | null | undefined, tz: string): string {
+  return formatDateTime(i18n.locale, at, tz);
+}
+
+const STATE_KEYS = { available: 'state.available', onCall: 'state.onCall', wrap: 'state.wrap', break: 'state.break', offline: 'state.offline' } as const;
+export type AgentStateName = keyof typeof STATE_KEYS;
+export const STATE_NAMES = Object.keys(STATE_KEYS) as AgentStateName[];
+
+/** An agent state's name in the screen's language. */
+export function stateLabel(state: string): string {
+  return Object.hasOwn(STATE_KEYS, state) ? t(STATE_KEYS[state as AgentStateName]) : state;
+}

@@ -4,12 +4,13 @@ import { untrack } from 'svelte';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { Ack, Banner, ClientToServerEvents, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
 import { clock } from './clock.svelte.ts';
+import type { MessageKey } from './i18n/translate.ts';
 import { ScopeGroups } from './scopes.ts';
 
 export class LiveConnection {
   connected = $state(false);
-  /** Why the last connection attempt failed (a refused token, for instance). */
-  connectError = $state<string | null>(null);
+  /** Why the last connection attempt failed, as a catalogue message (never the transport's own text). */
+  connectError = $state<MessageKey | null>(null);
   /** When the last figures arrived (server clock), to show their age while disconnected. */
   lastDataAt = $state<number | null>(null);
   banners = $state<Banner[]>([]);
@@ -31,11 +32,12 @@ export class LiveConnection {
     this.#socket.on('disconnect', (reason) => {
       this.connected = false;
       // A server-side disconnect (revoked token, signed out) is not retried by Socket.IO by itself.
-      if (reason === 'io server disconnect') this.connectError = 'disconnected by the server (revoked or signed out)';
+      if (reason === 'io server disconnect') this.connectError = 'connection.closed';
     });
     this.#socket.on('connect_error', (err) => {
       this.connected = false;
-      this.connectError = err.message;
+      // The server's refusals start with a code ("unauthorized: …"); anything else is the transport's ("xhr poll error").
+      this.connectError = /^(unauthorized|forbidden)\b/.test(err.message) ? 'connection.refused' : 'connection.lost';
     });
     this.#socket.on('clock:synced', ({ now }) => clock.sync(now));
     this.#socket.on('banners', (list) => (this.banners = list));

@@ -4,6 +4,7 @@ import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_TARGETS, type Targets } from '../../.
 import type { CenterConfig, Me, QueueConfig } from '../../../shared/wire.ts';
 import { api, whoAmI } from './api.ts';
 import { clock } from './clock.svelte.ts';
+import { i18n } from './i18n/index.svelte.ts';
 import { LiveConnection } from './live.svelte.ts';
 
 export interface ScreenNeeds {
@@ -68,6 +69,7 @@ export class Session {
       if (needs.config !== false) {
         this.config = await this.get<CenterConfig>('/api/v1/config');
         clock.sync(this.config.now);
+        i18n.setCentreLocale(this.config.locale);
       }
       await prepare?.();
       if (needs.live !== false) this.live = new LiveConnection(needs.token);
