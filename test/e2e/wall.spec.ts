@@ -35,6 +35,8 @@ test.describe('the wall display', () => {
     await expect(page.getByTestId('agents-onCall')).toHaveText(String(onCall + 2), { timeout: 1000 });
     await expect(page.getByTestId('total-offered')).toHaveText(String(offered + 2), { timeout: 1000 });
     await expect(page.getByTestId('intraday-chart')).not.toHaveAttribute('data-intervals', '0');
+    // The chart's text alternative says what it shows and the latest interval's figures.
+    await expect(page.getByTestId('intraday-summary')).toContainText(/Latest interval \d\d:\d\d: \d+ offered/);
     await keepScreenshot(page, testInfo, 'wall-1920x1080');
     expect(errors).toEqual([]);
     // Legible without scrollbars at 1920×1080.

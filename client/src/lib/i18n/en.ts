@@ -51,6 +51,9 @@ export const en = {
   'chart.serviceLevel': 'Service level %',
   'chart.target': 'Target',
   'chart.axis': 'Time ({tz})',
+  'chart.summary':
+    'Intraday chart: calls offered and answered per 15 minutes, with service level against the {target} target. Latest interval {time}: {offered} offered, {answered} answered, service level {sl}.',
+  'chart.empty': 'Intraday chart: no calls yet today.',
   // Banners and the connection
   'banner.critical': 'OUTAGE',
   'banner.warning': 'WARNING',

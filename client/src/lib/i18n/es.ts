@@ -47,6 +47,9 @@ export const es: Messages = {
   'chart.answered': 'Atendidas',
   'chart.serviceLevel': 'Nivel de servicio %',
   'chart.target': 'Objetivo',
+  'chart.summary':
+    'Gráfico del día: llamadas ofrecidas y atendidas cada 15 minutos, con el nivel de servicio frente al objetivo de {target}. Último intervalo {time}: {offered} ofrecidas, {answered} atendidas, nivel de servicio {sl}.',
+  'chart.empty': 'Gráfico del día: aún no hay llamadas hoy.',
   'chart.axis': 'Hora ({tz})',
   // Avisos y conexión
   'banner.critical': 'CAÍDA',
