@@ -26,7 +26,8 @@ export const tokenBody = z.object({
 });
 
 export const userBody = z.object({
-  username: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1 to 64 letters, digits or . _ @ -'),
+  /** A username is an id like any other (CONTRACT v2): well-formed, 1–128 characters, no control characters. */
+  username: identifier('username'),
   password: z.string().min(8, 'must be at least 8 characters').max(200),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   agent: id.optional(),
@@ -36,7 +37,7 @@ export const userBody = z.object({
 export const userPatchBody = userBody.omit({ username: true }).partial();
 
 export const sessionBody = z.object({
-  username: z.string().min(1, 'is required').max(64),
+  username: z.string().min(1, 'is required').max(128),
   password: z.string().min(1, 'is required').max(200),
 });
 

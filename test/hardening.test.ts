@@ -92,6 +92,20 @@ describe('ids are strict, and any well-formed id works', () => {
     expect(token).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^subject: /) } });
   });
 
+  it('takes a username with : * { } and accents like any other id, and refuses one with a control character', async () => {
+    await app.application.directory.users.create({ username: 'ids-admin', password: 'long enough pw', role: 'admin' });
+    const admin = await app.request('POST', '/api/v1/session', { body: { username: 'ids-admin', password: 'long enough pw' } });
+    const cookie = admin.headers.get('set-cookie')!.split(';')[0]!;
+    for (const username of ['ops:night*{1}', 'ñandú@centre', 'u'.repeat(128)]) {
+      const created = await app.request('POST', '/api/v1/users', { cookie, body: { username, password: 'long enough pw', role: 'agent', agent: 'a1' } });
+      expect(created.status, username).toBe(201);
+      const signIn = await app.request('POST', '/api/v1/session', { body: { username, password: 'long enough pw' } });
+      expect(signIn.status, username).toBe(200);
+    }
+    const bad = await app.request('POST', '/api/v1/users', { cookie, body: { username: 'a\u0007b', password: 'long enough pw', role: 'agent' } });
+    expect(bad).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^username: /) } });
+  });
+
   it('keeps ids with : * { } and 128 characters apart', async () => {
     const ids = ['q:1', 'q*', '{q}', 'q'.repeat(128)];
     await send(
