@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { StoredEvent } from '../../shared/events.ts';
 import { BATCH_CONFLICT, BATCH_REFUSED } from './scripts.ts';
 import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
+import { repliesOf } from './pipeline.ts';
 
 /** What is stored of an entity ("call:<id>" or "agent:<id>"): its events and how they were last counted. */
 export interface StoredEntity {
@@ -55,11 +56,10 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     if (entities.length === 0) return [];
     const pipe = redis.pipeline();
     for (const entity of entities) pipe.hgetall(keys.entity.events(entity)).hmget(keys.entity.meta(entity), 'v', 'r', 'x', 't', 'f');
-    const replies = (await pipe.exec()) ?? [];
+    const replies = await repliesOf(pipe);
     return entities.map((_, i) => {
-      const [err1, stored] = replies[2 * i]!;
-      const [err2, meta] = replies[2 * i + 1]!;
-      if (err1 || err2) throw err1 ?? err2;
+      const stored = replies[2 * i];
+      const meta = replies[2 * i + 1];
       const [version, rules, expired, arrivedAt, floor] = meta as (string | null)[];
       return {
         version: version ?? '0',
@@ -149,10 +149,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
   async function liveMembersBefore(cutoff: number): Promise<string[]> {
     const pipe = redis.pipeline();
     for (const key of [figureKeys.waiting('all'), figureKeys.onCall, figureKeys.inWrap]) pipe.zrangebyscore(keys.figure(key), '-inf', `(${cutoff}`);
-    return ((await pipe.exec()) ?? []).flatMap(([err, members]) => {
-      if (err) throw err;
-      return members as string[];
-    });
+    return (await repliesOf(pipe)).flatMap((members) => members as string[]);
   }
 
   /** Every stored entity's name, a page at a time. */

@@ -1,6 +1,7 @@
 // Reads of the figure keys: what the metrics of a scope are built from, and raw reads for the self-audit.
 import type { Redis } from 'ioredis';
 import { figureKeys, type StoreKeys } from './keys.ts';
+import { repliesOf } from './pipeline.ts';
 
 /** What a scope's figures are read from: its counter hashes for a day, and the live sets it shows. */
 export interface FigureInputs {
@@ -32,10 +33,7 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
       pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
       pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
     }
-    const values = ((await pipe.exec()) ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    });
+    const values = await repliesOf(pipe);
     const out: FigureInputs = { counters: values.splice(0, counterScopes.length).map((v) => new Map(Object.entries(v as Record<string, string>))) };
     if (live.waitingOf !== undefined) {
       const [count, oldest] = values.splice(0, 2) as [number, string[]];
@@ -53,10 +51,7 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
     const pipe = redis.pipeline();
     for (const key of hashes) pipe.hgetall(k(key));
     for (const key of sets) pipe.zrange(k(key), 0, '-1', 'WITHSCORES');
-    const replies = ((await pipe.exec()) ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    });
+    const replies = await repliesOf(pipe);
     return {
       hashes: replies.slice(0, hashes.length).map((value) => new Map(Object.entries(value as Record<string, string>))),
       sets: replies.slice(hashes.length).map((value) => new Map(pairs(value as string[]).map(([member, score]) => [member, String(score)]))),

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { AGENT_BUCKETS, type AgentBucket } from '../../../shared/figures.ts';
 import { i18n, t } from './i18n/index.svelte.ts';
 import { formatCount, formatDateTime, formatDuration, formatPercent, formatTime, type TimeOptions } from './intl.ts';
 
@@ -31,11 +32,17 @@ export function dateTime(at: string | number | null | undefined, tz: string): st
   return formatDateTime(i18n.locale, at, tz);
 }
 
-const STATE_KEYS = { available: 'state.available', onCall: 'state.onCall', wrap: 'state.wrap', break: 'state.break', offline: 'state.offline' } as const;
-export type AgentStateName = keyof typeof STATE_KEYS;
-export const STATE_NAMES = Object.keys(STATE_KEYS) as AgentStateName[];
+const STATE_KEYS = {
+  available: 'state.available',
+  onCall: 'state.onCall',
+  wrap: 'state.wrap',
+  break: 'state.break',
+  offline: 'state.offline',
+} as const satisfies Record<AgentBucket, string>;
+/** The agent states in the order the screens list them (the figures' own list). */
+export const STATE_NAMES = AGENT_BUCKETS;
 
 /** An agent state's name in the screen's language. */
 export function stateLabel(state: string): string {
-  return Object.hasOwn(STATE_KEYS, state) ? t(STATE_KEYS[state as AgentStateName]) : state;
+  return Object.hasOwn(STATE_KEYS, state) ? t(STATE_KEYS[state as AgentBucket]) : state;
 }
