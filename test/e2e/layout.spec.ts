@@ -119,8 +119,11 @@ test.describe.serial('the wall layout', () => {
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize(viewport);
         await expect.poll(() => problems(page, count), { message: `${count} queues at ${viewport.width}×${viewport.height}` }).toEqual([]);
-        // Chart.js draws its ticks at the wall's size, not its 12 px default.
-        await expect(page.getByTestId('intraday-chart')).toHaveAttribute('data-font-size', String(Math.round(viewport.height * 0.022)));
+        // Chart.js draws its ticks at the wall's size, not its 12 px default. The page hears of the new size in its
+        // next frame (the resize event), and a software-rendered 4K frame of 30 tiles can take seconds on a loaded CI box.
+        await expect(page.getByTestId('intraday-chart')).toHaveAttribute('data-font-size', String(Math.round(viewport.height * 0.022)), {
+          timeout: 30_000,
+        });
       }
       if (count === 12) {
         await page.setViewportSize(VIEWPORTS[1]!);
