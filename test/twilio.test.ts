@@ -1,0 +1,126 @@
+// The Twilio TaskRouter feed through a real server and Redis: signed callbacks as TaskRouter sends them, a
+// scripted day against figures worked out by hand, redeliveries, disorder, bad signatures and bad payloads.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type TestApp } from './support/app.ts';
+import { metrics } from './support/events.ts';
+import { AUTH_TOKEN, deliver, PUBLIC_URL, tr, type Callback } from './support/taskrouter.ts';
+
+const DAY = '2026-11-20';
+const at = (hms: string) => Date.parse(`${DAY}T${hms}Z`);
+const S = 1000;
+// Ids are data: a queue and a worker called `__proto__` and `constructor`.
+const [Q1, Q2] = ['__proto__', 'constructor'];
+const [W1, W2] = ['constructor', '__proto__'];
+const twilioSettings = { authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, activities: { Lunch: 'break' as const } };
+
+async function deliverAll(app: TestApp, callbacks: Callback[]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const callback of callbacks) statuses.push((await deliver(app, callback)).status);
+  return statuses;
+}
+
+/** The day: nine tasks over two queues and two workers, each line one callback in time order. */
+const script: Callback[] = [
+  tr.activity(W1, 'Available', at('08:55:00')),
+  tr.activity(W2, 'Available', at('08:56:00')),
+  // T1: answered in 20 s by W1, 300 s talk, 60 s wrap-up.
+  tr.entered('T1', Q1, at('09:00:00')),
+  tr.accepted('T1', Q1, W1, at('09:00:20')),
+  tr.wrapup('T1', at('09:05:20')),
+  tr.completed('T1', at('09:06:20')),
+  // T2 hangs up after 3 s (a short abandon), T3 after 40 s.
+  tr.entered('T2', Q1, at('09:01:00')),
+  tr.canceled('T2', at('09:01:03')),
+  tr.entered('T3', Q1, at('09:02:00')),
+  tr.canceled('T3', at('09:02:40')),
+  // T4 times out of Q2 after 60 s, enters Q1, answered by W2 after 40 s: 360 s talk, 60 s wrap-up.
+  tr.entered('T4', Q2, at('09:03:00')),
+  tr.queueTimeout('T4', Q2, at('09:04:00')),
+  tr.entered('T4', Q1, at('09:04:01')),
+  tr.accepted('T4', Q1, W2, at('09:04:41')),
+  tr.wrapup('T4', at('09:10:41')),
+  tr.completed('T4', at('09:11:41')),
+  // T5: W1 answers in 10 s, talks 120 s and transfers (cold) to Q2, where W2 answers in 10 s: 180 s talk, 30 s wrap-up.
+  tr.entered('T5', Q1, at('09:20:00')),
+  tr.accepted('T5', Q1, W1, at('09:20:10')),
+  tr.transfer('T5', 'COLD', 'initiated', 'WQ-constructor', at('09:22:10')),
+  tr.entered('T5', Q2, at('09:22:20')),
+  tr.accepted('T5', Q2, W2, at('09:22:30')),
+  tr.wrapup('T5', at('09:25:30')),
+  tr.completed('T5', at('09:26:00')),
+  // T6 is still waiting in Q1.
+  tr.entered('T6', Q1, at('09:30:00')),
+  // T7 leaves the workflow after 60 s; T9's time to live runs out: both time out.
+  tr.entered('T7', Q2, at('09:40:00')),
+  tr.workflowTimeout('T7', at('09:41:00')),
+  // T8 is completed straight from assigned (no wrap-up): answered in 5 s by W1, 180 s talk, no wrap.
+  tr.entered('T8', Q2, at('10:00:00')),
+  tr.accepted('T8', Q2, W1, at('10:00:05')),
+  tr.completed('T8', at('10:03:05')),
+  tr.entered('T9', Q2, at('10:10:00')),
+  tr.canceled('T9', at('10:40:00'), 'Task TTL Exceeded'),
+  tr.activity(W1, 'Lunch', at('12:00:00')),
+  tr.activity(W2, 'Offline', at('13:00:00')),
+];
+
+describe('a scripted TaskRouter day', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(inject('redisUrl'), { settings: { feeds: { twilio: twilioSettings } }, liveCallTimeoutMinutes: 0 });
+    // Every callback out of order (the last first), then every third one again: redeliveries.
+    const shuffled = [...script].reverse();
+    const again = shuffled.filter((_, i) => i % 3 === 0);
+    expect(new Set(await deliverAll(app, [...shuffled, ...again]))).toEqual(new Set([204]));
+  });
+  afterAll(() => app.close());
+
+  it('gives queue __proto__ the figures worked out by hand', async () => {
+    const q1 = await metrics(app, `queue:${Q1}`, DAY);
+    // Offered T1, T2, T3, T4 (second segment), T5 (first), T6; answered T1 (20 s), T4 (40 s), T5 (10 s).
+    expect(q1).toMatchObject({ offered: 6, answered: 3, answeredInSL: 2, abandoned: 2, shortAbandoned: 1, timedOut: 0, transfers: 1, handled: 3 });
+    expect(q1.serviceLevel).toBeCloseTo(2 / (3 + 2 - 1 + 0));
+    expect(q1.abandonRate).toBeCloseTo((2 - 1) / (6 - 1));
+    expect(q1.asaMs).toBeCloseTo(((20 + 40 + 10) * S) / 3);
+    // T1 300 + 60, T4 360 + 60, T5's first part 120 (a transfer has no wrap-up).
+    expect(q1).toMatchObject({ talkMs: (300 + 360 + 120) * S, holdMs: 0, wrapMs: (60 + 60) * S });
+    expect(q1.ahtMs).toBeCloseTo(((300 + 60 + 360 + 60 + 120) * S) / 3);
+    const live = await metrics(app, `queue:${Q1}`);
+    expect(live.waiting).toBe(1);
+    expect(Date.parse(live.longestWaitSince)).toBe(at('09:30:00'));
+  });
+
+  it('gives queue constructor the figures worked out by hand', async () => {
+    const q2 = await metrics(app, `queue:${Q2}`, DAY);
+    // Offered T4 (first segment), T5 (second), T7, T8, T9; answered T5 (10 s) and T8 (5 s); T4, T7 and T9 timed out.
+    expect(q2).toMatchObject({ offered: 5, answered: 2, answeredInSL: 2, abandoned: 0, timedOut: 3, transfers: 0, handled: 2 });
+    expect(q2.serviceLevel).toBeCloseTo(2 / (2 + 0 - 0 + 3));
+    expect(q2.abandonRate).toBe(0);
+    expect(q2.asaMs).toBeCloseTo(((10 + 5) * S) / 2);
+    expect(q2).toMatchObject({ talkMs: (180 + 180) * S, wrapMs: 30 * S });
+    expect(q2.ahtMs).toBeCloseTo(((180 + 30 + 180) * S) / 2);
+    expect((await metrics(app, `queue:${Q2}`)).waiting).toBe(0);
+  });
+
+  it('gives each worker its answers and its own handling, and its activity as its state', async () => {
+    const w1 = await metrics(app, `agent:${W1}`, DAY);
+    // W1 answered T1 (20 s), T5 (10 s), T8 (5 s) first; handled T1, T5's first part (a transfer) and T8.
+    expect(w1).toMatchObject({ answered: 3, answeredInSL: 3, handled: 3, transfers: 1, talkMs: (300 + 120 + 180) * S, wrapMs: 60 * S });
+    expect(w1.asaMs).toBeCloseTo(((20 + 10 + 5) * S) / 3);
+    const w2 = await metrics(app, `agent:${W2}`, DAY);
+    expect(w2).toMatchObject({ answered: 2, answeredInSL: 1, handled: 2, transfers: 0, talkMs: (360 + 180) * S, wrapMs: (60 + 30) * S });
+    expect(w2.asaMs).toBeCloseTo(((40 + 10) * S) / 2);
+    const all = await metrics(app, 'all');
+    // Lunch is mapped to break in the settings; Offline is one of the defaults.
+    expect(all.agents).toEqual({ available: 0, onCall: 0, wrap: 0, break: 1, offline: 1 });
+    expect(all.roster.find((a: { agent: string }) => a.agent === W1)).toMatchObject({ state: 'break', reason: 'Lunch' });
+  });
+
+  it('sums the queues into all, and the self-audit finds the counters equal to the stored events', async () => {
+    const all = await metrics(app, 'all', DAY);
+    expect(all).toMatchObject({ offered: 11, answered: 5, answeredInSL: 4, abandoned: 2, shortAbandoned: 1, timedOut: 3, handled: 5, transfers: 1 });
+    expect(all.serviceLevel).toBeCloseTo(4 / (5 + 2 - 1 + 3));
+    const audit = await app.request('GET', `/api/v1/ops/verify?day=${DAY}`, { token: app.apiToken });
+    expect(audit.status).toBe(200);
+    expect(audit.body.differences).toEqual([]);
+  });
+});
