@@ -105,7 +105,7 @@ function withTwilioEnv(settings: Settings, env: NodeJS.ProcessEnv): Settings {
     fail('WALLBOARD_TWILIO_PUBLIC_URL', "must be the http(s) URL set as the workspace's EventCallbackUrl");
   }
   if (!authToken && !publicUrl) return settings;
-  const twilio = { activities: {}, ...settings.feeds.twilio, ...(authToken ? { authToken } : {}), ...(publicUrl ? { publicUrl } : {}) };
+  const twilio = { activities: [], ...settings.feeds.twilio, ...(authToken ? { authToken } : {}), ...(publicUrl ? { publicUrl } : {}) };
   return { ...settings, feeds: { ...settings.feeds, twilio } };
 }
 

@@ -58,6 +58,26 @@ const team = z.object({
 
 const httpUrl = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), { message: 'must be an http(s) URL' });
 
+/**
+ * `{ "Lunch": "break", … }` kept as [name, state] pairs: an activity is named by the customer, and a record would
+ * drop one called `__proto__`.
+ */
+const activityMap = z
+  .preprocess(
+    (raw) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : raw),
+    z
+      .array(z.tuple([z.string().min(1), z.string()]), { error: 'must be an object of activity name → available, break or offline' })
+      .superRefine((pairs, ctx) => {
+        for (const [name, state] of pairs) {
+          if (!isAgentState(state)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} must map to one of ${AGENT_STATES.join(', ')}` });
+        }
+      })
+      .transform((pairs) => pairs as [string, AgentState][]),
+  )
+  .default([]);
+type AgentState = (typeof AGENT_STATES)[number];
+const isAgentState = (state: string): state is AgentState => (AGENT_STATES as readonly string[]).includes(state);
+
 /** The Twilio TaskRouter feed (POST /api/v1/feeds/twilio); off until it has an auth token. */
 const twilioFeed = z.object({
   /** The account's auth token, which signs every callback (X-Twilio-Signature); WALLBOARD_TWILIO_AUTH_TOKEN overrides it. */
@@ -67,7 +87,7 @@ const twilioFeed = z.object({
   /** Prefix of the event ids (default "twilio"), to tell two workspaces apart. */
   source: z.string().min(1).max(64).optional(),
   /** Worker activity name → agent state, laid over Available/Unavailable/Break/Offline; an activity not named counts as break. */
-  activities: z.record(z.string(), z.enum(AGENT_STATES, { error: `must be one of ${AGENT_STATES.join(', ')}` })).default({}),
+  activities: activityMap,
 });
 export type TwilioFeedSettings = z.infer<typeof twilioFeed>;
 

@@ -1,5 +1,6 @@
 // The Twilio TaskRouter feed through a real server and Redis: signed callbacks as TaskRouter sends them, a
 // scripted day against figures worked out by hand, redeliveries, disorder, bad signatures and bad payloads.
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
 import { metrics } from './support/events.ts';
@@ -11,7 +12,7 @@ const S = 1000;
 // Ids are data: a queue and a worker called `__proto__` and `constructor`.
 const [Q1, Q2] = ['__proto__', 'constructor'];
 const [W1, W2] = ['constructor', '__proto__'];
-const twilioSettings = { authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, activities: { Lunch: 'break' as const } };
+const twilioSettings = { authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, activities: [['Lunch', 'break']] as [string, 'break'][] };
 
 async function deliverAll(app: TestApp, callbacks: Callback[]): Promise<number[]> {
   const statuses: number[] = [];
@@ -122,5 +123,122 @@ describe('a scripted TaskRouter day', () => {
     const audit = await app.request('GET', `/api/v1/ops/verify?day=${DAY}`, { token: app.apiToken });
     expect(audit.status).toBe(200);
     expect(audit.body.differences).toEqual([]);
+  });
+});
+
+describe('what the route refuses, ignores and retries', () => {
+  let app: TestApp;
+  const MIN = 60_000;
+  const base = Date.now() - 60 * MIN;
+  const day = new Date(base).toISOString().slice(0, 10);
+  const figures = async (queue: string) => metrics(app, `queue:${queue}`, day);
+  beforeAll(async () => {
+    app = await startApp(inject('redisUrl'), { settings: { feeds: { twilio: twilioSettings } } });
+  });
+  afterAll(() => app.close());
+
+  it('counts a redelivered callback once and an answer sent before its offer as if in order', async () => {
+    const answer = tr.accepted('R1', 'redelivery', W1, base + 12 * S);
+    const offer = tr.entered('R1', 'redelivery', base);
+    for (const callback of [answer, offer, answer, offer]) expect((await deliver(app, callback)).status).toBe(204);
+    expect(await figures('redelivery')).toMatchObject({ offered: 1, answered: 1, answeredInSL: 1, asaMs: 12 * S });
+    // The same event id through the events route is a duplicate too: ids come from the callback's Sid.
+    const again = await app.request('POST', '/api/v1/events', {
+      token: app.ingestToken,
+      body: [{ id: `twilio-${offer.Sid}`, type: 'call.offered', ts: base, callId: offer.TaskSid, queue: 'redelivery' }],
+    });
+    expect(again.body).toEqual({ accepted: 0, duplicates: 1 });
+  });
+
+  it('answers 403 to a missing, forged, re-signed or tampered signature and changes nothing', async () => {
+    const offer = tr.entered('S1', 'signed', base);
+    expect((await deliver(app, offer, { signature: null })).status).toBe(403);
+    expect((await deliver(app, offer, { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(403);
+    expect((await deliver(app, offer, { token: 'another-accounts-auth-token' })).status).toBe(403);
+    expect((await deliver(app, offer, { url: 'https://elsewhere.example.com/api/v1/feeds/twilio' })).status).toBe(403);
+    const signedForOther = await deliver(app, offer, {
+      signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL, { ...offer, TaskQueueName: 'other' }),
+    });
+    expect(signedForOther.status).toBe(403);
+    expect(signedForOther.text).not.toContain(AUTH_TOKEN);
+    expect((await figures('signed')).offered).toBe(0);
+    expect((await deliver(app, offer)).status).toBe(204);
+    expect((await figures('signed')).offered).toBe(1);
+  });
+
+  it('answers 400 naming the field of a payload it cannot map, and changes nothing', async () => {
+    const { TaskQueueName: _queue, ...noQueue } = tr.entered('B1', 'bad', base);
+    const noQueueRes = await deliver(app, noQueue);
+    expect(noQueueRes.status).toBe(400);
+    expect(noQueueRes.body.errors[0].message).toMatch(/^TaskQueueName: is required for task-queue\.entered/);
+    const { Sid: _sid, EventSid: _eventSid, ...noSid } = tr.entered('B2', 'bad', base);
+    expect((await deliver(app, noSid)).body.message).toMatch(/^Sid: is required/);
+    const { WorkerName: _name, ...noWorker } = tr.accepted('B3', 'bad', W1, base);
+    expect((await deliver(app, noWorker)).body.message).toMatch(/^WorkerName: is required for reservation\.accepted/);
+    const badTime = await deliver(app, { ...tr.entered('B4', 'bad', base), TimestampMs: 'yesterday' });
+    expect(badTime.body.message).toMatch(/^TimestampMs: must be epoch milliseconds/);
+    // Valid for TaskRouter but not for the contract: an instant past the server's clock.
+    const future = await deliver(app, { ...tr.entered('B5', 'bad', base), TimestampMs: String(Date.now() + 60 * MIN) });
+    expect(future.status).toBe(400);
+    expect(future.body.message).toMatch(/ts: must be between/);
+    expect((await deliver(app, { ...tr.entered('B6', 'bad', base), TaskQueueName: 'x'.repeat(129) })).body.message).toMatch(/queue: must be 1 to 128/);
+    expect(await figures('bad')).toMatchObject({ offered: 0, answered: 0 });
+  });
+
+  it('answers 204 to events it does not count, and counts nothing for them', async () => {
+    for (const type of ['task.created', 'reservation.created', 'reservation.rejected', 'task-queue.moved', 'workflow.entered', 'worker.attributes.update']) {
+      expect((await deliver(app, { ...tr.other(type, 'I1', base), TaskQueueName: 'ignored', WorkerName: W1 })).status).toBe(204);
+    }
+    expect((await figures('ignored')).offered).toBe(0);
+    expect((await metrics(app, `agent:${W1}`, day)).answered).toBe(1);
+  });
+
+  it('answers 415 to a body that is not form-encoded', async () => {
+    const res = await app.request('POST', '/api/v1/feeds/twilio', { body: tr.entered('M1', 'media', base), headers: { 'X-Twilio-Signature': 'x' } });
+    expect(res.status).toBe(415);
+  });
+
+  it('answers 503 when the store refuses the event, stores nothing, and counts the redelivery', async () => {
+    const poisoned = `${app.prefix}i:queue:refused:${day}`;
+    await app.redis.set(poisoned, 'not a hash');
+    const offer = tr.entered('F1', 'refused', base + 5 * MIN);
+    const refused = await deliver(app, offer);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toBe('store_unavailable');
+    await app.redis.del(poisoned);
+    expect((await figures('refused')).offered).toBe(0);
+    expect((await deliver(app, offer)).status).toBe(204);
+    expect((await figures('refused')).offered).toBe(1);
+  });
+
+  it('never shows the auth token to a client', async () => {
+    const config = await app.request('GET', '/api/v1/config', { token: app.apiToken });
+    expect(config.status).toBe(200);
+    expect(config.text).not.toContain(AUTH_TOKEN);
+  });
+});
+
+describe('configuration', () => {
+  it('answers 404 naming the setting while the feed has no auth token', async () => {
+    const app = await startApp(inject('redisUrl'));
+    try {
+      const res = await deliver(app, tr.entered('C1', 'off', Date.now() - 60_000));
+      expect(res.status).toBe(404);
+      expect(res.body.message).toMatch(/WALLBOARD_TWILIO_AUTH_TOKEN/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('checks the signature against the URL as received when no public URL is set', async () => {
+    const app = await startApp(inject('redisUrl'), { settings: { feeds: { twilio: { authToken: AUTH_TOKEN, activities: [] } } } });
+    try {
+      const offer = tr.entered('U1', 'received', Date.now() - 60_000);
+      expect((await deliver(app, offer)).status).toBe(403);
+      expect((await deliver(app, offer, { url: `${app.url}/api/v1/feeds/twilio` })).status).toBe(204);
+      expect((await metrics(app, 'queue:received')).offered).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 });

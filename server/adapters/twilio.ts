@@ -11,8 +11,8 @@ export type AgentState = AgentStateEvent['state'];
 export interface TwilioOptions {
   /** Prefix of every event id (default `twilio`), so two workspaces can feed one wallboard. */
   source?: string;
-  /** Worker activity name → agent state; laid over DEFAULT_ACTIVITIES. An activity not named here counts as `break`. */
-  activities?: Readonly<Record<string, AgentState>>;
+  /** Worker activity name → agent state, laid over DEFAULT_ACTIVITIES; an activity named nowhere counts as `break`. */
+  activities?: Iterable<readonly [string, AgentState]>;
 }
 
 /** The activities a new TaskRouter workspace comes with. */
@@ -38,7 +38,7 @@ export function readCallback(body: string): TaskRouterCallback {
 }
 
 export function twilioFeed(opts: TwilioOptions = {}): FeedAdapter<TaskRouterCallback> {
-  const activities = new Map<string, AgentState>([...Object.entries(DEFAULT_ACTIVITIES), ...Object.entries(opts.activities ?? {})]);
+  const activities = new Map<string, AgentState>([...Object.entries(DEFAULT_ACTIVITIES), ...(opts.activities ?? [])]);
   return { platform: 'twilio', read: readCallback, toEvents: (callback) => callbackEvents(callback, opts.source ?? 'twilio', activities) };
 }
 
