@@ -2,6 +2,7 @@
 // scripted day against figures worked out by hand, redeliveries, disorder, bad signatures and bad payloads.
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readConfig } from '../server/config.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { metrics } from './support/events.ts';
 import { AUTH_TOKEN, deliver, PUBLIC_URL, tr, type Callback } from './support/taskrouter.ts';
@@ -240,5 +241,14 @@ describe('configuration', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('configuration from the environment', () => {
+  it('lays WALLBOARD_TWILIO_AUTH_TOKEN and WALLBOARD_TWILIO_PUBLIC_URL over the settings, and names a bad URL', () => {
+    const config = readConfig({ WALLBOARD_TWILIO_AUTH_TOKEN: AUTH_TOKEN, WALLBOARD_TWILIO_PUBLIC_URL: PUBLIC_URL, WALLBOARD_CONFIG: '' });
+    expect(config.settings.feeds.twilio).toMatchObject({ authToken: AUTH_TOKEN, publicUrl: PUBLIC_URL, activities: [] });
+    expect(readConfig({}).settings.feeds.twilio).toBeUndefined();
+    expect(() => readConfig({ WALLBOARD_TWILIO_PUBLIC_URL: 'wallboard.example.com/feed' })).toThrow(/^WALLBOARD_TWILIO_PUBLIC_URL: /);
   });
 });

@@ -41,7 +41,7 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
           throw new FeedError(415, 'unsupported_media_type', 'TaskRouter callbacks are application/x-www-form-urlencoded');
         const body = typeof req.body === 'string' ? req.body : '';
         const url = settings.publicUrl ?? `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
-        if (!twilio.validateRequest(settings.authToken, req.get('x-twilio-signature') ?? '', url, signedParams(body))) {
+        if (!signedByTwilio(settings.authToken, req.get('x-twilio-signature') ?? '', url, body)) {
           throw new FeedError(403, 'forbidden', 'X-Twilio-Signature is missing or does not match this body and URL for the configured auth token');
         }
         const raw = adapter.toEvents(adapter.read(body)!);
@@ -50,7 +50,8 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
           if (errors.length > 0) throw new FeedError(400, 'bad_request', errors.map((e) => e.message).join('; '));
           await storeEvents(deps, events);
         }
-        res.status(204).end();
+        // TaskRouter's reference asks for 204 with a JSON Content-Type.
+        res.status(204).type('application/json').end();
       } catch (err) {
         next(err);
       }
@@ -58,6 +59,15 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
     feedErrors(deps.log),
   );
   return router;
+}
+
+/** twilio's own check; a URL it cannot parse (a garbled Host) is a signature that does not match, not a 500. */
+function signedByTwilio(authToken: string, signature: string, url: string, body: string): boolean {
+  try {
+    return twilio.validateRequest(authToken, signature, url, signedParams(body));
+  } catch {
+    return false;
+  }
 }
 
 /** Every parameter as Twilio signed it (a name sent twice has all its values), keyed on an object with no prototype. */
