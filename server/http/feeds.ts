@@ -40,7 +40,7 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
         if (type !== 'application/x-www-form-urlencoded')
           throw new FeedError(415, 'unsupported_media_type', 'TaskRouter callbacks are application/x-www-form-urlencoded');
         const body = typeof req.body === 'string' ? req.body : '';
-        const url = settings.publicUrl ?? `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
+        const url = settings.publicUrl ?? `${req.protocol}://${req.host}${req.originalUrl}`;
         if (!signedByTwilio(settings.authToken, req.get('x-twilio-signature') ?? '', url, body)) {
           throw new FeedError(403, 'forbidden', 'X-Twilio-Signature is missing or does not match this body and URL for the configured auth token');
         }
