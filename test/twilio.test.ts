@@ -3,8 +3,10 @@
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readConfig } from '../server/config.ts';
-import { startApp, type TestApp } from './support/app.ts';
+import type { Banner } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { metrics } from './support/events.ts';
+import { startTestRedis } from './support/redis.ts';
 import { AUTH_TOKEN, deliver, PUBLIC_URL, tr, type Callback } from './support/taskrouter.ts';
 
 const DAY = '2026-11-20';
@@ -240,6 +242,32 @@ describe('configuration', () => {
       expect((await metrics(app, 'queue:received')).offered).toBe(1);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('Redis down', () => {
+  it('answers 503 while Redis is unreachable, and counts the callback once it is sent again', async () => {
+    const redis = await startTestRedis();
+    const app = await startApp(redis.url, { settings: { feeds: { twilio: twilioSettings } }, watchEveryMs: 50 });
+    try {
+      const offer = tr.entered('D1', 'down', Date.now() - 60_000);
+      // The server hears Redis go and come back by its health watch, which raises and clears the automatic banner.
+      const socket = app.socket(app.apiToken);
+      await nextEvent(socket, 'banners');
+      const isDown = (list: Banner[]) => list.some((b) => b.source === 'auto' && /unreachable/.test(b.message));
+      const down = nextEvent<Banner[]>(socket, 'banners', isDown);
+      await redis.halt();
+      await down;
+      expect(await deliver(app, offer)).toMatchObject({ status: 503, body: { error: 'store_unavailable' } });
+      const up = nextEvent<Banner[]>(socket, 'banners', (list) => !isDown(list));
+      await redis.resume();
+      await up;
+      expect((await deliver(app, offer)).status).toBe(204);
+      expect((await metrics(app, 'queue:down')).offered).toBe(1);
+    } finally {
+      await app.close();
+      await redis.stop();
     }
   });
 });
