@@ -18,18 +18,6 @@ export interface TwilioOptions {
 /** The activities a new TaskRouter workspace comes with. */
 export const DEFAULT_ACTIVITIES: Readonly<Record<string, AgentState>> = { Available: 'available', Unavailable: 'break', Break: 'break', Offline: 'offline' };
 
-/** The EventTypes that become events; every other one is acknowledged and ignored. */
-export const TASKROUTER_MAPPING: ReadonlyArray<{ eventType: string; becomes: string }> = [
-  { eventType: 'task-queue.entered', becomes: 'call.offered (queue: TaskQueueName)' },
-  { eventType: 'reservation.accepted', becomes: 'call.answered (agent: WorkerName)' },
-  { eventType: 'task.canceled', becomes: 'call.abandoned; call.timeout when TaskCanceledReason says the TTL ran out' },
-  { eventType: 'task-queue.timeout, workflow.timeout', becomes: 'call.timeout' },
-  { eventType: 'task.transfer-initiated (COLD), task.transfer-completed (WARM)', becomes: 'call.transferred (target: TransferTo)' },
-  { eventType: 'task.wrapup', becomes: 'call.ended' },
-  { eventType: 'task.completed', becomes: 'call.ended (when no task.wrapup came before it) and call.wrapped' },
-  { eventType: 'worker.activity.update', becomes: 'agent.state (state from the activity map, reason: WorkerActivityName)' },
-];
-
 /** Parses a form-encoded callback body; a name sent twice keeps its first value. */
 export function readCallback(body: string): TaskRouterCallback {
   const params = new Map<string, string>();
@@ -65,9 +53,9 @@ interface RuleContext {
 
 const timeout = ({ field, ts, id }: RuleContext): WallboardEvent[] => [{ id: id(), type: 'call.timeout', ts, callId: field('TaskSid') }];
 const transfer = ({ callback, field, ts, id }: RuleContext): WallboardEvent[] => [
-  { id: id(), type: 'call.transferred', ts, callId: field('TaskSid'), target: callback.get('TransferTo') || 'transfer' },
+  { id: id(), type: 'call.transferred', ts, callId: field('TaskSid'), target: callback.get('TransferTo') || 'unknown' },
 ];
-// A cold transfer leaves the agent when it starts; a warm one when the target has taken the call.
+// TransferTo is the sid of the Worker or TaskQueue. A cold transfer leaves the agent when it starts; a warm one when the target has the call.
 const isWarm = (callback: TaskRouterCallback) => (callback.get('TransferMode') ?? '').toUpperCase() === 'WARM';
 
 const RULES = new Map<string, (ctx: RuleContext) => WallboardEvent[]>([
