@@ -153,6 +153,23 @@ describe('what the route refuses, ignores and retries', () => {
     expect(again.body).toEqual({ accepted: 0, duplicates: 1 });
   });
 
+  it("ends the transferring worker's part when a warm transfer starts; the target's answer is a new part of the segment", async () => {
+    const callbacks = [
+      tr.entered('W1', 'warm', base),
+      tr.accepted('W1', 'warm', 'warm-a', base + 10 * S),
+      tr.transfer('W1', 'WARM', 'initiated', 'WK-warm-b', base + 70 * S),
+      tr.accepted('W1', 'warm', 'warm-b', base + 80 * S),
+      tr.transfer('W1', 'WARM', 'completed', 'WK-warm-b', base + 85 * S),
+      tr.wrapup('W1', base + 200 * S),
+      tr.completed('W1', base + 230 * S),
+    ];
+    for (const callback of callbacks) expect((await deliver(app, callback)).status).toBe(204);
+    // One answer for the queue; two parts: warm-a talked 60 s and transferred, warm-b talked 120 s and wrapped up 30 s.
+    expect(await figures('warm')).toMatchObject({ offered: 1, answered: 1, handled: 2, transfers: 1, talkMs: (60 + 120) * S, wrapMs: 30 * S });
+    expect(await metrics(app, 'agent:warm-a', day)).toMatchObject({ answered: 1, handled: 1, transfers: 1, talkMs: 60 * S, wrapMs: 0 });
+    expect(await metrics(app, 'agent:warm-b', day)).toMatchObject({ answered: 0, handled: 1, transfers: 0, talkMs: 120 * S, wrapMs: 30 * S });
+  });
+
   it('answers 403 to a missing, forged, re-signed or tampered signature and changes nothing', async () => {
     const offer = tr.entered('S1', 'signed', base);
     expect((await deliver(app, offer, { signature: null })).status).toBe(403);

@@ -52,11 +52,10 @@ interface RuleContext {
 }
 
 const timeout = ({ field, ts, id }: RuleContext): WallboardEvent[] => [{ id: id(), type: 'call.timeout', ts, callId: field('TaskSid') }];
+// TransferTo is the sid of the Worker or TaskQueue the call goes to.
 const transfer = ({ callback, field, ts, id }: RuleContext): WallboardEvent[] => [
   { id: id(), type: 'call.transferred', ts, callId: field('TaskSid'), target: callback.get('TransferTo') || 'unknown' },
 ];
-// TransferTo is the sid of the Worker or TaskQueue. A cold transfer leaves the agent when it starts; a warm one when the target has the call.
-const isWarm = (callback: TaskRouterCallback) => (callback.get('TransferMode') ?? '').toUpperCase() === 'WARM';
 
 const RULES = new Map<string, (ctx: RuleContext) => WallboardEvent[]>([
   ['task-queue.entered', offered],
@@ -70,8 +69,9 @@ const RULES = new Map<string, (ctx: RuleContext) => WallboardEvent[]>([
   ],
   ['task-queue.timeout', timeout],
   ['workflow.timeout', timeout],
-  ['task.transfer-initiated', (ctx) => (isWarm(ctx.callback) ? [] : transfer(ctx))],
-  ['task.transfer-completed', (ctx) => (isWarm(ctx.callback) ? transfer(ctx) : [])],
+  // The transferring agent's part ends when the transfer starts, warm or cold: a part ends the call's last open one,
+  // and the target's answer (a new part) can come before a warm transfer completes.
+  ['task.transfer-initiated', transfer],
   ['task.wrapup', ({ field, ts, id }) => [{ id: id(), type: 'call.ended', ts, callId: field('TaskSid') }]],
   [
     'task.completed',

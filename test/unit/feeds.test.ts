@@ -46,9 +46,9 @@ describe('the TaskRouter adapter', () => {
     expect(pick(tr.workflowTimeout('A2', T + 3))).toEqual([['call.timeout', undefined]]);
     expect(pick(tr.wrapup('A2', T + 4))).toEqual([['call.ended', undefined]]);
     expect(pick(tr.transfer('A2', 'COLD', 'initiated', 'WQ1', T + 5))).toEqual([['call.transferred', 'WQ1']]);
+    expect(pick(tr.transfer('A2', 'WARM', 'initiated', 'WK1', T + 5))).toEqual([['call.transferred', 'WK1']]);
     expect(pick(tr.transfer('A2', 'COLD', 'completed', 'WQ1', T + 6))).toEqual([]);
-    expect(pick(tr.transfer('A2', 'WARM', 'initiated', 'WK1', T + 5))).toEqual([]);
-    expect(pick(tr.transfer('A2', 'WARM', 'completed', 'WK1', T + 6))).toEqual([['call.transferred', 'WK1']]);
+    expect(pick(tr.transfer('A2', 'WARM', 'completed', 'WK1', T + 6))).toEqual([]);
     const done = tr.completed('A2', T + 7);
     expect(eventsOf(done).map((e) => [e.type, e.id])).toEqual([
       ['call.ended', `twilio-${done.Sid}-end`],
