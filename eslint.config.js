@@ -40,6 +40,11 @@ export default ts.config(
     'the store only reads, runs scripts and retries',
   ),
   ...layer('server/auth/**/*.ts', ['**/http/**', '**/socket/**', '**/domain/**', '../app.ts', '../jobs.ts'], 'auth/ keeps people and tokens, below the domain'),
+  ...layer(
+    'server/adapters/**/*.ts',
+    ['**/http/**', '**/socket/**', '**/domain/**', '**/redis/**', '**/auth/**', '../app.ts', '../jobs.ts', '../main.ts', '../config.ts', '../settings.ts'],
+    "an adapter is pure: it maps one platform's data to contract events and knows no other part of the server",
+  ),
   ...layer('server/socket/**/*.ts', ['**/http/**', '../app.ts', '../jobs.ts'], 'the socket layer does not reach into HTTP'),
   ...layer('server/http/**/*.ts', ['**/socket/**', '../app.ts', '../jobs.ts'], 'HTTP does not reach into the socket layer: it tells app.ts through `notify`'),
   ...layer('client/src/**/*.{ts,svelte}', ['**/server/**'], 'the client imports shared/, never the server'),
