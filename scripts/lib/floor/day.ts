@@ -168,7 +168,7 @@ function answer(floor: Floor, staff: Staff, agent: Agent, call: Call, at: number
   const resolved = rng.chance(agent.fcr);
   const wrappedAt = callEvent(floor, call, 'call.wrapped', endedAt + rng.lognormal(35, 0.5) * SECOND, { resolved });
   floor.agenda.at(wrappedAt, () => staff.release(agent, wrappedAt));
-  if (rng.chance(0.3)) {
+  if (rng.chance(0.35)) {
     const waited = answeredAt - call.offeredAt;
     const satisfied = rng.chance(agent.csat * (resolved ? 1 : 0.8) * (waited > 60 * SECOND ? 0.9 : 1));
     const score = satisfied ? (rng.chance(0.55) ? 5 : 4) : rng.pick([1, 2, 3, 3]);
