@@ -63,7 +63,7 @@ const WAVE_SHARE = [0.25, 0.35, 0.25, 0.15];
 /** Relative call volume by hour from 07:00 to 19:00: a ramp, a late-morning peak, a lunch dip, an afternoon hump. */
 export const HOURLY_CURVE = [0.25, 0.55, 0.58, 0.88, 0.95, 0.85, 0.92, 1.0, 0.85, 0.5, 0.42, 0.2, 0.1];
 /** Calls a minute at the curve's 1.0, for the whole centre. */
-export const PEAK_CALLS_PER_MINUTE = 5.0;
+export const PEAK_CALLS_PER_MINUTE = 5.2;
 
 /** The shift wave of each agent: agents are spread over the waves team by team. */
 export function shiftOf(team: DemoTeam, index: number): Shift {

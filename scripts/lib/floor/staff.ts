@@ -48,8 +48,8 @@ export function createStaff(deps: StaffDeps): Staff {
       return {
         id,
         queues: team.queues,
-        csat: weak ? 0.62 : Math.min(0.98, Math.max(0.78, rng.normal(0.93, 0.03))),
-        fcr: weak ? 0.58 : Math.min(0.9, Math.max(0.66, rng.normal(0.79, 0.035))),
+        csat: weak ? 0.62 : Math.min(0.98, Math.max(0.78, rng.normal(0.915, 0.03))),
+        fcr: weak ? 0.58 : Math.min(0.9, Math.max(0.66, rng.normal(0.78, 0.035))),
         state: 'offline',
         idleSince: 0,
         pending: [],
