@@ -20,7 +20,9 @@ const newest = (dir) =>
     const path = join(dir, entry.name);
     return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
   }, 0);
-const stale = !existsSync(built) || Math.max(newest('client'), newest('shared'), statSync('vite.config.ts').mtimeMs) > statSync(built).mtimeMs;
+const stale =
+  !existsSync(built) ||
+  Math.max(newest('client'), newest('shared'), statSync('vite.config.ts').mtimeMs, statSync('README.md').mtimeMs) > statSync(built).mtimeMs;
 if (stale) {
   console.log('Building the client…');
   step(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);

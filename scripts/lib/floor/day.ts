@@ -5,30 +5,15 @@ import { Agenda } from './agenda.ts';
 import { CLOSE_HOUR, HOURLY_CURVE, OPEN_HOUR, PEAK_CALLS_PER_MINUTE, QUEUES, type DemoQueue } from './centre.ts';
 import { seededRandom, type Random } from './random.ts';
 import { createStaff, type Agent, type Staff } from './staff.ts';
+import type { Call, FloorEvent } from './types.ts';
 
-export interface FloorEvent {
-  id: string;
-  type: string;
-  ts: number;
-  [field: string]: unknown;
-}
+export type { FloorEvent } from './types.ts';
 
 export interface DayOptions {
   seed: string;
   /** YYYY-MM-DD in the centre's zone. */
   day: string;
   tz: string;
-}
-
-export interface Call {
-  id: string;
-  queue: DemoQueue;
-  offeredAt: number;
-  /** Bumped at each segment, so a stale abandon of an earlier segment does nothing. */
-  segment: number;
-  waiting: boolean;
-  transferred: boolean;
-  lastTs: number;
 }
 
 const MAX_WAIT_MS = 8 * 60_000;

@@ -2,7 +2,7 @@
 // (available at log-in and after each wrap-up, break with its reason, offline at log-out).
 import type { Agenda } from './agenda.ts';
 import { TEAMS, shiftOf } from './centre.ts';
-import type { Call } from './day.ts';
+import type { Call } from './types.ts';
 import type { Random } from './random.ts';
 
 export interface Agent {
