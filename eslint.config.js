@@ -5,7 +5,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', '.scratch/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', '.data/', '.scratch/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
@@ -27,6 +27,8 @@ export default ts.config(
       'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
     },
   },
+  // The message catalogues are data, one line a message: they grow with the screens, not with any one piece of logic.
+  { files: ['client/src/lib/i18n/en.ts', 'client/src/lib/i18n/es.ts'], rules: { 'max-lines': 'off' } },
   // The module map (docs/architecture.md): dependencies point one way, http and socket → domain → redis.
   ...layer('shared/**/*.ts', ['**/server/**', '**/client/**'], 'shared/ is imported by both sides and imports neither'),
   ...layer(

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: fetch redis-server if needed, build the client when it is missing or older than its
 // sources, then run the server (TypeScript through tsx). Signals are passed on so Redis stops cleanly.
+// `--prepare` does only the first two steps (for `npm run demo`, which starts the server itself).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,11 +20,15 @@ const newest = (dir) =>
     const path = join(dir, entry.name);
     return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
   }, 0);
-const stale = !existsSync(built) || Math.max(newest('client'), newest('shared'), statSync('vite.config.ts').mtimeMs) > statSync(built).mtimeMs;
+const stale =
+  !existsSync(built) ||
+  Math.max(newest('client'), newest('shared'), statSync('vite.config.ts').mtimeMs, statSync('README.md').mtimeMs) > statSync(built).mtimeMs;
 if (stale) {
   console.log('Building the client…');
   step(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 }
+
+if (process.argv.includes('--prepare')) process.exit(0);
 
 const server = spawn(node, ['--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

@@ -47,6 +47,8 @@ export interface CenterConfig {
   serviceLevelTarget: number;
   /** The server's clock when it answered, epoch ms. */
   now: number;
+  /** Whether any event has ever reached the server: false on a fresh install, whose wall then says how to get data. */
+  eventsReceived?: boolean;
 }
 
 /** GET /api/v1/teams (one item), PUT /api/v1/teams/:id. */

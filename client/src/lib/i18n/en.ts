@@ -21,6 +21,16 @@ export const en = {
     'Service level = calls answered within threshold ÷ (answered + abandoned − short abandons + timed out). Abandon rate = (abandoned − short) ÷ (offered − short). AHT = (talk + hold + wrap) ÷ handled. Targets: CSAT ≥ {csat}, FCR ≥ {fcr}.',
   'wall.stale': 'Figures are stale: the metrics store is unreachable.',
   'wall.clockLabel': 'Time in the centre ({tz})',
+  // The wall before the first event
+  'first.title': 'Waiting for the first event',
+  'first.lead':
+    'The wallboard is running, but no call or agent event has reached it yet. This screen fills in by itself as soon as one arrives. Two ways to get data:',
+  'first.sendTitle': 'Connect your telephony system',
+  'first.send': 'It sends call and agent events to {endpoint} with the ingest token (from Asterisk: npm run import:asterisk).',
+  'first.sendLink': 'How to send events',
+  'first.demoTitle': 'Or watch a simulated contact centre',
+  'first.demo': 'Stop this server and run, in a clone of the project:',
+  'first.demoNote': 'It starts the wallboard with four queues, three teams and forty agents on a floor of its own, and prints every screen’s address.',
   // Agents by state
   'states.label': 'Agents by state',
   'state.available': 'Available',

@@ -18,6 +18,16 @@ export const es: Messages = {
     'Nivel de servicio = llamadas atendidas dentro del umbral ÷ (atendidas + abandonadas − abandonos cortos + caducadas). Tasa de abandono = (abandonadas − cortas) ÷ (ofrecidas − cortas). TMO = (conversación + espera + cierre) ÷ gestionadas. Objetivos: CSAT ≥ {csat}, FCR ≥ {fcr}.',
   'wall.stale': 'Cifras desactualizadas: el almacén de métricas no responde.',
   'wall.clockLabel': 'Hora del centro ({tz})',
+  // El panel antes del primer evento
+  'first.title': 'Esperando el primer evento',
+  'first.lead':
+    'El panel está en marcha, pero aún no le ha llegado ningún evento de llamadas ni de agentes. Esta pantalla se completa sola en cuanto llegue uno. Dos formas de tener datos:',
+  'first.sendTitle': 'Conecte su sistema de telefonía',
+  'first.send': 'Envía los eventos de llamadas y agentes a {endpoint} con el token de ingesta (desde Asterisk: npm run import:asterisk).',
+  'first.sendLink': 'Cómo enviar eventos',
+  'first.demoTitle': 'O vea un centro de contacto simulado',
+  'first.demo': 'Detenga este servidor y ejecute, en una copia del proyecto:',
+  'first.demoNote': 'Arranca el panel con cuatro colas, tres equipos y cuarenta agentes en un entorno propio, e imprime la dirección de cada pantalla.',
   // Agentes por estado
   'states.label': 'Agentes por estado',
   'state.available': 'Disponible',
