@@ -204,6 +204,8 @@ describe('what the route refuses, ignores and retries', () => {
     expect((await deliver(app, { ...tr.entered('B6', 'bad', base), TaskQueueName: 'x'.repeat(129) })).body.message).toMatch(
       /^TaskQueueName \(queue\): must be 1 to 128/,
     );
+    const twoBad = await deliver(app, { ...tr.entered('B7', 'x'.repeat(129), base), TaskSid: 'WT\u0007' });
+    expect(twoBad.body.message).toMatch(/^TaskSid \(callId\): must not contain control characters; TaskQueueName \(queue\): must be 1 to 128/);
     expect(await figures('bad')).toMatchObject({ offered: 0, answered: 0 });
   });
 

@@ -30,9 +30,9 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
   const adapter = twilioFeed({ source: settings?.source, activities: settings?.activities });
   // `queue: must be 1 to 128 characters` → `TaskQueueName (queue): must be …`: the field as Twilio sent it.
   const namingSource = (message: string) =>
-    message.replace(/^([A-Za-z]+)(?=[:.])/, (field) => {
+    message.replace(/(^|; )([A-Za-z]+)(?=[:.])/g, (_match, before: string, field: string) => {
       const source = adapter.sourceField?.(field);
-      return source ? `${source} (${field})` : field;
+      return before + (source ? `${source} (${field})` : field);
     });
   router.post(
     TWILIO_FEED_PATH,
