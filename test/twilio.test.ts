@@ -200,8 +200,12 @@ describe('what the route refuses, ignores and retries', () => {
     // Valid for TaskRouter but not for the contract: an instant past the server's clock.
     const future = await deliver(app, { ...tr.entered('B5', 'bad', base), TimestampMs: String(Date.now() + 60 * MIN) });
     expect(future.status).toBe(400);
-    expect(future.body.message).toMatch(/ts: must be between/);
-    expect((await deliver(app, { ...tr.entered('B6', 'bad', base), TaskQueueName: 'x'.repeat(129) })).body.message).toMatch(/queue: must be 1 to 128/);
+    expect(future.body.message).toMatch(/^TimestampMs \(ts\): must be between/);
+    expect((await deliver(app, { ...tr.entered('B6', 'bad', base), TaskQueueName: 'x'.repeat(129) })).body.message).toMatch(
+      /^TaskQueueName \(queue\): must be 1 to 128/,
+    );
+    const twoBad = await deliver(app, { ...tr.entered('B7', 'x'.repeat(129), base), TaskSid: 'WT\u0007' });
+    expect(twoBad.body.message).toMatch(/^TaskSid \(callId\): must not contain control characters; TaskQueueName \(queue\): must be 1 to 128/);
     expect(await figures('bad')).toMatchObject({ offered: 0, answered: 0 });
   });
 

@@ -15,6 +15,8 @@ export interface FeedAdapter<Unit> {
    * unit alone (its own id, or a hash of it). Throws FeedInputError, naming the field, on a unit it cannot map.
    */
   toEvents(unit: Unit): WallboardEvent[];
+  /** The source's field an event field came from (`queue` → `TaskQueueName`), so a refusal names what the platform sent. */
+  sourceField?(eventField: string): string | undefined;
 }
 
 /** A unit the adapter cannot map: `field` names the source's field at fault. */

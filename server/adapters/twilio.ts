@@ -25,9 +25,26 @@ export function readCallback(body: string): TaskRouterCallback {
   return params;
 }
 
+/** Where each event field comes from in a callback. */
+const SOURCE_FIELDS = new Map([
+  ['id', 'Sid'],
+  ['ts', 'TimestampMs'],
+  ['callId', 'TaskSid'],
+  ['queue', 'TaskQueueName'],
+  ['agent', 'WorkerName'],
+  ['target', 'TransferTo'],
+  ['callType', 'TaskChannelUniqueName'],
+  ['reason', 'WorkerActivityName'],
+]);
+
 export function twilioFeed(opts: TwilioOptions = {}): FeedAdapter<TaskRouterCallback> {
   const activities = new Map<string, AgentState>([...Object.entries(DEFAULT_ACTIVITIES), ...(opts.activities ?? [])]);
-  return { platform: 'twilio', read: readCallback, toEvents: (callback) => callbackEvents(callback, opts.source ?? 'twilio', activities) };
+  return {
+    platform: 'twilio',
+    read: readCallback,
+    toEvents: (callback) => callbackEvents(callback, opts.source ?? 'twilio', activities),
+    sourceField: (field) => SOURCE_FIELDS.get(field),
+  };
 }
 
 function callbackEvents(callback: TaskRouterCallback, source: string, activities: ReadonlyMap<string, AgentState>): WallboardEvent[] {

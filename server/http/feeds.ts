@@ -28,6 +28,12 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
   const router = Router();
   const { settings } = deps;
   const adapter = twilioFeed({ source: settings?.source, activities: settings?.activities });
+  // `queue: must be 1 to 128 characters` → `TaskQueueName (queue): must be …`: the field as Twilio sent it.
+  const namingSource = (message: string) =>
+    message.replace(/(^|; )([A-Za-z]+)(?=[:.])/g, (_match, before: string, field: string) => {
+      const source = adapter.sourceField?.(field);
+      return before + (source ? `${source} (${field})` : field);
+    });
   router.post(
     TWILIO_FEED_PATH,
     express.text({ type: () => true, limit: MAX_BYTES }),
@@ -42,12 +48,14 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
         const body = typeof req.body === 'string' ? req.body : '';
         const url = settings.publicUrl ?? `${req.protocol}://${req.host}${req.originalUrl}`;
         if (!signedByTwilio(settings.authToken, req.get('x-twilio-signature') ?? '', url, body)) {
+          // The URL checked, so an operator can tell a wrong public URL from a forged call; never the token.
+          deps.log?.('twilio callback refused: the signature does not match', { url });
           throw new FeedError(403, 'forbidden', 'X-Twilio-Signature is missing or does not match this body and URL for the configured auth token');
         }
         const raw = adapter.toEvents(adapter.read(body)!);
         if (raw.length > 0) {
           const { events, errors } = checkEvents(deps, raw);
-          if (errors.length > 0) throw new FeedError(400, 'bad_request', errors.map((e) => e.message).join('; '));
+          if (errors.length > 0) throw new FeedError(400, 'bad_request', errors.map((e) => namingSource(e.message)).join('; '));
           await storeEvents(deps, events);
         }
         // TaskRouter's reference asks for 204 with a JSON Content-Type.
