@@ -87,6 +87,7 @@ export const EVENT_TYPES = [
   'call.wrapped',
   'call.survey',
   'agent.state',
+  'qa.evaluation',
 ] as const;
 
 export const wallboardEvent = z.discriminatedUnion(
@@ -124,6 +125,15 @@ export const wallboardEvent = z.discriminatedUnion(
       agent: identifier('agent id'),
       state: z.enum(AGENT_STATES, { error: `must be one of ${AGENT_STATES.join(', ')}` }),
       reason: text.optional(),
+    }),
+    z.object({
+      ...base,
+      type: z.literal('qa.evaluation'),
+      callId,
+      agent: identifier('agent id'),
+      score: z.number({ error: 'must be a number from 0 to 100' }).min(0, 'must be from 0 to 100').max(100, 'must be from 0 to 100'),
+      form: text.optional(),
+      evaluator: text.optional(),
     }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${EVENT_TYPES.join(', ')}` : undefined) },

@@ -1,6 +1,9 @@
 // The figures of CONTRACT.md "Figures": counter names, the ratios derived from them, and the metrics object.
 
-/** Counters summed per scope, day and interval. `answerWaitMs` is the sum behind `asaMs`. */
+/**
+ * Counters summed per scope, day and interval. `answerWaitMs` is the sum behind `asaMs`; `qaScoreMicros` is the
+ * sum of the evaluations' scores in millionths of a point (whole numbers, so sums stay exact in any order).
+ */
 export const COUNTERS = [
   'offered',
   'answered',
@@ -18,6 +21,8 @@ export const COUNTERS = [
   'satisfied',
   'resolved',
   'unresolved',
+  'evaluations',
+  'qaScoreMicros',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type Counters = Record<CounterName, number>;
@@ -29,6 +34,8 @@ export interface Ratios {
   ahtMs: number | null;
   csat: number | null;
   fcr: number | null;
+  /** Mean evaluation score / 100, in 0..1; null with no evaluation. */
+  qaScore: number | null;
 }
 export type DayFigures = Counters & Ratios;
 
@@ -86,6 +93,12 @@ export interface Metrics extends DayFigures {
   stale: boolean;
 }
 
+/** A `qa.evaluation` score (0–100 points) is counted in millionths of a point. */
+export const QA_SCORE_UNIT = 1_000_000;
+
+/** The counter amount of one score: whole millionths of a point. */
+export const qaScoreMicros = (score: number): number => Math.round(score * QA_SCORE_UNIT);
+
 export function emptyCounters(): Counters {
   return Object.fromEntries(COUNTERS.map((name) => [name, 0])) as Counters;
 }
@@ -100,6 +113,8 @@ export function ratios(c: Counters): Ratios {
     ahtMs: ratio(c.talkMs + c.holdMs + c.wrapMs, c.handled),
     csat: ratio(c.satisfied, c.surveys),
     fcr: ratio(c.resolved, c.resolved + c.unresolved),
+    // Points first, then the mean, then /100: the same steps as averaging the scores themselves.
+    qaScore: c.evaluations === 0 ? null : c.qaScoreMicros / QA_SCORE_UNIT / c.evaluations / 100,
   };
 }
 

@@ -1,8 +1,8 @@
 // A call's share of every counter, as a pure function of its story: what the store adds to Redis.
-import type { CounterName } from '../../shared/figures.ts';
+import { qaScoreMicros, type CounterName } from '../../shared/figures.ts';
 import type { AgentStateEvent } from '../../shared/events.ts';
 import type { Calendar } from './calendar.ts';
-import { buildStory, surveyTarget, type AgentPart, type TimedCallEvent } from './story.ts';
+import { buildStory, surveyTarget, type AgentPart, type CallStory, type TimedCallEvent } from './story.ts';
 import { figureKeys, type FigureKeys } from '../redis/keys.ts';
 
 export interface QueueThresholds {
@@ -123,6 +123,8 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
     if (survey.score >= 4) b.add(who, survey.at, 'satisfied');
   }
 
+  addEvaluations(b, story, target.queue);
+
   for (const queue of queues) b.bump(keys.queuesSeen, queue, 1);
   for (const agent of agents) {
     b.bump(keys.agentsSeen, agent, 1);
@@ -130,6 +132,21 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
     b.touch('all');
   }
   return b.build();
+}
+
+/**
+ * Each agent's standing evaluation counts for that agent and the call's last queue, on the day and interval of its
+ * `ts`. A call with no queue yet (no offer arrived) counts it on `all`'s own counters, which `all` adds to its queues';
+ * when an offer arrives, the next contribution moves it to that queue. Evaluations do not make an agent "seen" live.
+ */
+function addEvaluations(b: Builder, story: CallStory, queue: string | undefined): void {
+  if (story.evaluations.size === 0) return;
+  b.touch('all');
+  for (const [agent, evaluation] of story.evaluations) {
+    const who = [queue === undefined ? 'all' : `queue:${queue}`, `agent:${agent}`];
+    b.add(who, evaluation.at, 'evaluations');
+    b.add(who, evaluation.at, 'qaScoreMicros', qaScoreMicros(evaluation.score));
+  }
 }
 
 function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, member: string): void {

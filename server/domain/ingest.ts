@@ -5,7 +5,18 @@ import type { StoredEvent } from '../../shared/events.ts';
 import type { EntityStore, StoredEntity } from '../redis/entityStore.ts';
 import type { Clock } from './clock.ts';
 import type { Contribution, ContributionContext } from './contribution.ts';
-import { callOfMember, contextOf, contributionUnder, groupByEntity, lastEventAt, planEntity, type FigureRules, type Known, type Plan } from './ingestPlan.ts';
+import {
+  callOfMember,
+  contextOf,
+  contributionUnder,
+  groupByEntity,
+  lastEventAt,
+  onlyEvaluations,
+  planEntity,
+  type FigureRules,
+  type Known,
+  type Plan,
+} from './ingestPlan.ts';
 
 export { AGENT_STATES_KEPT, callOfMember, type FigureRules } from './ingestPlan.ts';
 
@@ -65,7 +76,9 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
         const known = knowns.get(entity)!;
         const added = events.filter((e) => !known.ids.has(e.id) && !elsewhere.has(e.id) && !(entity.startsWith('agent:') && e.at <= known.floor));
         duplicates += events.length - added.length;
-        if (added.length > 0) plans.push(await plan(entity, known, added, { expired: false, arrivedAt }));
+        if (added.length === 0) continue;
+        const qaOnly = onlyEvaluations(added);
+        plans.push(await plan(entity, known, added, { expired: qaOnly && known.expired, arrivedAt: qaOnly ? known.arrivedAt : arrivedAt }));
       }
       const outcome = await applyPlans(plans);
       if ('moved' in outcome) {

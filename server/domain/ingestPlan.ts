@@ -89,7 +89,7 @@ export function contributionUnder(entity: string, events: StoredEvent[], context
   if (!expired) return contribution;
   const last = lastEventAt(events);
   const members = contribution.members.filter(([key]) => !isLiveCallKey(key));
-  members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
+  if (Number.isFinite(last)) members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
   return { ...contribution, members };
 }
 
@@ -110,7 +110,14 @@ export function keptHistory(
   };
 }
 
-export const lastEventAt = (events: StoredEvent[]) => Math.max(...events.map((e) => e.at));
+/**
+ * The `ts` of the call's last event of its own (an evaluation, sent days later by a QA tool, is about the call and
+ * does not keep it live); -Infinity when it has none.
+ */
+export const lastEventAt = (events: StoredEvent[]) => Math.max(...events.filter((e) => e.type !== 'qa.evaluation').map((e) => e.at));
+
+/** Whether a batch brings a call only evaluations: they leave its live state (swept or not, and since when) alone. */
+export const onlyEvaluations = (added: readonly StoredEvent[]) => added.every((e) => e.type === 'qa.evaluation');
 
 /** The call id in a live-set member: "<callId>#<segment>" or "<agent>\0<callId>#<segment>#<part>". */
 export function callOfMember(member: string): string {

@@ -37,7 +37,11 @@ export function createMetricsReader(deps: { figures: FigureReader; calendar: Cal
     const inputs = await figures.inputs(counterScopes, day, { ...(hasQueue ? { waitingOf: scope } : {}), agents: parsed.kind !== 'queue' });
     const { totals, intervals } = sumCounters(inputs.counters, calendar);
     const metrics: Metrics = { scope, day, tz: calendar.tz, ...withRatios(totals), intervals, asOf: deps.clock(), stale: false };
-    if (parsed.kind === 'all') metrics.queues = counterScopes.map((s) => s.slice(6)).sort();
+    if (parsed.kind === 'all')
+      metrics.queues = counterScopes
+        .slice(1)
+        .map((s) => s.slice(6))
+        .sort();
     if (inputs.waiting) {
       metrics.waiting = inputs.waiting.count;
       metrics.longestWaitSince = inputs.waiting.oldestSince === null ? null : iso(inputs.waiting.oldestSince);
@@ -53,7 +57,8 @@ export function createMetricsReader(deps: { figures: FigureReader; calendar: Cal
 
   /** The counter scopes behind a scope, whose agents it shows (null: all), and the queues a team serves. */
   async function whatToRead(kind: string, id: string): Promise<{ counterScopes: string[]; agents: Set<string> | null; teamQueues: string[] }> {
-    if (kind === 'all') return { counterScopes: (await figures.queuesSeen()).map((q) => `queue:${q}`), agents: null, teamQueues: [] };
+    // `all` is its queues plus its own counters (evaluations of calls no queue was offered yet).
+    if (kind === 'all') return { counterScopes: ['all', ...(await figures.queuesSeen()).map((q) => `queue:${q}`)], agents: null, teamQueues: [] };
     if (kind !== 'team') return { counterScopes: [`${kind}:${id}`], agents: new Set([id]), teamQueues: [] };
     const team = await deps.teams.teamOf(id);
     if (!team) throw new DomainError('not_found', `no team "${id}"`);

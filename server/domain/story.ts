@@ -1,4 +1,4 @@
-// A call's story rebuilt from its events in `ts` order: segments, agent parts, holds, outcome, surveys.
+// A call's story rebuilt from its events in `ts` order: segments, agent parts, holds, outcome, surveys, evaluations.
 import type { CallEvent } from '../../shared/events.ts';
 
 export type TimedCallEvent = CallEvent & { at: number };
@@ -26,9 +26,18 @@ export interface Segment {
   parts: AgentPart[];
 }
 
+/** A `qa.evaluation` as counted: the one that stands for its agent on this call. */
+export interface Evaluation {
+  id: string;
+  at: number;
+  score: number;
+}
+
 export interface CallStory {
   segments: Segment[];
   surveys: { at: number; score: number }[];
+  /** Per agent evaluated, its latest evaluation of this call by `ts` (ties: the greater event id); earlier ones are replaced. */
+  evaluations: Map<string, Evaluation>;
 }
 
 // Same-instant events are not expected (CONTRACT: distinct ts), but a stable order keeps the result deterministic.
@@ -43,6 +52,7 @@ const RANK: Record<CallEvent['type'], number> = {
   'call.ended': 4,
   'call.wrapped': 5,
   'call.survey': 6,
+  'qa.evaluation': 7,
 };
 
 export function byTime(a: TimedCallEvent, b: TimedCallEvent): number {
@@ -50,12 +60,16 @@ export function byTime(a: TimedCallEvent, b: TimedCallEvent): number {
 }
 
 export function buildStory(events: readonly TimedCallEvent[]): CallStory {
-  const story: CallStory = { segments: [], surveys: [] };
-  for (const event of [...events].sort(byTime)) apply(story, event);
+  const story: CallStory = { segments: [], surveys: [], evaluations: new Map() };
+  for (const event of [...events].sort(byTime)) {
+    // In byTime order (ts, then id), the last evaluation seen of an agent is its latest.
+    if (event.type === 'qa.evaluation') story.evaluations.set(event.agent, { id: event.id, at: event.at, score: event.score });
+    else apply(story, event);
+  }
   return story;
 }
 
-function apply(story: CallStory, event: TimedCallEvent): void {
+function apply(story: CallStory, event: Exclude<TimedCallEvent, { type: 'qa.evaluation' }>): void {
   const current = story.segments.at(-1);
   switch (event.type) {
     case 'call.offered':

@@ -163,3 +163,33 @@ describe('parseEvent: messages name the field', () => {
       expect(parseEvent({ id: 'e', type: 'call.survey', ts: NOW, callId: 'c', score }, 0, options).ok, `score ${score}`).toBe(true);
   });
 });
+
+describe('parseEvent: qa.evaluation (CONTRACT v2 "More event types")', () => {
+  const evaluation = (fields: Record<string, unknown> = {}) => ({ id: 'q', type: 'qa.evaluation', ts: NOW, callId: 'c', agent: 'ann', score: 87.5, ...fields });
+
+  it('accepts any number from 0 to 100, with or without form and evaluator', () => {
+    for (const score of [0, 0.5, 33.333333, 99.99, 100]) expect(problem(evaluation({ score })), `score ${score}`).toBeUndefined();
+    expect(problem(evaluation({ form: 'Sales call v2', evaluator: 'Zoë Q.' }))).toBeUndefined();
+  });
+
+  it.each([
+    ['a score over 100', { score: 100.01 }, /^score: must be from 0 to 100$/],
+    ['a negative score', { score: -1 }, /^score: must be from 0 to 100$/],
+    ['a score as a string', { score: '90' }, /^score: must be a number from 0 to 100$/],
+    ['a null score', { score: null }, /^score: /],
+    ['no score', { score: undefined }, /^score: is required$/],
+    ['no agent', { agent: undefined }, /^agent: is required$/],
+    ['a bad agent id', { agent: '' }, /^agent: /],
+    ['no callId', { callId: undefined }, /^callId: is required$/],
+    ['a form that is not text', { form: 3 }, /^form: /],
+    ['an evaluator that is not text', { evaluator: ['x'] }, /^evaluator: /],
+  ])('refuses %s, naming the field', (_what, fields, message) => {
+    const raw = JSON.parse(JSON.stringify(evaluation(fields)));
+    expect(problem(raw)).toMatch(message);
+  });
+
+  it('keeps prototype names as agent and call ids', () => {
+    const result = parseEvent(evaluation({ agent: '__proto__', callId: 'constructor' }), 0, options);
+    expect(result.ok && result.event).toMatchObject({ agent: '__proto__', callId: 'constructor', score: 87.5 });
+  });
+});

@@ -23,6 +23,7 @@ describe('one segment', () => {
         },
       ],
       surveys: [],
+      evaluations: new Map(),
     });
   });
 
@@ -31,6 +32,7 @@ describe('one segment', () => {
     expect(buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.abandoned', s(4))])).toEqual<CallStory>({
       segments: [{ queue: 'sales', offeredAt: s(0), outcome: { kind: 'abandoned', at: s(4) }, parts: [] }],
       surveys: [],
+      evaluations: new Map(),
     });
   });
 
@@ -39,6 +41,7 @@ describe('one segment', () => {
     expect(buildStory([e('call.offered', s(0), { queue: 'sales' }), e('call.timeout', s(90))])).toEqual<CallStory>({
       segments: [{ queue: 'sales', offeredAt: s(0), outcome: { kind: 'timeout', at: s(90) }, parts: [] }],
       surveys: [],
+      evaluations: new Map(),
     });
   });
 
@@ -275,6 +278,7 @@ describe('order', () => {
       },
     ],
     surveys: [{ at: s(300), score: 4 }],
+    evaluations: new Map(),
   };
 
   it('tells the story of events given in ts order', () => {
