@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Metrics } from '../shared/figures.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
-import { dayOf, faultsOf, instantOf } from './support/contract-model.ts';
+import { dayOf, faultsOf, instantOf, qaExpected, qaModel, qaOfTeam } from './support/contract-model.ts';
 import { send } from './support/events.ts';
 import {
   callArb,
@@ -92,6 +92,11 @@ function story(plan: CallPlan, n: number, giveId: ReturnType<typeof idGiver>, ca
     if (plan.wrap) step(plan.wrap.seconds, 'call.wrapped', plan.wrap.resolved === undefined ? {} : { resolved: plan.wrap.resolved });
     if (plan.survey) step(60, 'call.survey', { score: plan.survey });
   }
+  const transferAgent = plan.transfer ? (plan.transfer.toQueue ? plan.transfer.agent : plan.transfer.target) : undefined;
+  for (const { after, who, other, score } of plan.evaluations) {
+    const agent = who === 0 ? plan.agent : who === 1 ? (transferAgent ?? plan.agent) : other;
+    step(after, 'qa.evaluation', { agent, score, ...(who === 3 ? { form: 'Inbound v2', evaluator: other } : {}) });
+  }
   return steps
     .slice(0, plan.cut ?? steps.length)
     .map(([at, type, fields], k) =>
@@ -145,7 +150,8 @@ const withoutClock = ({ asOf: _asOf, ...rest }: Metrics) => rest;
 /** Plays one run against a fresh app and checks every answer against the model. */
 async function play(app: TestApp, run: Run) {
   const events = eventsOf(run);
-  const accepted = new Set<string>();
+  /** Each accepted id with the item that took it: a mutated copy that stays valid (a qa score of 6) may come first. */
+  const accepted = new Map<string, Item>();
   const validSent = new Set<string>();
   const days = new Set<string>([dayOf(Date.now())]);
   let acceptedSum = 0;
@@ -176,7 +182,7 @@ async function play(app: TestApp, run: Run) {
       const fresh = new Set(valid.map((e) => e.id as string).filter((id) => !accepted.has(id)));
       expect(res.body, sample()).toEqual({ accepted: fresh.size, duplicates: items.length - fresh.size });
       acceptedSum += res.body.accepted as number;
-      for (const id of fresh) accepted.add(id);
+      for (const e of valid) if (fresh.has(e.id as string) && !accepted.has(e.id as string)) accepted.set(e.id as string, e);
       for (const day of batchDays) days.add(day);
       return;
     }
@@ -215,11 +221,14 @@ async function play(app: TestApp, run: Run) {
   expect(acceptedSum).toBe(validSent.size);
   expect(accepted.size).toBe(validSent.size);
 
-  await checkHealthyAndReadable(app, run, events, days);
+  await checkHealthyAndReadable(app, run, events, [...accepted.values()], days);
 }
 
-/** After a run: healthy, every scope that appeared reads, `all` subscribes, and the self-audit finds no difference. */
-async function checkHealthyAndReadable(app: TestApp, run: Run, events: Item[], days: Set<string>) {
+/**
+ * After a run: healthy, every scope that appeared reads, the quality figures are the model's over the events `taken`,
+ * `all` subscribes, and the self-audit finds no difference.
+ */
+async function checkHealthyAndReadable(app: TestApp, run: Run, events: Item[], taken: Item[], days: Set<string>) {
   const health = await app.request('GET', '/healthz');
   expect(health).toMatchObject({ status: 200, body: { ok: true } });
 
@@ -227,9 +236,11 @@ async function checkHealthyAndReadable(app: TestApp, run: Run, events: Item[], d
   const named = (type: string, field: string) => events.filter((e) => e.type === type).map((e) => e[field] as string);
   const targets = named('call.transferred', 'target');
   const queues = new Set([...named('call.offered', 'queue'), ...targets]);
-  const agents = [...new Set([...named('call.answered', 'agent'), ...named('agent.state', 'agent'), ...targets])];
+  const agents = [...new Set([...named('call.answered', 'agent'), ...named('agent.state', 'agent'), ...named('qa.evaluation', 'agent'), ...targets])];
+  const teamAgents = new Map<string, string[]>();
   for (const team of run.teams) {
     const members = team.agents.filter(() => agents.length > 0).map((n) => agents[n % agents.length]!);
+    teamAgents.set(team.id, members);
     const put = await app.request('PUT', `/api/v1/teams/${encodeURIComponent(team.id)}`, { token: app.apiToken, body: { name: team.id, agents: members } });
     expect(put.status, team.id).toBe(200);
   }
@@ -239,6 +250,7 @@ async function checkHealthyAndReadable(app: TestApp, run: Run, events: Item[], d
     expect(res.status, scope).toBe(200);
     expect(res.body.scope, scope).toBe(scope);
   }
+  await checkQuality(app, taken, scopes, teamAgents, days);
 
   const socket = app.socket(app.apiToken);
   const first = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'all');
@@ -255,6 +267,21 @@ async function checkHealthyAndReadable(app: TestApp, run: Run, events: Item[], d
   }
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual([...PROTOTYPE_NAMES].sort());
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+}
+
+/** Every scope's evaluations and qaScore, on every day with an evaluation (and one more), as the contract model predicts. */
+async function checkQuality(app: TestApp, events: Item[], scopes: string[], teamAgents: Map<string, string[]>, days: Set<string>) {
+  const model = qaModel(events);
+  const qaDays = new Set([...model.keys()].map((key) => key.slice(key.lastIndexOf('@') + 1)));
+  for (const day of new Set([...qaDays, ...[...days].slice(0, 1)])) {
+    for (const scope of scopes) {
+      const res = await app.request('GET', `/api/v1/metrics?scope=${encodeURIComponent(scope)}&day=${day}`, { token: app.apiToken });
+      const want = scope.startsWith('team:') ? qaOfTeam(model, teamAgents.get(scope.slice(5))!, day) : qaExpected(model, scope, day);
+      expect(res.body.evaluations, `${scope} ${day}`).toBe(want.evaluations);
+      if (want.qaScore === null) expect(res.body.qaScore, `${scope} ${day}`).toBeNull();
+      else expect(res.body.qaScore, `${scope} ${day}`).toBeCloseTo(want.qaScore, 9);
+    }
+  }
 }
 
 /** Deletes a run's keys: every run has its own prefix, and the audit's scans get slower as the shared Redis fills. */

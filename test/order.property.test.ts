@@ -1,11 +1,16 @@
-// Property: a generated day sent shuffled, duplicated and in random batches reads back exactly as sent in order.
+// Property: a generated day sent shuffled, duplicated and in random batches reads back exactly as sent in order, and its
+// quality figures (qa.evaluation, late and replaced ones included) are what the contract model predicts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
+import { qaExpected, qaModel, qaOfTeam } from './support/contract-model.ts';
 
 const BASE = Date.parse('2026-06-01T13:00:00Z');
 const QUEUES = ['sales', 'support'];
 const AGENTS = ['p1', 'p2', 'p3'];
+const TEAM = ['p1', 'p3'];
+/** The day of the calls, and the next, where some evaluations land. */
+const DAYS = ['2026-06-01', '2026-06-02'];
 
 type Event = Record<string, unknown> & { id: string; ts: number };
 
@@ -24,18 +29,37 @@ const callArb = (n: number) =>
       wrap: fc.option(fc.integer({ min: 1, max: 120 })),
       resolved: fc.option(fc.boolean()),
       survey: fc.option(fc.integer({ min: 1, max: 5 })),
+      // Evaluations from a QA tool, up to a day later (some land on the next day); a second of one agent replaces the first.
+      evaluations: fc.array(
+        fc.record({
+          after: fc.integer({ min: 1, max: 86_400 }),
+          agent: fc.constantFrom(...AGENTS),
+          score: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(87.5, 33.333333, 0.1)),
+        }),
+        { maxLength: 3 },
+      ),
+      /** Sometimes no offer at all: evaluations of a call with no queue count for the agent, its team and `all`. */
+      offer: fc.constantFrom('first', 'first', 'first', 'never'),
     })
     .map((c) => {
       const callId = `pc${n}`;
       const events: Event[] = [];
       let t = BASE + c.start * 1000;
       const push = (type: string, fields: Record<string, unknown> = {}) => events.push({ id: `${callId}-${events.length}`, type, ts: t, callId, ...fields });
+      const evaluate = () => {
+        for (const { after, agent, score } of c.evaluations) {
+          t += after * 1000;
+          push('qa.evaluation', { agent, score });
+        }
+        return events;
+      };
+      if (c.offer === 'never') return evaluate();
       push('call.offered', { queue: c.queue });
       t += c.wait * 1000;
-      if (c.outcome === 'waiting') return events;
+      if (c.outcome === 'waiting') return evaluate();
       if (c.outcome !== 'answered') {
         push(c.outcome === 'abandoned' ? 'call.abandoned' : 'call.timeout');
-        return events;
+        return evaluate();
       }
       push('call.answered', { agent: c.agent });
       if (c.hold) {
@@ -60,7 +84,7 @@ const callArb = (n: number) =>
         t += 60_000;
         push('call.survey', { score: c.survey });
       }
-      return events;
+      return evaluate();
     });
 
 const dayArb = fc.integer({ min: 1, max: 12 }).chain((calls) => fc.tuple(...Array.from({ length: calls }, (_, i) => callArb(i))).map((cs) => cs.flat()));
@@ -103,14 +127,35 @@ describe('order does not matter', () => {
           expect(res.status).toBe(202);
           at += size;
         }
-        for (const scope of [...QUEUES.map((q) => `queue:${q}`), ...AGENTS.map((a) => `agent:${a}`)]) {
-          const [kind, id] = scope.split(':');
-          const get = async (tag: string) => {
-            const res = await app.request('GET', `/api/v1/metrics?scope=${kind}:${tag}${run}-${id}&day=2026-06-01`, { token: app.apiToken });
-            const { scope: _s, asOf: _a, roster, ...rest } = res.body;
-            return { ...rest, roster: (roster ?? []).map((r: { state: string; since: string }) => [r.state, r.since]) };
-          };
-          expect(await get('m'), scope).toEqual(await get('o'));
+        for (const tag of ['o', 'm']) {
+          const body = { name: 'Team', agents: TEAM.map((a) => `${tag}${run}-${a}`) };
+          expect((await app.request('PUT', `/api/v1/teams/${tag}${run}-team`, { token: app.apiToken, body })).status).toBe(200);
+        }
+        const model = qaModel(messy);
+        for (const day of DAYS) {
+          for (const scope of [...QUEUES.map((q) => `queue:${q}`), ...AGENTS.map((a) => `agent:${a}`), 'team:team']) {
+            const [kind, id] = scope.split(':');
+            const get = async (tag: string) => {
+              const res = await app.request('GET', `/api/v1/metrics?scope=${kind}:${tag}${run}-${id}&day=${day}`, { token: app.apiToken });
+              const { scope: _s, asOf: _a, roster, ...rest } = res.body;
+              return { ...rest, roster: (roster ?? []).map((r: { state: string; since: string }) => [r.state, r.since]) };
+            };
+            const messyFigures = await get('m');
+            expect(messyFigures, `${scope} ${day}`).toEqual(await get('o'));
+            // The quality figures are also the contract model's.
+            const named = `${kind}:m${run}-${id}`;
+            const want =
+              kind === 'team'
+                ? qaOfTeam(
+                    model,
+                    TEAM.map((a) => `m${run}-${a}`),
+                    day,
+                  )
+                : qaExpected(model, named, day);
+            expect(messyFigures.evaluations, `${scope} ${day}`).toBe(want.evaluations);
+            if (want.qaScore === null) expect(messyFigures.qaScore, `${scope} ${day}`).toBeNull();
+            else expect(messyFigures.qaScore, `${scope} ${day}`).toBeCloseTo(want.qaScore, 9);
+          }
         }
       }),
       { numRuns: 25, seed: 42 },

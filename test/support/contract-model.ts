@@ -1,5 +1,6 @@
-// An independent reading of CONTRACT.md's event rules (v1 table and v2 "Ids, times and errors"), written from the page,
-// not from shared/events.ts, so the fuzz suite can predict which items the server must refuse and why.
+// An independent reading of CONTRACT.md's event rules (v1 table and v2 "Ids, times and errors") and of its quality
+// figures (v2 "More event types"), written from the page, not from shared/ or server/, so the fuzz and order suites can
+// predict which items the server must refuse and why, and what the evaluations add up to.
 
 /** 2000-01-01T00:00:00Z: the earliest instant an event may carry. */
 export const EARLIEST = Date.UTC(2000, 0, 1);
@@ -15,6 +16,8 @@ interface Shape {
 
 const isText = (value: unknown) => typeof value === 'string' && isWellFormed(value);
 const isScore = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5;
+/** A qa.evaluation score: any JSON number from 0 to 100. */
+const isQaScore = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
 const isState = (value: unknown) => value === 'available' || value === 'break' || value === 'offline';
 
 // A Map, not an object literal: `type` may be `constructor` or `__proto__`.
@@ -30,6 +33,7 @@ const SHAPES = new Map<string, Shape>([
   ['call.wrapped', { ids: ['callId'], optional: { resolved: (value) => typeof value === 'boolean' } }],
   ['call.survey', { ids: ['callId'], required: { score: isScore } }],
   ['agent.state', { ids: ['agent'], required: { state: isState }, optional: { reason: isText } }],
+  ['qa.evaluation', { ids: ['callId', 'agent'], required: { score: isQaScore }, optional: { form: isText, evaluator: isText } }],
 ]);
 
 /** True when every surrogate in `text` is half of a pair. */
@@ -98,4 +102,61 @@ export function faultsOf(item: unknown, now: number): string[] {
   for (const [field, ok] of Object.entries(shape.required ?? {})) if (!ok(own(field))) faults.push(field);
   for (const [field, ok] of Object.entries(shape.optional ?? {})) if (Object.hasOwn(item, field) && !ok(own(field))) faults.push(field);
   return faults;
+}
+
+/** Evaluations of a scope on a day: how many, and the sum of their scores (points). */
+export interface QaTally {
+  evaluations: number;
+  points: number;
+}
+
+/**
+ * The quality figures CONTRACT v2 "More event types" predicts from valid events, each counted once: per (callId,
+ * agent) the evaluation with the greatest `ts` (a tie: the greater id) stands; it counts for `agent:<agent>`, for
+ * `queue:<q>` where q is the queue of the call's `call.offered` with the greatest `ts` (none: no queue), and for
+ * `all`, on the UTC day of its `ts`. Keyed by "<scope>@<day>". Teams sum their agents (see qaOfTeam).
+ */
+export function qaModel(events: readonly Record<string, unknown>[]): Map<string, QaTally> {
+  const lastQueue = new Map<string, { at: number; queue: string }>();
+  const standing = new Map<string, { at: number; id: string; agent: string; callId: string; score: number }>();
+  for (const e of events) {
+    const at = instantOf(e.ts)!;
+    if (e.type === 'call.offered') {
+      const prior = lastQueue.get(e.callId as string);
+      if (!prior || at > prior.at) lastQueue.set(e.callId as string, { at, queue: e.queue as string });
+    }
+    if (e.type !== 'qa.evaluation') continue;
+    const key = JSON.stringify([e.callId, e.agent]);
+    const prior = standing.get(key);
+    const id = e.id as string;
+    if (!prior || at > prior.at || (at === prior.at && id > prior.id)) {
+      standing.set(key, { at, id, agent: e.agent as string, callId: e.callId as string, score: e.score as number });
+    }
+  }
+  const out = new Map<string, QaTally>();
+  for (const { at, agent, callId, score } of standing.values()) {
+    const queue = lastQueue.get(callId)?.queue;
+    for (const scope of [`agent:${agent}`, 'all', ...(queue === undefined ? [] : [`queue:${queue}`])]) {
+      const key = `${scope}@${dayOf(at)}`;
+      const tally = out.get(key) ?? { evaluations: 0, points: 0 };
+      out.set(key, { evaluations: tally.evaluations + 1, points: tally.points + score });
+    }
+  }
+  return out;
+}
+
+/** What a scope should read on a day: `evaluations` and `qaScore` (mean score / 100, null with none). */
+export function qaExpected(model: Map<string, QaTally>, scope: string, day: string): { evaluations: number; qaScore: number | null } {
+  const tally = model.get(`${scope}@${day}`);
+  return tally ? { evaluations: tally.evaluations, qaScore: tally.points / tally.evaluations / 100 } : { evaluations: 0, qaScore: null };
+}
+
+/** A team's quality figures on a day: the sum of its (distinct) agents'. */
+export function qaOfTeam(model: Map<string, QaTally>, agents: readonly string[], day: string): { evaluations: number; qaScore: number | null } {
+  const total: QaTally = { evaluations: 0, points: 0 };
+  for (const agent of new Set(agents)) {
+    const tally = model.get(`agent:${agent}@${day}`);
+    if (tally) Object.assign(total, { evaluations: total.evaluations + tally.evaluations, points: total.points + tally.points });
+  }
+  return total.evaluations === 0 ? { evaluations: 0, qaScore: null } : { evaluations: total.evaluations, qaScore: total.points / total.evaluations / 100 };
 }

@@ -121,7 +121,7 @@ export const badTypeArb = fc.constantFrom<unknown>(
   ['call.offered'],
   {},
 );
-export const badScoreArb = fc.constantFrom<unknown>(0, 6, -1, 4.5, '5', null, true, 1e9, []);
+export const badScoreArb = fc.constantFrom<unknown>(0, 6, -1, 4.5, 100.5, '5', null, true, 1e9, []);
 export const badStateArb = fc.constantFrom<unknown>('Available', 'away', '', 'onCall', ...PROTOTYPE_NAMES, 1, null);
 export const badResolvedArb = fc.constantFrom<unknown>('true', 1, 0, null, 'yes');
 
@@ -144,6 +144,12 @@ function ownProto(value: unknown): Item {
 
 const textArb = fc.constantFrom('+1 555 0100', 'Zoë ☎', 'line\nbreak', '😀', '{"json":true}', '\u202ertl');
 
+/** A qa.evaluation score: whole points mostly, sometimes the edges or fractions. */
+export const qaScoreArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 100 }), weight: 3 },
+  { arbitrary: fc.constantFrom(0, 100, 87.5, 33.333333, 0.1, 99.99, 66.67), weight: 1 },
+);
+
 /** One call's story, from offer to survey (or cut short, still live), with its events' times in ts order. */
 export const callArb = fc.record({
   ago: fc.integer({ min: 2 * 3600, max: 3 * 86400 }),
@@ -158,6 +164,10 @@ export const callArb = fc.record({
   talk: fc.integer({ min: 1, max: 900 }),
   wrap: fc.option(fc.record({ seconds: fc.integer({ min: 1, max: 120 }), resolved: fc.option(fc.boolean(), { nil: undefined }) }), { nil: undefined }),
   survey: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+  /** qa.evaluation events after the call: of its first agent, its transfer agent or another; a repeat replaces. */
+  evaluations: fc.array(fc.record({ after: fc.integer({ min: 1, max: 1800 }), who: fc.nat(3), other: validIdArb, score: qaScoreArb }), {
+    maxLength: 3,
+  }),
   cut: rarely(fc.integer({ min: 1, max: 10 }), 4),
   ids: fc.array(fc.option(validIdArb, { nil: undefined, freq: 3 }), { minLength: 16, maxLength: 16 }),
   formats: fc.array(formatArb, { minLength: 16, maxLength: 16 }),
@@ -190,6 +200,7 @@ export const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), field: fc.constant('state'), value: badStateArb }),
   fc.record({ kind: fc.constant('set' as const), field: fc.constant('resolved'), value: badResolvedArb }),
   fc.record({ kind: fc.constant('drop' as const), field: fc.constantFrom('id', 'ts', 'type', 'callId', 'queue', 'agent', 'target', 'score', 'state') }),
+  fc.record({ kind: fc.constant('set' as const), field: fc.constantFrom('form', 'evaluator'), value: fc.constantFrom<unknown>(1, null, ['x'], {}, '\ud800') }),
   fc.record({ kind: fc.constant('garbage' as const), value: garbageArb }),
   fc.record({ kind: fc.constant('line' as const), text: fc.constantFrom('{oops', '[1,', 'nul', '"unterminated', '{"id":"a",}') }),
 );
