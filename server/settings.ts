@@ -21,6 +21,14 @@ const rules = z
     fcrBelow: z
       .object({ enabled: z.boolean().default(true), minWrapped: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
       .prefault({}),
+    /** The agent's quality today (mean evaluation score) below target, once it has `minEvaluations` evaluations. */
+    qaBelow: z
+      .object({
+        enabled: z.boolean().default(true),
+        minEvaluations: z.number().int().positive().default(3),
+        cooldownMinutes: z.number().positive().default(240),
+      })
+      .prefault({}),
     /** A queue's service level today below target, once `minOffered` calls came in: to leads and supervisors. */
     serviceLevelBelow: z
       .object({ enabled: z.boolean().default(true), minOffered: z.number().int().positive().default(10), cooldownMinutes: z.number().positive().default(30) })
@@ -102,6 +110,7 @@ export const settingsSchema = z.object({
       fcr: z.number().min(0).max(1).default(DEFAULT_TARGETS.fcr),
       ahtSeconds: z.number().positive().default(DEFAULT_TARGETS.ahtSeconds),
       asaSeconds: z.number().positive().default(DEFAULT_TARGETS.asaSeconds),
+      qa: z.number().min(0).max(1).default(DEFAULT_TARGETS.qa),
     })
     .prefault({}),
   rules,

@@ -6,9 +6,11 @@ export interface Targets {
   fcr: number;
   ahtSeconds: number;
   asaSeconds: number;
+  /** Quality: the mean qa.evaluation score / 100 (`qaScore`), 0..1. */
+  qa: number;
 }
 
-export const DEFAULT_TARGETS: Readonly<Targets> = { csat: 0.85, fcr: 0.75, ahtSeconds: 300, asaSeconds: 30 };
+export const DEFAULT_TARGETS: Readonly<Targets> = { csat: 0.85, fcr: 0.75, ahtSeconds: 300, asaSeconds: 30, qa: 0.9 };
 
 /** The centre's own service level target (settings `serviceLevelTarget`), 0..1: the wall's centre total is coloured against it. */
 export const DEFAULT_SERVICE_LEVEL_TARGET = 0.8;

@@ -14,7 +14,7 @@ beforeAll(async () => {
         { id: 'rq-team', agents: [], queues: ['rq'] },
         { id: 'other-team', agents: [] },
       ],
-      rules: { serviceLevelBelow: { minOffered: 2 }, csatBelow: { minSurveys: 2 } } as never,
+      rules: { serviceLevelBelow: { minOffered: 2 }, csatBelow: { minSurveys: 2 }, qaBelow: { minEvaluations: 2 } } as never,
     },
   });
 });
@@ -85,5 +85,33 @@ describe('automatic prompts', () => {
 
     // The cool-down holds: nothing fires again at once.
     expect(await app.application.rules.tick()).toEqual([]);
+  });
+
+  it('prompts an agent whose quality today is below target after minEvaluations evaluations, once', async () => {
+    // Each tick holds the evaluation lock for 5 s; this test ticks again at once, so it lets the lock go first.
+    const tick = async () => {
+      await app.redis.del(`${app.prefix}rules:lock`);
+      return (await app.application.rules.tick()).filter((f) => f.rule === 'qaBelow');
+    };
+    const now = Date.now();
+    const agentToken = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'qa1', name: 'qa1' } })).body.token;
+    const agent = app.socket(agentToken);
+    await nextEvent(agent, 'banners');
+    const prompt = nextEvent<PromptDelivery>(agent, 'prompt', (p) => /quality/.test(p.text));
+    await send(app, [
+      ev('call.offered', now - 900_000, { callId: 'q-1', queue: 'rq' }),
+      ev('call.answered', now - 890_000, { callId: 'q-1', agent: 'qa1' }),
+      ev('call.ended', now - 800_000, { callId: 'q-1' }),
+      ev('qa.evaluation', now - 60_000, { callId: 'q-1', agent: 'qa1', score: 70, form: 'Inbound' }),
+    ]);
+    // One evaluation is not enough to judge.
+    expect(await tick()).toEqual([]);
+    await send(app, [ev('qa.evaluation', now - 30_000, { callId: 'q-2', agent: 'qa1', score: 80 })]);
+    const fired = await tick();
+    expect(fired.map((f) => f.to)).toEqual(['agent:qa1']);
+    expect((await prompt).text).toBe('Your quality score today is 75% over 2 evaluations (target 90%). Your lead can go through them with you.');
+    // The cool-down holds.
+    expect(await tick()).toEqual([]);
+    agent.disconnect();
   });
 });

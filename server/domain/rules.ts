@@ -84,6 +84,11 @@ export const RULES: Rule[] = [
       ? `Your first-contact resolution today is ${percent(m.fcr)} (target ${percent(targets.fcr)}).`
       : null,
   ),
+  agentTargetRule('qaBelow', (m, rules, targets) =>
+    m.qaScore !== null && m.evaluations >= rules.qaBelow.minEvaluations && m.qaScore < targets.qa
+      ? `Your quality score today is ${percent(m.qaScore)} over ${m.evaluations} evaluation${m.evaluations === 1 ? '' : 's'} (target ${percent(targets.qa)}). Your lead can go through them with you.`
+      : null,
+  ),
   {
     name: 'serviceLevelBelow',
     async evaluate(ctx) {
@@ -110,7 +115,7 @@ export const RULES: Rule[] = [
 ];
 
 /** A rule on an agent's figures today against the centre's targets: `message` says what to send, or null. */
-function agentTargetRule(name: 'csatBelow' | 'fcrBelow', message: (m: Metrics, rules: Rules, targets: Settings['targets']) => string | null): Rule {
+function agentTargetRule(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', message: (m: Metrics, rules: Rules, targets: Settings['targets']) => string | null): Rule {
   return {
     name,
     async evaluate(ctx) {

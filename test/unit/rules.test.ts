@@ -66,7 +66,7 @@ const part = (agent: string, callId: string, sinceS: number): OpenPart => ({ age
 
 describe('the rule table', () => {
   it('evaluates every rule of the settings, in a fixed order', () => {
-    expect(RULES.map((r) => r.name)).toEqual(['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'serviceLevelBelow']);
+    expect(RULES.map((r) => r.name)).toEqual(['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'qaBelow', 'serviceLevelBelow']);
   });
 });
 
@@ -183,6 +183,42 @@ describe('fcrBelow', () => {
   });
 });
 
+describe('qaBelow', () => {
+  const points = (n: number) => n * 1_000_000;
+
+  it('fires below the quality target (default 90%) once the agent has minEvaluations (default 3) evaluations, and only then', async () => {
+    const figures = [
+      metrics('all', {}, { roster: rosterOf('ann', 'bob', 'cy', 'dee') }),
+      metrics('agent:ann', { evaluations: 3, qaScoreMicros: points(80 + 85 + 90) }), // 85 %, 3 evaluations: fires
+      metrics('agent:bob', { evaluations: 2, qaScoreMicros: points(20 + 30) }), // 25 %, but 2 < 3 evaluations
+      metrics('agent:cy', { evaluations: 4, qaScoreMicros: points(360) }), // 90 %: at target, not below
+      metrics('agent:dee'), // no evaluation: qaScore is null
+    ];
+    expect(await evaluate('qaBelow', { figures })).toEqual<Firing[]>([
+      {
+        rule: 'qaBelow',
+        subject: `ann:${DAY}`,
+        to: 'agent:ann',
+        priority: 'normal',
+        text: 'Your quality score today is 85% over 3 evaluations (target 90%). Your lead can go through them with you.',
+      },
+    ]);
+  });
+
+  it('follows the target and minEvaluations of the settings, and a team that turns it off', async () => {
+    const settings = { targets: { qa: 0.95 }, rules: { qaBelow: { minEvaluations: 1 } }, teams: [{ id: 'quiet', rules: { qaBelow: { enabled: false } } }] };
+    const figures = [
+      metrics('all', {}, { roster: rosterOf('bob', 'cy') }),
+      metrics('agent:bob', { evaluations: 1, qaScoreMicros: points(92.5) }),
+      metrics('agent:cy', { evaluations: 1, qaScoreMicros: points(10) }),
+    ];
+    const firings = await evaluate('qaBelow', { settings, teamOf: { cy: 'quiet' }, figures });
+    expect(firings.map((f) => [f.to, f.text])).toEqual([
+      ['agent:bob', 'Your quality score today is 93% over 1 evaluation (target 95%). Your lead can go through them with you.'],
+    ]);
+  });
+});
+
 describe('serviceLevelBelow', () => {
   const settings = {
     queues: [
@@ -229,14 +265,14 @@ describe('serviceLevelBelow', () => {
 describe('disabled rules', () => {
   it('fire nothing, whatever the figures', async () => {
     const off = { enabled: false };
-    const settings = { rules: { ahtOverrun: off, longHold: off, csatBelow: off, fcrBelow: off, serviceLevelBelow: off } };
+    const settings = { rules: { ahtOverrun: off, longHold: off, csatBelow: off, fcrBelow: off, qaBelow: off, serviceLevelBelow: off } };
     const data: Data = {
       settings,
       onCall: [part('ann', 'c1', 3600)],
       onHold: [part('ann', 'c1', 3600)],
       figures: [
         metrics('all', {}, { roster: rosterOf('ann'), queues: ['sales'], agents: breakCount(3) }),
-        metrics('agent:ann', { surveys: 20, satisfied: 0, resolved: 0, unresolved: 20 }),
+        metrics('agent:ann', { surveys: 20, satisfied: 0, resolved: 0, unresolved: 20, evaluations: 5, qaScoreMicros: 250 * 1_000_000 }),
         metrics('queue:sales', { offered: 50, answered: 50 }),
       ],
     };
@@ -244,7 +280,7 @@ describe('disabled rules', () => {
     // The same data with the rules on fires every one of them: the test above can fail.
     const on = { ...data, settings: {} };
     const fired = await Promise.all(RULES.map((rule) => rule.evaluate(contextOf(on))));
-    expect(fired.map((f) => f.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(fired.map((f) => f.length)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 });
 
