@@ -64,6 +64,39 @@ test.describe('coaching', () => {
     expect(await csv.text()).toMatch(/"?lena"?,"?agent:r1"?,"?r1"?,"?high"?,"?false"?,"?Offer the callback, queue is long"?,"?replied"?,.*On it/);
   });
 
+  test('the lead and the agent see quality (QA) against its 90% target with a status badge, and its change live', async ({ browser, server }) => {
+    const now = Date.now();
+    const qa = (n: number, callId: string, score: number) => ({
+      id: `qa-${now}-${n}`,
+      type: 'qa.evaluation',
+      ts: now - 60_000 + n,
+      callId,
+      agent: 'r1',
+      score,
+    });
+    await server.send([qa(1, `qc-${now}-1`, 80), qa(2, `qc-${now}-2`, 70)]);
+    const lead = await signIn(browser, server, 'lena', 'lena-password-1', '/lead');
+    const agent = await signIn(browser, server, 'raj', 'raj-password-1', '/agent');
+
+    const row = lead.getByTestId('agent-row-r1');
+    await expect(row.getByTestId('agent-qa')).toContainText('75%');
+    await expect(row.getByTestId('qa-status')).toHaveAttribute('data-status', 'missed');
+    await expect(row.getByTestId('qa-status').locator('.word')).toHaveText('−15 pts');
+    await expect(lead.getByTestId('team-qa')).toHaveText('75%');
+    await expect(lead.getByTestId('team-qa-status')).toHaveAttribute('data-status', 'missed');
+    await expect(lead.getByTestId('team-totals')).toContainText('2 evaluations');
+    await expect(agent.getByTestId('my-qa')).toHaveText('75%');
+    await expect(agent.getByTestId('my-qa-status').locator('.word')).toHaveText('−15 pts');
+    await expect(agent.getByTestId('my-qa').locator('..')).toContainText('target 90% · 2 evaluations');
+
+    // The second call is evaluated again (the later evaluation replaces the first): (80 + 100) / 2 = 90%, met, with no reload.
+    await server.send([qa(3, `qc-${now}-2`, 100)]);
+    await expect(agent.getByTestId('my-qa')).toHaveText('90%');
+    await expect(agent.getByTestId('my-qa-status')).toHaveAttribute('data-status', 'met');
+    await expect(row.getByTestId('qa-status')).toHaveAttribute('data-status', 'met');
+    await expect(lead.getByTestId('team-totals')).toContainText('2 evaluations');
+  });
+
   test("an agent who edits the URL to another agent's stats is refused", async ({ browser, server }) => {
     const agent = await signIn(browser, server, 'raj', 'raj-password-1', '/agent');
     await agent.goto(`${server.url}/agent?agent=r2`);
