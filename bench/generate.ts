@@ -1,4 +1,5 @@
-// Realistic synthetic traffic for the benchmarks: whole calls (offer, answer, holds, end, wrap, survey).
+// Realistic synthetic traffic for the benchmarks: whole calls (offer, answer, holds, end, wrap, survey; with `qa`, some
+// evaluated later by a QA tool, as the simulator sends them).
 export interface BenchEvent {
   id: string;
   type: string;
@@ -6,7 +7,7 @@ export interface BenchEvent {
   [field: string]: unknown;
 }
 
-export function* calls(opts: { queues: string[]; agents: string[]; start: number; tag: string; spacingMs?: number }): Generator<BenchEvent[]> {
+export function* calls(opts: { queues: string[]; agents: string[]; start: number; tag: string; spacingMs?: number; qa?: boolean }): Generator<BenchEvent[]> {
   let n = 0;
   let seed = 12345;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -22,7 +23,8 @@ export function* calls(opts: { queues: string[]; agents: string[]; start: number
     if (outcome < 0.08) push('call.abandoned');
     else if (outcome < 0.1) push('call.timeout');
     else {
-      push('call.answered', { agent: pick(opts.agents) });
+      const agent = pick(opts.agents);
+      push('call.answered', { agent });
       if (rand() < 0.3) {
         t += 30_000;
         push('call.held');
@@ -36,6 +38,10 @@ export function* calls(opts: { queues: string[]; agents: string[]; start: number
       if (rand() < 0.25) {
         t += 120_000;
         push('call.survey', { score: 1 + Math.floor(rand() * 5) });
+      }
+      if (opts.qa && rand() < 0.2) {
+        t += 10 * 60_000 + Math.floor(rand() * 20 * 60_000);
+        push('qa.evaluation', { agent, score: Math.round(60 + rand() * 40), form: 'Inbound call', evaluator: 'qa-team' });
       }
     }
     yield events;

@@ -13,7 +13,7 @@ const agents = Array.from({ length: Number(process.env.AGENTS ?? 24) }, (_, i) =
 const spacingMs = Number(process.env.SPACING_MS ?? 9000);
 const start = Date.now() - Number(process.env.BACKFILL_HOURS ?? 3) * 3600_000;
 
-const source = calls({ queues, agents, start, tag: `sim${Date.now().toString(36)}`, spacingMs });
+const source = calls({ queues, agents, start, tag: `sim${Date.now().toString(36)}`, spacingMs, qa: true });
 let pending: BenchEvent[] = [];
 let generatedUntil = start;
 
