@@ -22,7 +22,7 @@ export type PromptStatus = 'sent' | 'delivered' | 'acknowledged' | 'replied';
 export type Priority = 'normal' | 'high';
 
 /** The automatic prompts' rules, whose words the screens have in every language. */
-export const PROMPT_RULES = ['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'serviceLevelBelow'] as const;
+export const PROMPT_RULES = ['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'qaBelow', 'serviceLevelBelow'] as const;
 export type PromptRule = (typeof PROMPT_RULES)[number];
 
 /** Extension, on an automatic prompt: which rule wrote it and its figures (durations in ms, ratios 0..1), so a screen

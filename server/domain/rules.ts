@@ -86,7 +86,7 @@ export const RULES: Rule[] = [
   ),
   agentTargetRule('qaBelow', (m, rules, targets) =>
     m.qaScore !== null && m.evaluations >= rules.qaBelow.minEvaluations && m.qaScore < targets.qa
-      ? `Your quality score today is ${percent(m.qaScore)} over ${m.evaluations} evaluation${m.evaluations === 1 ? '' : 's'} (target ${percent(targets.qa)}). Your lead can go through them with you.`
+      ? `Your quality score today is ${percent(m.qaScore)} over ${m.evaluations} evaluation${m.evaluations === 1 ? '' : 's'} (target ${percent(targets.qa)}). Your lead can go through ${m.evaluations === 1 ? 'it' : 'them'} with you.`
       : null,
   ),
   {
@@ -114,6 +114,13 @@ export const RULES: Rule[] = [
   },
 ];
 
+/** An agent-target rule's figures, for screens that say its prompt in their own language. */
+function wordsOf(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', m: Metrics, targets: Settings['targets']): PromptWords {
+  if (name === 'qaBelow') return { rule: name, params: { value: m.qaScore ?? 0, target: targets.qa, count: m.evaluations } };
+  const csat = name === 'csatBelow';
+  return { rule: name, params: { value: (csat ? m.csat : m.fcr) ?? 0, target: targets[csat ? 'csat' : 'fcr'] } };
+}
+
 /** A rule on an agent's figures today against the centre's targets: `message` says what to send, or null. */
 function agentTargetRule(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', message: (m: Metrics, rules: Rules, targets: Settings['targets']) => string | null): Rule {
   return {
@@ -125,9 +132,15 @@ function agentTargetRule(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', message: (m
         if (!rules[name].enabled) continue;
         const m = await ctx.read(`agent:${agent}`);
         const text = message(m, rules, ctx.settings.targets);
-        const value = name === 'csatBelow' ? m.csat : m.fcr;
-        const words: PromptWords = { rule: name, params: { value: value ?? 0, target: ctx.settings.targets[name === 'csatBelow' ? 'csat' : 'fcr'] } };
-        if (text) firings.push({ rule: name, subject: `${agent}:${m.day}`, to: `agent:${agent}`, priority: 'normal', text, words });
+        if (text)
+          firings.push({
+            rule: name,
+            subject: `${agent}:${m.day}`,
+            to: `agent:${agent}`,
+            priority: 'normal',
+            text,
+            words: wordsOf(name, m, ctx.settings.targets),
+          });
       }
       return firings;
     },

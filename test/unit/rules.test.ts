@@ -201,6 +201,7 @@ describe('qaBelow', () => {
         to: 'agent:ann',
         priority: 'normal',
         text: 'Your quality score today is 85% over 3 evaluations (target 90%). Your lead can go through them with you.',
+        words: { rule: 'qaBelow', params: { value: 0.85, target: 0.9, count: 3 } },
       },
     ]);
   });
@@ -214,7 +215,7 @@ describe('qaBelow', () => {
     ];
     const firings = await evaluate('qaBelow', { settings, teamOf: { cy: 'quiet' }, figures });
     expect(firings.map((f) => [f.to, f.text])).toEqual([
-      ['agent:bob', 'Your quality score today is 93% over 1 evaluation (target 95%). Your lead can go through them with you.'],
+      ['agent:bob', 'Your quality score today is 93% over 1 evaluation (target 95%). Your lead can go through it with you.'],
     ]);
   });
 });
@@ -387,12 +388,20 @@ describe('the words of automatic prompts', () => {
         settings: { targets: { fcr: 0.75 } },
         figures: [metrics('all', {}, { roster: rosterOf('dee') }), metrics('agent:dee', { resolved: 2, unresolved: 4 })],
       })),
+      ...(await evaluate('qaBelow', {
+        settings: { rules: { qaBelow: { minEvaluations: 1 } } },
+        figures: [
+          metrics('all', {}, { roster: rosterOf('ed', 'flo') }),
+          metrics('agent:ed', { evaluations: 1, qaScoreMicros: 55 * 1_000_000 }),
+          metrics('agent:flo', { evaluations: 4, qaScoreMicros: 310 * 1_000_000 }),
+        ],
+      })),
       ...(await evaluate('serviceLevelBelow', {
         settings: { queues: [{ id: 'q1', name: 'Billing', serviceLevelTarget: 0.8 }] },
         figures: [metrics('all', {}, { queues: ['q1'], agents: breakCount(1) }), metrics('queue:q1', { offered: 12, answered: 12, answeredInSL: 5 })],
       })),
     ];
-    expect(firings.map((f) => f.rule)).toEqual(['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'serviceLevelBelow']);
+    expect(firings.map((f) => f.rule)).toEqual(['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'qaBelow', 'qaBelow', 'serviceLevelBelow']);
     for (const firing of firings) {
       expect(translate('en', `rule.${firing.words.rule}`, promptParams('en', firing.words.params))).toBe(firing.text);
     }
