@@ -64,7 +64,7 @@ test.describe('coaching', () => {
     expect(await csv.text()).toMatch(/"?lena"?,"?agent:r1"?,"?r1"?,"?high"?,"?false"?,"?Offer the callback, queue is long"?,"?replied"?,.*On it/);
   });
 
-  test('the lead and the agent see quality (QA) against its 90% target with a status badge, and its change live', async ({ browser, server }) => {
+  test('the lead and the agent see quality (QA) against its 90% target with a status badge, and its change live', async ({ browser, server }, testInfo) => {
     const now = Date.now();
     const qa = (n: number, callId: string, score: number) => ({
       id: `qa-${now}-${n}`,
@@ -88,6 +88,9 @@ test.describe('coaching', () => {
     await expect(agent.getByTestId('my-qa')).toHaveText('75%');
     await expect(agent.getByTestId('my-qa-status').locator('.word')).toHaveText('−15 pts');
     await expect(agent.getByTestId('my-qa').locator('..')).toContainText('target 90% · 2 evaluations');
+    await row.click();
+    await keepScreenshot(lead, testInfo, 'lead-qa');
+    await keepScreenshot(agent, testInfo, 'agent-qa');
 
     // The second call is evaluated again (the later evaluation replaces the first): (80 + 100) / 2 = 90%, met, with no reload.
     await server.send([qa(3, `qc-${now}-2`, 100)]);
