@@ -96,6 +96,30 @@ describe('who gets an evaluation', () => {
     expect((await verify(app, DAY)).differences).toEqual([]);
   });
 
+  it('works for every Object.prototype name as agent and queue', async () => {
+    // A day of their own: other tests here use some of these names already.
+    const day = '2026-03-12';
+    const at = (seconds: number) => s(48 * HOUR + seconds);
+    const names = Object.getOwnPropertyNames(Object.prototype);
+    const allBefore = await metrics(app, 'all', day);
+    await send(
+      app,
+      names.flatMap((name, i) => [
+        ev('call.offered', at(10 + i), { callId: `proto ${name}`, queue: name }),
+        qa(at(4 * HOUR + i), `proto ${name}`, name, i % 101),
+        // A call with no queue: agent and `all` only.
+        qa(at(5 * HOUR + i), `bare ${name}`, name, 100 - (i % 101)),
+      ]),
+    );
+    for (const [i, name] of names.entries()) {
+      expect(qaOf(await metrics(app, `queue:${name}`, day)), name).toEqual({ evaluations: 1, qaScore: (i % 101) / 100 });
+      expect(qaOf(await metrics(app, `agent:${name}`, day)), name).toEqual({ evaluations: 2, qaScore: 0.5 });
+    }
+    expect((await metrics(app, 'all', day)).evaluations - allBefore.evaluations).toBe(2 * names.length);
+    expect(({} as Record<string, unknown>).evaluations).toBeUndefined();
+    expect((await verify(app, day)).differences).toEqual([]);
+  });
+
   it('does not make an agent seen in the live figures', async () => {
     await send(app, [qa(s(HOUR), 'unseen-call', 'never-on-shift', 100)]);
     const m = await metrics(app, 'agent:never-on-shift', DAY);
