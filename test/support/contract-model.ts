@@ -115,6 +115,8 @@ export interface QaTally {
  * agent) the evaluation with the greatest `ts` (a tie: the greater id) stands; it counts for `agent:<agent>`, for
  * `queue:<q>` where q is the queue of the call's `call.offered` with the greatest `ts` (none: no queue), and for
  * `all`, on the UTC day of its `ts`. Keyed by "<scope>@<day>". Teams sum their agents (see qaOfTeam).
+ * ("The call's last queue" is read here as its latest offer; the product takes its last segment's queue, the same
+ * thing for every call the suites generate: they never offer a call again while its segment is still waiting.)
  */
 export function qaModel(events: readonly Record<string, unknown>[]): Map<string, QaTally> {
   const lastQueue = new Map<string, { at: number; queue: string }>();
