@@ -95,6 +95,17 @@ describe('a simulated day read back from a real server', () => {
     const belowCsat = agents.filter((a) => a.surveys >= rules.csatBelow.minSurveys && a.csat < DEMO_TARGETS.csat);
     expect(belowCsat.length).toBeGreaterThan(0);
     expect(belowCsat.length).toBeLessThan(10);
+    const minEvaluations = (demoSettings().rules as { qaBelow: { minEvaluations: number } }).qaBelow.minEvaluations;
+    const belowQa = agents.filter((a) => a.evaluations >= minEvaluations && a.qaScore < DEMO_TARGETS.qa);
+    expect(belowQa.length).toBeGreaterThan(0);
+    expect(belowQa.length).toBeLessThan(10);
+  });
+
+  it('has QA evaluations of about one call in ten, near the quality target', () => {
+    expect(all.evaluations / all.handled).toBeGreaterThan(0.05);
+    expect(all.evaluations / all.handled).toBeLessThan(0.15);
+    expect(all.qaScore).toBeGreaterThan(0.8);
+    expect(all.qaScore).toBeLessThan(0.95);
   });
 });
 

@@ -75,7 +75,7 @@ export function shiftOf(team: DemoTeam, index: number): Shift {
   return SHIFTS[SHIFTS.length - 1]!;
 }
 
-export const DEMO_TARGETS = { csat: 0.8, fcr: 0.7, ahtSeconds: 420, asaSeconds: 30 };
+export const DEMO_TARGETS = { csat: 0.8, fcr: 0.7, ahtSeconds: 420, asaSeconds: 30, qa: 0.85 };
 
 /**
  * The settings file of the demo centre (see README, "The settings file"). A replay (`--speed` above 1) runs behind the
@@ -96,7 +96,7 @@ export function demoSettings(opts: { replay?: boolean } = {}): Record<string, un
     teams: TEAMS.map((t) => ({ id: t.id, name: t.name, agents: t.agents, queues: t.queues })),
     serviceLevelTarget: 0.8,
     targets: DEMO_TARGETS,
-    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 25 }, ahtOverrun: live, longHold: live },
+    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 25 }, qaBelow: { minEvaluations: 5 }, ahtOverrun: live, longHold: live },
     boards: [{ id: 'front', name: 'Front line', queues: ['sales', 'billing'] }],
   };
 }

@@ -159,6 +159,16 @@ function answer(floor: Floor, staff: Staff, agent: Agent, call: Call, at: number
     const score = satisfied ? (rng.chance(0.55) ? 5 : 4) : rng.pick([1, 2, 3, 3]);
     callEvent(floor, call, 'call.survey', wrappedAt + rng.uniform(60, 900) * SECOND, { score });
   }
+  // The QA team scores about one call in ten within a couple of hours; an agent's quality follows its callers' satisfaction.
+  if (rng.chance(0.1)) {
+    const score = Math.round(Math.min(100, Math.max(0, 100 * (agent.csat + rng.normal(0, 0.06)))));
+    callEvent(floor, call, 'qa.evaluation', wrappedAt + rng.uniform(20, 120) * 60 * SECOND, {
+      agent: agent.id,
+      score,
+      form: 'Inbound call',
+      evaluator: 'qa-team',
+    });
+  }
 }
 
 /** Where a transfer goes: billing and sales swap, support goes to billing, the priority line to support. */
