@@ -2,7 +2,8 @@
 // sends an Asterisk queue_log (native pipe format or the CSV export of the queue_log table) to the wallboard; with
 // --follow it keeps reading lines as Asterisk appends them, checkpointing what the server acknowledged.
 import { parseArgs } from 'node:util';
-import { queueLogToEvents, type AsteriskOptions } from '../server/adapters/asterisk.ts';
+import { asteriskFeed, type AsteriskOptions } from '../server/adapters/asterisk.ts';
+import { feedEvents } from '../server/adapters/feed.ts';
 import { createIngestSender } from './lib/ingestSender.ts';
 import { createQueueLogFollower, FollowerFatalError } from './lib/queueLogFollower.ts';
 
@@ -31,6 +32,8 @@ if (!file || !token || !(pollMs > 0) || !(Number.isInteger(maxLines) && maxLines
   process.exit(2);
 }
 const opts: AsteriskOptions = { source: values.source, wrapSeconds: Number(values['wrap-seconds']) };
+// The same adapter interface as every feed (server/adapters/feed.ts): a unit is one queue_log line.
+const feed = asteriskFeed(opts);
 // A follower always keeps a checkpoint; a one-shot import only when asked to.
 const checkpointFile = values.checkpoint ?? (values.follow ? `${file}.wallboard-checkpoint` : null);
 
@@ -38,7 +41,7 @@ const follower = createQueueLogFollower({
   file,
   checkpointFile,
   send: createIngestSender({ url, token }),
-  eventsOf: (line) => queueLogToEvents(line, opts),
+  eventsOf: (line) => feedEvents(feed, [line]),
   follow: values.follow,
   pollMs,
   limits: { maxLines },

@@ -25,6 +25,7 @@ export interface Config {
   redisPrefix: string;
   /** WALLBOARD_CONFIG, default ./wallboard.config.json when it exists. */
   settingsPath: string | undefined;
+  /** The settings file, with WALLBOARD_TWILIO_AUTH_TOKEN / WALLBOARD_TWILIO_PUBLIC_URL laid over its feeds.twilio. */
   settings: Settings;
   /** WALLBOARD_SECURE_COOKIES=true marks the session cookie Secure (behind HTTPS). */
   secureCookies: boolean;
@@ -68,7 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (envLocale === null) fail('WALLBOARD_LOCALE', `"${rawLocale}" is not a BCP 47 locale (e.g. en-GB, es, de)`);
   const defaultSettings = resolve('wallboard.config.json');
   const settingsPath = env.WALLBOARD_CONFIG || (existsSync(defaultSettings) ? defaultSettings : undefined);
-  const settings = loadSettings(settingsPath);
+  const settings = withTwilioEnv(loadSettings(settingsPath), env);
   return {
     port,
     redisUrl,
@@ -91,6 +92,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.WALLBOARD_TRUST_PROXY),
     maxSocketsPerPrincipal: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL', 20, 0, 100_000),
   };
+}
+
+/**
+ * WALLBOARD_TWILIO_AUTH_TOKEN and WALLBOARD_TWILIO_PUBLIC_URL, laid over the settings' feeds.twilio (the token is a
+ * secret: the environment keeps it out of a settings file that may be shared).
+ */
+function withTwilioEnv(settings: Settings, env: NodeJS.ProcessEnv): Settings {
+  const authToken = env.WALLBOARD_TWILIO_AUTH_TOKEN || undefined;
+  const publicUrl = env.WALLBOARD_TWILIO_PUBLIC_URL || undefined;
+  if (publicUrl && !(URL.canParse(publicUrl) && /^https?:$/.test(new URL(publicUrl).protocol))) {
+    fail('WALLBOARD_TWILIO_PUBLIC_URL', "must be the http(s) URL set as the workspace's EventCallbackUrl");
+  }
+  if (!authToken && !publicUrl) return settings;
+  const twilio = { activities: [], ...settings.feeds.twilio, ...(authToken ? { authToken } : {}), ...(publicUrl ? { publicUrl } : {}) };
+  return { ...settings, feeds: { ...settings.feeds, twilio } };
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

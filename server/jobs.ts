@@ -41,8 +41,9 @@ export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promi
     async () => {
       const last = Number(await deps.redis.get(deps.keys.lastEventAt));
       const delayed = last > 0 && deps.clock() - last > deps.delayedAfterMs;
-      const message = `Live data delayed: no event received since ${new Date(last).toISOString()}`;
-      const changed = banners.setAuto(AUTO_DELAYED, delayed ? { severity: 'warning', message } : null);
+      const since = new Date(last).toISOString();
+      const message = `Live data delayed: no event received since ${since}`;
+      const changed = banners.setAuto(AUTO_DELAYED, delayed ? { severity: 'warning', message, since } : null);
       // Manual banners that expired drop out of the active list: tell everyone when it changes.
       const ids = (await banners.active()).map((b) => b.id).join(',');
       if (changed || ids !== lastBannerIds) await hub.broadcastBanners();

@@ -1,6 +1,7 @@
 // The center's settings file: queues with their thresholds and targets, teams, and global targets.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { AGENT_STATES } from '../shared/events.ts';
 import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_SERVICE_LEVEL_TARGET, DEFAULT_TARGETS } from '../shared/targets.ts';
 
 /** Automatic coaching prompts from live data; each fires at most once per cool-down and subject. */
@@ -55,6 +56,41 @@ const team = z.object({
   rules: ruleOverrides,
 });
 
+const httpUrl = z.string().refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), { message: 'must be an http(s) URL' });
+
+/**
+ * `{ "Lunch": "break", … }` kept as [name, state] pairs: an activity is named by the customer, and a record would
+ * drop one called `__proto__`.
+ */
+const activityMap = z
+  .preprocess(
+    (raw) => (raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw) : raw),
+    z
+      .array(z.tuple([z.string().min(1), z.string()]), { error: 'must be an object of activity name → available, break or offline' })
+      .superRefine((pairs, ctx) => {
+        for (const [name, state] of pairs) {
+          if (!isAgentState(state)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} must map to one of ${AGENT_STATES.join(', ')}` });
+        }
+      })
+      .transform((pairs) => pairs as [string, AgentState][]),
+  )
+  .default([]);
+type AgentState = (typeof AGENT_STATES)[number];
+const isAgentState = (state: string): state is AgentState => (AGENT_STATES as readonly string[]).includes(state);
+
+/** The Twilio TaskRouter feed (POST /api/v1/feeds/twilio); off until it has an auth token. */
+const twilioFeed = z.object({
+  /** The account's auth token, which signs every callback (X-Twilio-Signature); WALLBOARD_TWILIO_AUTH_TOKEN overrides it. */
+  authToken: z.string().min(1).optional(),
+  /** The EventCallbackUrl exactly as set on the workspace (the signed URL); unset: the URL as this server received it. */
+  publicUrl: httpUrl.optional(),
+  /** Prefix of the event ids (default "twilio"), to tell two workspaces apart. */
+  source: z.string().min(1).max(64).optional(),
+  /** Worker activity name → agent state, laid over Available/Unavailable/Break/Offline; an activity not named counts as break. */
+  activities: activityMap,
+});
+export type TwilioFeedSettings = z.infer<typeof twilioFeed>;
+
 export const settingsSchema = z.object({
   queues: z.array(queue).default([]),
   teams: z.array(team).default([]),
@@ -73,6 +109,8 @@ export const settingsSchema = z.object({
   boards: z.array(z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) })).default([]),
   /** Overrides WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES: a call with no event for this long leaves the live figures (0: never). */
   liveCallTimeoutMinutes: z.number().int().min(0).optional(),
+  /** Feeds from telephony platforms that call the wallboard (the Asterisk importer is a separate process). */
+  feeds: z.object({ twilio: twilioFeed.optional() }).prefault({}),
   /** Raise "live data delayed" when no event has arrived for this long. */
   delayedAfterSeconds: z.number().positive().default(120),
   /** The centre's locale (BCP 47, e.g. "en-GB", "es", "de"): numbers, times and the default language; WALLBOARD_LOCALE overrides it. */

@@ -13,10 +13,24 @@ export interface Banner {
   createdAt: string;
   source: 'manual' | 'auto';
   createdBy?: string;
+  /** Extension, on the automatic "live data delayed" banner: when the last event arrived (ISO). Screens show their
+   * own words for automatic banners (by id) and read the data's age off this, never off `message`. */
+  since?: string;
 }
 
 export type PromptStatus = 'sent' | 'delivered' | 'acknowledged' | 'replied';
 export type Priority = 'normal' | 'high';
+
+/** The automatic prompts' rules, whose words the screens have in every language. */
+export const PROMPT_RULES = ['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'serviceLevelBelow'] as const;
+export type PromptRule = (typeof PROMPT_RULES)[number];
+
+/** Extension, on an automatic prompt: which rule wrote it and its figures (durations in ms, ratios 0..1), so a screen
+ * can say it in its own language; `text` keeps the server's English words. */
+export interface PromptWords {
+  rule: PromptRule;
+  params: Record<string, string | number>;
+}
 
 /** What an agent's sockets receive. */
 export interface PromptDelivery {
@@ -25,6 +39,7 @@ export interface PromptDelivery {
   text: string;
   priority: Priority;
   sentAt: string;
+  words?: PromptWords;
   /** Extensions: where it is in its life, and the agent's reply. */
   status?: PromptStatus;
   reply?: string;
@@ -64,6 +79,7 @@ export interface PromptRecord {
   priority: Priority;
   sentAt: string;
   auto: boolean;
+  words?: PromptWords;
   recipients: Record<string, Recipient>;
 }
 

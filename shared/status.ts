@@ -128,11 +128,14 @@ export function freshness(f: FreshnessInput): Freshness {
 /** The id of the server's automatic "live data delayed" banner (server/domain/banners.ts). */
 export const DELAYED_BANNER_ID = 'auto:data-delayed';
 
-/** When the last event arrived, read off the "live data delayed" banner if one is up; null when data is not delayed. */
-export function delayedSince(banners: readonly { id: string; message: string; createdAt: string }[]): number | null {
+/** The id of the server's automatic "metrics store unreachable" banner. */
+export const STORE_DOWN_BANNER_ID = 'auto:store-unreachable';
+
+/** When the last event arrived, read off the "live data delayed" banner's `since` if one is up; null when data is
+ * not delayed. A banner without `since` (from an older server) dates from when it was raised. */
+export function delayedSince(banners: readonly { id: string; createdAt: string; since?: string }[]): number | null {
   const banner = banners.find((b) => b.id === DELAYED_BANNER_ID);
   if (!banner) return null;
-  const named = /since (\S+)$/.exec(banner.message)?.[1];
-  const at = Date.parse(named ?? banner.createdAt);
+  const at = Date.parse(banner.since ?? banner.createdAt);
   return Number.isFinite(at) ? at : Date.parse(banner.createdAt);
 }

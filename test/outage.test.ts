@@ -85,9 +85,15 @@ describe('a quiet source', () => {
 
   it('raises "live data delayed" when no event arrives for the configured time, and clears it on the next', async () => {
     const socket = app.socket(app.apiToken);
+    const before = Date.now();
     await send(app, [ev('agent.state', Date.now(), { agent: 'quiet', state: 'available' })]);
+    const after = Date.now();
     const delayed = await nextEvent<Banner[]>(socket, 'banners', (l) => l.some((b) => b.source === 'auto' && /delayed/i.test(b.message)));
-    expect(delayed.find((b) => /delayed/i.test(b.message))?.severity).toBe('warning');
+    const banner = delayed.find((b) => /delayed/i.test(b.message));
+    expect(banner?.severity).toBe('warning');
+    // The screens read the data's age off `since`: when the last event arrived.
+    expect(Date.parse(banner?.since ?? '')).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(banner?.since ?? '')).toBeLessThanOrEqual(after);
     const cleared = nextEvent<Banner[]>(socket, 'banners', (l) => !l.some((b) => /delayed/i.test(b.message)));
     await send(app, [ev('agent.state', Date.now(), { agent: 'quiet', state: 'break' })]);
     await cleared;

@@ -74,6 +74,8 @@ describe('automatic prompts', () => {
     expect((await leadAlert).priority).toBe('high');
     expect(alertsToOther).toEqual([]);
     expect((await queueAlert).text).toMatch(/^Service level 33% on Rules queue \(target 80%\), 0 agents on break\.$/);
+    // The same in data, for a screen in another language: the rule and its figures.
+    expect((await queueAlert).words).toEqual({ rule: 'serviceLevelBelow', params: { value: 1 / 3, target: 0.8, queue: 'Rules queue', count: 0 } });
     await threeToAgent;
     expect(toAgent.find((p) => /on hold/.test(p.text))?.priority).toBe('high');
 

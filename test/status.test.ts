@@ -124,11 +124,14 @@ describe('freshness', () => {
     expect(freshness({ connected: true, lastDataAt: null, now })).toMatchObject({ live: false, why: 'waiting', label: 'no data yet' });
   });
 
-  it('reads when the last event came off the "live data delayed" banner', () => {
+  it('reads when the last event came off the "live data delayed" banner’s since, never its words', () => {
     const at = new Date(now - 130_000).toISOString();
-    const banner = { id: 'auto:data-delayed', message: `Live data delayed: no event received since ${at}`, createdAt: new Date(now - 10_000).toISOString() };
+    const banner = { id: 'auto:data-delayed', message: 'Live data delayed', since: at, createdAt: new Date(now - 10_000).toISOString() };
     expect(delayedSince([banner])).toBe(now - 130_000);
-    expect(delayedSince([{ ...banner, message: 'Live data delayed' }])).toBe(now - 10_000);
+    // Without since (an older server), the banner's own time; a message naming another time changes nothing.
+    const { since: _omitted, ...older } = banner;
+    const fromAnOlderServer = [{ ...older, message: `no event received since ${new Date(now - 999_000).toISOString()}` }];
+    expect(delayedSince(fromAnOlderServer)).toBe(now - 10_000);
     expect(delayedSince([{ ...banner, id: 'manual-1' }])).toBeNull();
   });
 

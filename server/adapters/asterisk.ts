@@ -2,6 +2,7 @@
 // queue_log database table; verbs it does not know (outbound dialling, ring-no-answer, system lines) are skipped.
 import { createHash } from 'node:crypto';
 import type { WallboardEvent } from '../../shared/events.ts';
+import { feedEvents, type FeedAdapter } from './feed.ts';
 
 /** One queue_log line, whichever format it came in. */
 export interface QueueLogLine {
@@ -36,12 +37,17 @@ export function parseCsvLine(line: string): QueueLogLine | null {
   return { time: Number(cells[1]), callid: cells[2]!, queue: cells[3]!, agent: cells[4]!, verb: cells[5]!, data: cells.slice(6, 9) };
 }
 
+/** One line in either format; null for a blank line, a CSV header or anything else that is not a queue_log line. */
+export function parseQueueLogLine(line: string): QueueLogLine | null {
+  if (line.trim() === '') return null;
+  return line.includes('|') ? parsePipeLine(line) : parseCsvLine(line);
+}
+
 export function parseQueueLog(text: string): QueueLogLine[] {
   // Line by line, so a followed file's later chunks (without the CSV header) parse too; headers parse to null.
   return text
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '')
-    .map((l) => (l.includes('|') ? parsePipeLine(l) : parseCsvLine(l)))
+    .map(parseQueueLogLine)
     .filter((l): l is QueueLogLine => l !== null);
 }
 
@@ -114,8 +120,13 @@ export function toEvents(line: QueueLogLine, opts: AsteriskOptions = {}): Wallbo
   }
 }
 
+/** The feed adapter (server/adapters/feed.ts): a unit is one queue_log line; ids are a hash of the line. */
+export function asteriskFeed(opts: AsteriskOptions = {}): FeedAdapter<QueueLogLine> {
+  return { platform: 'asterisk', read: parseQueueLogLine, toEvents: (line) => toEvents(line, opts) };
+}
+
 export function queueLogToEvents(text: string, opts: AsteriskOptions = {}): WallboardEvent[] {
-  return parseQueueLog(text).flatMap((line) => toEvents(line, opts));
+  return feedEvents(asteriskFeed(opts), text.split(/\r?\n/));
 }
 
 function splitCsv(line: string): string[] {

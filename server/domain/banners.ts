@@ -1,7 +1,7 @@
 // Outage banners: manual ones (kept by the store, dropped when they expire) and automatic ones from the server's health.
 import { randomUUID } from 'node:crypto';
 import type { Banner, Severity } from '../../shared/socket.ts';
-import { DELAYED_BANNER_ID } from '../../shared/status.ts';
+import { DELAYED_BANNER_ID, STORE_DOWN_BANNER_ID } from '../../shared/status.ts';
 import type { BannerStore } from '../redis/bannerStore.ts';
 import type { Clock } from './clock.ts';
 
@@ -14,7 +14,7 @@ export interface BannerInput {
 
 /** The automatic banners' ids; the delayed one is shared with the screens, which read the data's age off it. */
 export const AUTO_DELAYED = DELAYED_BANNER_ID;
-export const AUTO_STORE_DOWN = 'auto:store-unreachable';
+export const AUTO_STORE_DOWN = STORE_DOWN_BANNER_ID;
 
 export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
   const { store, clock } = deps;

@@ -1,7 +1,7 @@
 // Coaching prompts: who gets one, how each recipient moves from sent to replied, and the log. Pushing to
 // screens is the channel's job (socket/prompts.ts); keeping them is the store's.
 import { randomUUID } from 'node:crypto';
-import type { Priority, PromptDelivery, PromptRecord, PromptStatus, PromptUpdate, Recipient } from '../../shared/socket.ts';
+import type { Priority, PromptDelivery, PromptWords, PromptRecord, PromptStatus, PromptUpdate, Recipient } from '../../shared/socket.ts';
 import { recipientMap, type PromptStore } from '../redis/promptStore.ts';
 import type { Clock } from './clock.ts';
 import { DomainError } from './errors.ts';
@@ -47,7 +47,7 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
   const { store, teams, channel, clock } = deps;
 
   /** Sends a prompt to an agent, every agent of a team, or (automatic only) a queue's leads; the caller was checked. */
-  async function send(input: { to: string; text: string; priority: Priority }, sender: Sender, auto = false): Promise<PromptRecord> {
+  async function send(input: { to: string; text: string; priority: Priority; words?: PromptWords }, sender: Sender, auto = false): Promise<PromptRecord> {
     const cut = input.to.indexOf(':');
     const [kind, target] = [input.to.slice(0, cut), input.to.slice(cut + 1)];
     const { agents, team } = await audienceOf(kind, target);
@@ -62,6 +62,7 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
       priority: input.priority,
       sentAt: new Date(now).toISOString(),
       auto,
+      ...(input.words ? { words: input.words } : {}),
       recipients: recipientMap(),
       ...(team ? { team } : {}),
     };
@@ -162,6 +163,7 @@ function delivery(record: PromptRecord, recipient: Recipient): PromptDelivery {
     text: record.text,
     priority: record.priority,
     sentAt: record.sentAt,
+    ...(record.words ? { words: record.words } : {}),
     status: recipient.status,
     ...(recipient.reply ? { reply: recipient.reply } : {}),
   };

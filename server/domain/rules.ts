@@ -2,6 +2,8 @@
 // subject (a call, an agent's day, a queue's day), so nobody is spammed.
 import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../../shared/figures.ts';
+import type { PromptWords } from '../../shared/socket.ts';
+import { ageText } from '../../shared/status.ts';
 import type { OpenPart, RuleStore } from '../redis/ruleStore.ts';
 import { queueLookup, rulesFor, type QueueSettings, type Rules, type Settings } from '../settings.ts';
 import type { Clock } from './clock.ts';
@@ -12,6 +14,8 @@ export interface Firing {
   subject: string;
   to: string;
   text: string;
+  /** The same in data, for screens that speak another language. */
+  words: PromptWords;
   priority: 'normal' | 'high';
 }
 
@@ -30,7 +34,8 @@ interface Rule {
   evaluate(ctx: RuleContext): Promise<Firing[]>;
 }
 
-const clockText = (ms: number) => `${Math.floor(ms / 60_000)}:${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}`;
+/** m:ss, or h:mm:ss past an hour: the screens' own way of writing a duration. */
+const clockText = ageText;
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
 /** The rules, in the order they are evaluated. */
@@ -47,6 +52,7 @@ export const RULES: Rule[] = [
           to: `agent:${agent}`,
           priority: 'normal',
           text: `This call has run ${clockText(ctx.now - since)}, past the ${clockText(aht)} handle-time target. Need a hand? Ask your lead.`,
+          words: { rule: 'ahtOverrun', params: { runMs: ctx.now - since, targetMs: aht } },
         }));
     },
   },
@@ -64,6 +70,7 @@ export const RULES: Rule[] = [
           to: `agent:${agent}`,
           priority: 'high',
           text: `Your caller has been on hold for ${clockText(ctx.now - since)}. Check back with them.`,
+          words: { rule: 'longHold', params: { holdMs: ctx.now - since } },
         }));
     },
   },
@@ -94,6 +101,7 @@ export const RULES: Rule[] = [
           to: `queue:${queue}`,
           priority: 'high',
           text: `Service level ${percent(m.serviceLevel)} on ${q.name ?? queue} (target ${percent(q.serviceLevelTarget)}), ${onBreak} agent${onBreak === 1 ? '' : 's'} on break.`,
+          words: { rule: 'serviceLevelBelow', params: { value: m.serviceLevel, target: q.serviceLevelTarget, queue: q.name ?? queue, count: onBreak } },
         });
       }
       return firings;
@@ -112,7 +120,9 @@ function agentTargetRule(name: 'csatBelow' | 'fcrBelow', message: (m: Metrics, r
         if (!rules[name].enabled) continue;
         const m = await ctx.read(`agent:${agent}`);
         const text = message(m, rules, ctx.settings.targets);
-        if (text) firings.push({ rule: name, subject: `${agent}:${m.day}`, to: `agent:${agent}`, priority: 'normal', text });
+        const value = name === 'csatBelow' ? m.csat : m.fcr;
+        const words: PromptWords = { rule: name, params: { value: value ?? 0, target: ctx.settings.targets[name === 'csatBelow' ? 'csat' : 'fcr'] } };
+        if (text) firings.push({ rule: name, subject: `${agent}:${m.day}`, to: `agent:${agent}`, priority: 'normal', text, words });
       }
       return firings;
     },
@@ -144,7 +154,7 @@ export function createRuleEngine(deps: RuleEngineDeps) {
       for (const firing of await rule.evaluate(ctx)) {
         const rules = firing.to.startsWith('queue:') ? ctx.queue(firing.to.slice(6)).rules : ctx.rulesOfAgent(firing.to.slice(6));
         if (!(await store.claimCooldown(firing.rule, firing.subject, rules[firing.rule].cooldownMinutes * 60_000))) continue;
-        await deps.coaching.send({ to: firing.to, text: firing.text, priority: firing.priority }, sender, true);
+        await deps.coaching.send({ to: firing.to, text: firing.text, priority: firing.priority, words: firing.words }, sender, true);
         fired.push(firing);
       }
     }

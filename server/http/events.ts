@@ -46,22 +46,12 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
       try {
         const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
         if (raw.length > MAX_EVENTS) throw new IngestError(413, `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
-        const events: StoredEvent[] = [];
-        const errors: EventError[] = [];
-        const options = { now: (deps.clock ?? Date.now)(), maxFutureMs: deps.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS };
-        raw.forEach((item, index) => {
-          if (item instanceof LineError) return errors.push({ index, message: item.message });
-          const parsed = parseEvent(item, index, options);
-          if (parsed.ok) events.push(parsed.event);
-          else errors.push(parsed.error);
-        });
+        const { events, errors } = checkEvents(deps, raw);
         if (errors.length > 0) {
           res.status(400).json({ errors: errors.slice(0, MAX_ERRORS), ...(errors.length > MAX_ERRORS ? { more: errors.length - MAX_ERRORS } : {}) });
           return;
         }
-        if (!deps.isStoreUp()) throw new DomainError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
-        const result = await deps.ingest.ingest(events);
-        deps.onIngested(result);
+        const result = await storeEvents(deps, events);
         res.status(202).json({ accepted: result.accepted, duplicates: result.duplicates });
       } catch (err) {
         next(err);
@@ -70,6 +60,33 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     ingestErrors(deps.log),
   );
   return router;
+}
+
+/** Validates raw events as the contract says (ids, types, `ts` window); every feed goes through this too. */
+export function checkEvents(deps: Pick<EventsRouteDeps, 'clock' | 'maxFutureMs'>, raw: readonly unknown[]): { events: StoredEvent[]; errors: EventError[] } {
+  const events: StoredEvent[] = [];
+  const errors: EventError[] = [];
+  const options = { now: (deps.clock ?? Date.now)(), maxFutureMs: deps.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS };
+  raw.forEach((item, index) => {
+    if (item instanceof LineError) return errors.push({ index, message: item.message });
+    const parsed = parseEvent(item, index, options);
+    if (parsed.ok) events.push(parsed.event);
+    else errors.push(parsed.error);
+  });
+  return { events, errors };
+}
+
+/** Stores a valid batch all or nothing and tells the live layer; throws when the store cannot take it (nothing stored). */
+export async function storeEvents(deps: Pick<EventsRouteDeps, 'ingest' | 'isStoreUp' | 'onIngested'>, events: StoredEvent[]): Promise<IngestResult> {
+  if (!deps.isStoreUp()) throw new DomainError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
+  const result = await deps.ingest.ingest(events);
+  deps.onIngested(result);
+  return result;
+}
+
+/** Whether an error means the store did not take the batch (down, or a script that refused it): a 503, nothing stored. */
+export function isStoreFailure(err: unknown): boolean {
+  return err instanceof BatchRefusedError || isStoreDown(err) || (err instanceof DomainError && err.code === 'store_unavailable');
 }
 
 /** Ingest takes machine tokens only: a session cookie (a person's browser) cannot send events. */

@@ -57,6 +57,12 @@ function problems(page: Page, count: number): Promise<string[]> {
           if (el.scrollHeight > el.clientHeight || el.scrollWidth > el.clientWidth) found.push(`${name} ${figure} is clipped`);
           if (el.getBoundingClientRect().height < 1) found.push(`${name} ${figure} is not shown`);
         }
+        // Each of the four figures says its status without colour too: a badge (shape, word) inside the tile.
+        for (const badge of ['sl-status', 'wait-status', 'abandon-status']) {
+          const el = tile.querySelector<HTMLElement>(`[data-testid="${badge}"]`);
+          if (!el?.dataset.status) found.push(`${name} has no ${badge}`);
+          else if (!inside(el.getBoundingClientRect(), box) || el.getBoundingClientRect().width < 1) found.push(`${name} ${badge} is not shown whole`);
+        }
         // Labels and names readable from 3 m: at least 2.4 vh.
         for (const text of tile.querySelectorAll<HTMLElement>('dt, [data-testid="queue-name"]')) {
           if (parseFloat(getComputedStyle(text).fontSize) < 0.024 * vh - 0.5) found.push(`${name} "${text.textContent}" is under 2.4vh`);
@@ -65,6 +71,11 @@ function problems(page: Page, count: number): Promise<string[]> {
         const title = tile.querySelector<HTMLElement>('[data-testid="queue-name"]')!;
         const lineHeight = parseFloat(getComputedStyle(title).lineHeight);
         if (title.scrollHeight > title.clientHeight + 1 && title.clientHeight < 1.9 * lineHeight) found.push(`${name} name is cut on one line`);
+      }
+      // The centre's service level (and CSAT and FCR, when there are surveys) say their status by shape too.
+      if (!document.querySelector('[data-testid="total-sl-status"]')) found.push('the centre SL has no status badge');
+      for (const badge of document.querySelectorAll<HTMLElement>('[data-testid^="total-"][data-testid$="-status"]')) {
+        if (!inside(badge.getBoundingClientRect(), screen)) found.push(`${badge.dataset.testid} is off the screen`);
       }
       return found;
     },
@@ -124,6 +135,17 @@ test.describe.serial('the wall layout', () => {
         await expect(page.getByTestId('intraday-chart')).toHaveAttribute('data-font-size', String(Math.round(viewport.height * 0.022)), {
           timeout: 30_000,
         });
+      }
+      if (count === 30) {
+        // The worst case: thirty queues, two banners and the "Reconnecting…" bar at once still fit at every size.
+        await server.kill();
+        await expect(page.getByTestId('reconnecting')).toBeVisible({ timeout: 15_000 });
+        for (const viewport of VIEWPORTS) {
+          await page.setViewportSize(viewport);
+          await expect.poll(() => problems(page, count), { message: `${count} queues reconnecting at ${viewport.width}×${viewport.height}` }).toEqual([]);
+        }
+        await server.start();
+        await expect(page.getByTestId('reconnecting')).toHaveCount(0, { timeout: 15_000 });
       }
       if (count === 12) {
         await page.setViewportSize(VIEWPORTS[1]!);

@@ -6,6 +6,8 @@ import { createRuleEngine, RULES, type Firing, type RuleContext } from '../../se
 import type { OpenPart, RuleStore } from '../../server/redis/ruleStore.ts';
 import { queueLookup, rulesFor, settingsSchema, type Settings } from '../../server/settings.ts';
 import { emptyCounters, withRatios, type AgentLive, type Counters, type Metrics } from '../../shared/figures.ts';
+import { promptParams } from '../../client/src/lib/intl.ts';
+import { translate } from '../../client/src/lib/i18n/translate.ts';
 
 // ---- Fixtures
 
@@ -80,6 +82,7 @@ describe('ahtOverrun', () => {
         to: 'agent:ann',
         priority: 'normal',
         text: 'This call has run 6:01, past the 5:00 handle-time target. Need a hand? Ask your lead.',
+        words: { rule: 'ahtOverrun', params: { runMs: 361_000, targetMs: 300_000 } },
       },
     ]);
   });
@@ -103,8 +106,22 @@ describe('longHold', () => {
   it('uses the default 120 s, and a team’s own threshold for its agents', async () => {
     const onHold = [part('ann', 'a1', 90), part('bob', 'b1', 90), part('cy', 'c1', 121), part('dee', 'd1', 60)];
     expect(await evaluate('longHold', { settings, teamOf, onHold })).toEqual<Firing[]>([
-      { rule: 'longHold', subject: 'bob:b1#0#0', to: 'agent:bob', priority: 'high', text: 'Your caller has been on hold for 1:30. Check back with them.' },
-      { rule: 'longHold', subject: 'cy:c1#0#0', to: 'agent:cy', priority: 'high', text: 'Your caller has been on hold for 2:01. Check back with them.' },
+      {
+        rule: 'longHold',
+        subject: 'bob:b1#0#0',
+        to: 'agent:bob',
+        priority: 'high',
+        text: 'Your caller has been on hold for 1:30. Check back with them.',
+        words: { rule: 'longHold', params: { holdMs: 90_000 } },
+      },
+      {
+        rule: 'longHold',
+        subject: 'cy:c1#0#0',
+        to: 'agent:cy',
+        priority: 'high',
+        text: 'Your caller has been on hold for 2:01. Check back with them.',
+        words: { rule: 'longHold', params: { holdMs: 121_000 } },
+      },
     ]);
   });
 
@@ -124,7 +141,14 @@ describe('csatBelow', () => {
       metrics('agent:dee'), // no survey: csat is null
     ];
     expect(await evaluate('csatBelow', { settings, figures })).toEqual<Firing[]>([
-      { rule: 'csatBelow', subject: `ann:${DAY}`, to: 'agent:ann', priority: 'normal', text: 'Your CSAT today is 60% (target 80%). Your lead can help.' },
+      {
+        rule: 'csatBelow',
+        subject: `ann:${DAY}`,
+        to: 'agent:ann',
+        priority: 'normal',
+        text: 'Your CSAT today is 60% (target 80%). Your lead can help.',
+        words: { rule: 'csatBelow', params: { value: 0.6, target: 0.8 } },
+      },
     ]);
   });
 
@@ -147,7 +171,14 @@ describe('fcrBelow', () => {
       metrics('agent:dee', { handled: 9 }), // wrapped with no resolution given: fcr is null
     ];
     expect(await evaluate('fcrBelow', { settings, figures })).toEqual<Firing[]>([
-      { rule: 'fcrBelow', subject: `ann:${DAY}`, to: 'agent:ann', priority: 'normal', text: 'Your first-contact resolution today is 60% (target 75%).' },
+      {
+        rule: 'fcrBelow',
+        subject: `ann:${DAY}`,
+        to: 'agent:ann',
+        priority: 'normal',
+        text: 'Your first-contact resolution today is 60% (target 75%).',
+        words: { rule: 'fcrBelow', params: { value: 0.6, target: 0.75 } },
+      },
     ]);
   });
 });
@@ -174,6 +205,7 @@ describe('serviceLevelBelow', () => {
         to: 'queue:sales',
         priority: 'high',
         text: 'Service level 70% on Sales line (target 80%), 2 agents on break.',
+        words: { rule: 'serviceLevelBelow', params: { value: 0.7, target: 0.8, queue: 'Sales line', count: 2 } },
       },
     ]);
   });
@@ -255,8 +287,18 @@ describe('createRuleEngine.tick', () => {
   }
 
   const system = { name: 'automatic', role: 'system' };
-  const holdPrompt = { to: 'agent:bob', priority: 'high', text: 'Your caller has been on hold for 1:30. Check back with them.' };
-  const slPrompt = { to: 'queue:sales', priority: 'high', text: 'Service level 50% on sales (target 80%), 1 agent on break.' };
+  const holdPrompt = {
+    to: 'agent:bob',
+    priority: 'high',
+    text: 'Your caller has been on hold for 1:30. Check back with them.',
+    words: { rule: 'longHold', params: { holdMs: 90_000 } },
+  };
+  const slPrompt = {
+    to: 'queue:sales',
+    priority: 'high',
+    text: 'Service level 50% on sales (target 80%), 1 agent on break.',
+    words: { rule: 'serviceLevelBelow', params: { value: 0.5, target: 0.8, queue: 'sales', count: 1 } },
+  };
 
   it('sends each firing once, with the rule’s cool-down, and again only when the cool-down is over', async () => {
     const { tick, send, cooldowns, claims } = engine();
@@ -293,5 +335,30 @@ describe('createRuleEngine.tick', () => {
     expect(await tick()).toEqual([]);
     expect(send).not.toHaveBeenCalled();
     expect(read).not.toHaveBeenCalled();
+  });
+});
+
+describe('the words of automatic prompts', () => {
+  it('say in the screens’ English catalogue exactly what the server’s text says, from the figures sent with them', async () => {
+    const firings = [
+      ...(await evaluate('ahtOverrun', { settings: { targets: { ahtSeconds: 300 } }, onCall: [part('ann', 'c1', 3725)] })),
+      ...(await evaluate('longHold', { settings: {}, onHold: [part('bob', 'b1', 605)] })),
+      ...(await evaluate('csatBelow', {
+        settings: { targets: { csat: 0.85 } },
+        figures: [metrics('all', {}, { roster: rosterOf('cy') }), metrics('agent:cy', { surveys: 7, satisfied: 4 })],
+      })),
+      ...(await evaluate('fcrBelow', {
+        settings: { targets: { fcr: 0.75 } },
+        figures: [metrics('all', {}, { roster: rosterOf('dee') }), metrics('agent:dee', { resolved: 2, unresolved: 4 })],
+      })),
+      ...(await evaluate('serviceLevelBelow', {
+        settings: { queues: [{ id: 'q1', name: 'Billing', serviceLevelTarget: 0.8 }] },
+        figures: [metrics('all', {}, { queues: ['q1'], agents: breakCount(1) }), metrics('queue:q1', { offered: 12, answered: 12, answeredInSL: 5 })],
+      })),
+    ];
+    expect(firings.map((f) => f.rule)).toEqual(['ahtOverrun', 'longHold', 'csatBelow', 'fcrBelow', 'serviceLevelBelow']);
+    for (const firing of firings) {
+      expect(translate('en', `rule.${firing.words.rule}`, promptParams('en', firing.words.params))).toBe(firing.text);
+    }
   });
 });

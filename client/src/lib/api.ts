@@ -1,4 +1,5 @@
 // HTTP calls to the API: Bearer token when the screen was opened with one, else the session cookie.
+import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.ts';
 import type { Me } from '../../../shared/wire.ts';
 import { t } from './i18n/index.svelte.ts';
 
@@ -39,11 +40,16 @@ export async function api<T>(method: string, path: string, opts: { token?: strin
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const message = (data as { message?: string } | undefined)?.message ?? res.statusText;
-    throw new ApiError(res.status, message);
-  }
+  if (!res.ok) throw new ApiError(res.status, refusalText(data));
   return data as T;
+}
+
+/** A refusal in the screen's language, by its code (shared/errors.ts); the server's sentence only as the detail. */
+function refusalText(body: unknown): string {
+  const { error, message, errors } = (body ?? {}) as { error?: unknown; message?: unknown; errors?: { message?: unknown }[] };
+  const detail = typeof message === 'string' ? message : Array.isArray(errors) ? errors.map((e) => String(e.message)).join('; ') : '';
+  if (typeof error === 'string' && (ERROR_CODES as readonly string[]).includes(error)) return t(`error.${error as ErrorCode}`, { detail });
+  return t('error.generic');
 }
 
 /** Who is signed in (or whose token this is); sends people without one to the sign-in page. */

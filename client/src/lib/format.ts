@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { AGENT_BUCKETS, type AgentBucket } from '../../../shared/figures.ts';
+import { PROMPT_RULES, type Banner, type PromptWords } from '../../../shared/socket.ts';
+import { DELAYED_BANNER_ID, STORE_DOWN_BANNER_ID } from '../../../shared/status.ts';
 import { i18n, t } from './i18n/index.svelte.ts';
-import { formatCount, formatDateTime, formatDuration, formatPercent, formatTime, type TimeOptions } from './intl.ts';
+import { formatCount, formatDateTime, formatDuration, formatPercent, formatTime, promptParams, type TimeOptions } from './intl.ts';
 
 /** The start of today in the centre's time zone, as an ISO instant (for "today's" queries). */
 export function startOfToday(tz: string, nowMs: number): string {
@@ -41,6 +43,22 @@ const STATE_KEYS = {
 } as const satisfies Record<AgentBucket, string>;
 /** The agent states in the order the screens list them (the figures' own list). */
 export const STATE_NAMES = AGENT_BUCKETS;
+
+/** A banner's words: the screen's own for the server's automatic banners, the sender's for a manual one. */
+export function bannerText(banner: Pick<Banner, 'id' | 'source' | 'message' | 'since'>, tz: string): string {
+  if (banner.source === 'auto' && banner.id === DELAYED_BANNER_ID && banner.since) {
+    return t('banner.auto.delayed', { time: time(banner.since, tz, { zone: true }) });
+  }
+  if (banner.source === 'auto' && banner.id === STORE_DOWN_BANNER_ID) return t('banner.auto.storeDown');
+  return banner.message;
+}
+
+/** A prompt's words: an automatic one's in the screen's language from its rule and figures, else as sent. */
+export function promptText(prompt: { text: string; words?: PromptWords }): string {
+  const words = prompt.words;
+  if (!words || !(PROMPT_RULES as readonly string[]).includes(words.rule)) return prompt.text;
+  return t(`rule.${words.rule}`, promptParams(i18n.locale, words.params));
+}
 
 /** An agent state's name in the screen's language. */
 export function stateLabel(state: string): string {

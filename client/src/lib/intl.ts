@@ -62,3 +62,15 @@ export function formatDateTime(locale: string, at: string | number | Date | null
   const text = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23', timeZone: tz }).format(date);
   return `${text} ${tz}`;
 }
+
+/** An automatic prompt's figures as its message shows them: `…Ms` as a duration (named without `Ms`), `value` and
+ * `target` as percentages, anything else as it is. */
+export function promptParams(locale: string, raw: Record<string, string | number>): Record<string, string | number> {
+  const params = Object.create(null) as Record<string, string | number>;
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'number' && name.endsWith('Ms')) params[name.slice(0, -2)] = formatDuration(locale, value);
+    else if (typeof value === 'number' && (name === 'value' || name === 'target')) params[name] = formatPercent(locale, value);
+    else params[name] = value;
+  }
+  return params;
+}

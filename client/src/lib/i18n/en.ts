@@ -69,6 +69,8 @@ export const en = {
   'banner.warning': 'WARNING',
   'banner.info': 'INFO',
   'banner.since': 'since {time}',
+  'banner.auto.delayed': 'Live data delayed: no event received since {time}',
+  'banner.auto.storeDown': 'Metrics store unreachable: figures shown are the last known and may be stale',
   'connection.lost': 'Connection lost — retrying',
   'connection.reconnecting': 'Reconnecting…',
   'connection.age': 'the figures below are {age} old',
@@ -274,6 +276,26 @@ export const en = {
   'badge.notLive': '(not live)',
   // Errors
   'error.generic': 'Something went wrong — please try again',
+  // Automatic prompts, by rule (the server sends their figures; durations as m:ss, ratios as percentages).
+  'rule.ahtOverrun': 'This call has run {run}, past the {target} handle-time target. Need a hand? Ask your lead.',
+  'rule.longHold': 'Your caller has been on hold for {hold}. Check back with them.',
+  'rule.csatBelow': 'Your CSAT today is {value} (target {target}). Your lead can help.',
+  'rule.fcrBelow': 'Your first-contact resolution today is {value} (target {target}).',
+  'rule.serviceLevelBelow': {
+    one: 'Service level {value} on {queue} (target {target}), {count} agent on break.',
+    other: 'Service level {value} on {queue} (target {target}), {count} agents on break.',
+  },
+  // A refusal from the server, by its code; {detail} is the server's own sentence naming the field (English).
+  'error.bad_request': 'Not accepted: {detail}',
+  'error.unauthorized': 'You are not signed in, or your sign-in has ended — please sign in again',
+  'error.forbidden': 'Your role may not do this',
+  'error.not_found': 'Not found: {detail}',
+  'error.conflict': 'Already exists: {detail}',
+  'error.too_large': 'Too large: {detail}',
+  'error.unsupported_media_type': 'Not accepted: {detail}',
+  'error.too_many_requests': 'Too many attempts — wait a few minutes and try again',
+  'error.store_unavailable': 'The metrics store is unreachable — please try again in a moment',
+  'error.internal': 'Something went wrong on the server — please try again',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;
