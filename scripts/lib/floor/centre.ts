@@ -96,7 +96,7 @@ export function demoSettings(opts: { replay?: boolean } = {}): Record<string, un
     teams: TEAMS.map((t) => ({ id: t.id, name: t.name, agents: t.agents, queues: t.queues })),
     serviceLevelTarget: 0.8,
     targets: DEMO_TARGETS,
-    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 25 }, ahtOverrun: live, longHold: live },
+    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 30 }, ahtOverrun: live, longHold: live },
     boards: [{ id: 'front', name: 'Front line', queues: ['sales', 'billing'] }],
   };
 }

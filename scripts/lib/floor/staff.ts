@@ -49,7 +49,7 @@ export function createStaff(deps: StaffDeps): Staff {
         id,
         queues: team.queues,
         csat: weak ? 0.62 : Math.min(0.98, Math.max(0.78, rng.normal(0.915, 0.03))),
-        fcr: weak ? 0.58 : Math.min(0.9, Math.max(0.66, rng.normal(0.78, 0.035))),
+        fcr: weak ? 0.56 : Math.min(0.9, Math.max(0.7, rng.normal(0.79, 0.02))),
         state: 'offline',
         idleSince: 0,
         pending: [],
