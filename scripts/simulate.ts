@@ -1,50 +1,21 @@
-// `npm run simulate`: feeds the running server a plausible day of calls, back-filled to now and then live,
-// so a new install has something to show. Usage: WALLBOARD_INGEST_TOKEN=… [URL=http://localhost:3000] npm run simulate
-import { calls, type BenchEvent } from '../bench/generate.ts';
+// `npm run simulate`: feeds a wallboard that is already running (`npm start`) the demo's simulated floor
+// (scripts/lib/floor): the day so far at once, then live. `npm run demo` does this on a server of its own.
+// Usage: WALLBOARD_INGEST_TOKEN=… [URL=http://localhost:3000] [WALLBOARD_TZ=<the server's>] npm run simulate [-- --seed NAME] [-- --speed N]
+import { parseArgs } from 'node:util';
+import { createFeed } from './lib/floor/feed.ts';
 
+const { values: args } = parseArgs({ options: { seed: { type: 'string', default: 'demo' }, speed: { type: 'string', default: '1' } } });
 const url = process.env.URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 const token = process.env.WALLBOARD_INGEST_TOKEN;
 if (!token) {
   console.error('Set WALLBOARD_INGEST_TOKEN to the server’s ingest token.');
   process.exit(1);
 }
-const queues = (process.env.QUEUES ?? 'sales,support,billing').split(',');
-const agents = Array.from({ length: Number(process.env.AGENTS ?? 24) }, (_, i) => `a${String(i + 1).padStart(2, '0')}`);
-const spacingMs = Number(process.env.SPACING_MS ?? 9000);
-const start = Date.now() - Number(process.env.BACKFILL_HOURS ?? 3) * 3600_000;
-
-const source = calls({ queues, agents, start, tag: `sim${Date.now().toString(36)}`, spacingMs, qa: true });
-let pending: BenchEvent[] = [];
-let generatedUntil = start;
-
-async function post(events: BenchEvent[]): Promise<void> {
-  for (let at = 0; at < events.length; at += 1000) {
-    const res = await fetch(`${url}/api/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(events.slice(at, at + 1000)),
-    });
-    if (res.status !== 202) throw new Error(`POST /api/v1/events answered ${res.status}: ${await res.text()}`);
-  }
-}
-
-async function tick(): Promise<void> {
-  const now = Date.now();
-  while (generatedUntil <= now + 60_000) {
-    const call = source.next().value!;
-    pending.push(...call);
-    generatedUntil = call[0]!.ts;
-  }
-  const due = pending.filter((e) => e.ts <= now);
-  pending = pending.filter((e) => e.ts > now);
-  if (due.length > 0) await post(due);
-}
-
-await post(
-  agents.map((agent, i) => ({ id: `sim-state-${agent}-${start}`, type: 'agent.state', ts: start + i, agent, state: i % 9 === 8 ? 'break' : 'available' })),
-);
-console.log(`Simulating ${queues.join(', ')} with ${agents.length} agents against ${url} (Ctrl-C to stop)…`);
+const tz = process.env.WALLBOARD_TZ || 'UTC';
+const feed = createFeed({ url, token, tz, seed: args.seed, speed: Number(args.speed), log: (line) => console.log(line) });
+console.log(`Simulating the demo centre (07:00–20:00 in ${tz}, seed "${args.seed}") against ${url} (Ctrl-C to stop)…`);
+console.log(`Sent ${await feed.tick()} events of the day so far; now live.`);
 for (;;) {
-  await tick();
   await new Promise((resolve) => setTimeout(resolve, 1000));
+  await feed.tick();
 }

@@ -90,11 +90,14 @@ describe('a simulated day read back from a real server', () => {
   });
 
   it('varies by agent, so the coaching rules fire for a few agents, not for most', async () => {
-    const rules = demoSettings().rules as { csatBelow: { minSurveys: number } };
+    const rules = demoSettings().rules as { csatBelow: { minSurveys: number }; fcrBelow: { minWrapped: number } };
     const agents = await Promise.all(TEAMS.flatMap((t) => t.agents).map((agent) => metrics(app, `agent:${agent}`, day)));
     const belowCsat = agents.filter((a) => a.surveys >= rules.csatBelow.minSurveys && a.csat < DEMO_TARGETS.csat);
     expect(belowCsat.length).toBeGreaterThan(0);
     expect(belowCsat.length).toBeLessThan(10);
+    const belowFcr = agents.filter((a) => a.resolved + a.unresolved >= rules.fcrBelow.minWrapped && a.fcr < DEMO_TARGETS.fcr);
+    expect(belowFcr.length).toBeGreaterThan(0);
+    expect(belowFcr.length).toBeLessThan(10);
     const minEvaluations = (demoSettings().rules as { qaBelow: { minEvaluations: number } }).qaBelow.minEvaluations;
     const belowQa = agents.filter((a) => a.evaluations >= minEvaluations && a.qaScore < DEMO_TARGETS.qa);
     expect(belowQa.length).toBeGreaterThan(0);

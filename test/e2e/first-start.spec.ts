@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { headingSlug } from '../../scripts/lib/readmePage.ts';
 import { expect, keepScreenshot, test } from './fixtures.ts';
 
-// Settings of its own give this file a server of its own, on which no event has ever arrived.
-test.use({ settings: { queues: [{ id: 'sales', name: 'Sales' }], teams: [] } });
+// A server of its own, on which no event has ever arrived.
+test.use({ settings: { queues: [{ id: 'sales', name: 'Sales' }], teams: [] }, firstStart: true });
 
 const readmeAnchors = readFileSync('README.md', 'utf8')
   .split('\n')

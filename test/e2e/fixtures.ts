@@ -29,12 +29,18 @@ export const DEFAULT_SETTINGS = {
   teams: [{ id: 'red', name: 'Red team', agents: ['r1', 'r2'] }],
 };
 
-export const test = base.extend<object, { server: WallboardServer; settings: object; env: Record<string, string> }>({
+export const test = base.extend<object, { server: WallboardServer; settings: object; env: Record<string, string>; firstStart: boolean }>({
   settings: [DEFAULT_SETTINGS, { scope: 'worker', option: true }],
   /** More environment for the server (`test.use({ env: { WALLBOARD_TZ: … } })`), for a file that starts its own. */
   env: [{}, { scope: 'worker', option: true }],
+  /**
+   * `test.use({ firstStart: true })`: a server that has never received an event (its wall shows the first-start
+   * message). Otherwise the server gets one call of yesterday, offered and abandoned, so screens show their figures
+   * from the start, and today's figures, the live ones and the queues seen are those the tests send.
+   */
+  firstStart: [false, { scope: 'worker', option: true }],
   server: [
-    async ({ settings: settingsFile, env: extraEnv }, use) => {
+    async ({ settings: settingsFile, env: extraEnv, firstStart }, use) => {
       const dir = await mkdtemp(join(tmpdir(), 'wallboard-e2e-'));
       const redis: EmbeddedRedis = await startEmbeddedRedis({ dir: join(dir, 'redis') });
       const port = await freePort();
@@ -83,6 +89,15 @@ export const test = base.extend<object, { server: WallboardServer; settings: obj
       };
 
       await start();
+      if (!firstStart) {
+        const queue = (settingsFile as { queues?: { id: string }[] }).queues?.[0]?.id ?? 'sales';
+        const yesterday = Date.now() - 86_400_000;
+        const seed = [
+          { id: 'e2e-seed-1', type: 'call.offered', ts: yesterday, callId: 'e2e-seed', queue },
+          { id: 'e2e-seed-2', type: 'call.abandoned', ts: yesterday + 10_000, callId: 'e2e-seed' },
+        ];
+        expect((await post('/api/v1/events', seed, ingestToken)).status).toBe(202);
+      }
       await use({
         url,
         ingestToken,

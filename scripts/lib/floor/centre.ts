@@ -31,15 +31,15 @@ export interface Shift {
 
 export const QUEUES: readonly DemoQueue[] = [
   { id: 'sales', name: 'Sales', share: 0.3, serviceLevelSeconds: 20, serviceLevelTarget: 0.8, talkMedianSeconds: 200, transferChance: 0.05 },
-  { id: 'support', name: 'Technical support', share: 0.36, serviceLevelSeconds: 30, serviceLevelTarget: 0.8, talkMedianSeconds: 250, transferChance: 0.04 },
-  { id: 'billing', name: 'Billing', share: 0.24, serviceLevelSeconds: 30, serviceLevelTarget: 0.85, talkMedianSeconds: 180, transferChance: 0.06 },
+  { id: 'support', name: 'Technical support', share: 0.37, serviceLevelSeconds: 30, serviceLevelTarget: 0.8, talkMedianSeconds: 250, transferChance: 0.04 },
+  { id: 'billing', name: 'Billing', share: 0.23, serviceLevelSeconds: 40, serviceLevelTarget: 0.8, talkMedianSeconds: 180, transferChance: 0.06 },
   { id: 'priority', name: 'Priority line', share: 0.1, serviceLevelSeconds: 15, serviceLevelTarget: 0.9, talkMedianSeconds: 220, transferChance: 0.02 },
 ];
 
 const NAMES = [
   ['amara', 'ben', 'chloe', 'dev', 'elena', 'farid', 'grace', 'hugo', 'isla', 'jonas', 'keiko', 'liam', 'maya', 'nadia'],
-  ['oscar', 'priya', 'quentin', 'rosa', 'sami', 'tara', 'umar', 'vera', 'wes', 'ximena', 'yusuf', 'zoe', 'aiden', 'bea'],
-  ['carlos', 'dina', 'emil', 'fatima', 'gus', 'hana', 'ivan', 'jade', 'kofi', 'lena', 'marco', 'noor'],
+  ['oscar', 'priya', 'quentin', 'rosa', 'sami', 'tara', 'umar', 'vera', 'wes', 'ximena', 'yusuf', 'zoe', 'aiden'],
+  ['bea', 'carlos', 'dina', 'emil', 'fatima', 'gus', 'hana', 'ivan', 'jade', 'kofi', 'lena', 'marco', 'noor'],
 ];
 
 export const TEAMS: readonly DemoTeam[] = [
@@ -96,7 +96,7 @@ export function demoSettings(opts: { replay?: boolean } = {}): Record<string, un
     teams: TEAMS.map((t) => ({ id: t.id, name: t.name, agents: t.agents, queues: t.queues })),
     serviceLevelTarget: 0.8,
     targets: DEMO_TARGETS,
-    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 25 }, qaBelow: { minEvaluations: 5 }, ahtOverrun: live, longHold: live },
+    rules: { csatBelow: { minSurveys: 20 }, fcrBelow: { minWrapped: 30 }, qaBelow: { minEvaluations: 5 }, ahtOverrun: live, longHold: live },
     boards: [{ id: 'front', name: 'Front line', queues: ['sales', 'billing'] }],
   };
 }

@@ -109,7 +109,7 @@ function offer(floor: Floor, staff: Staff, call: Call, at: number): void {
   if (agent) answer(floor, staff, agent, call, call.offeredAt);
 }
 
-/** The oldest waiting call among the agent's queues (the priority line with a 30-second head start). */
+/** The oldest waiting call among the agent's queues: the priority line with a 30-second head start, the team's own queue with 20. */
 function pickCall(floor: Floor, agent: Agent, _t: number): Call | undefined {
   let best: Call | undefined;
   let bestScore = Infinity;
@@ -118,7 +118,7 @@ function pickCall(floor: Floor, agent: Agent, _t: number): Call | undefined {
     while (list.length > 0 && !list[0]!.waiting) list.shift();
     const head = list[0];
     if (!head) continue;
-    const score = head.offeredAt - (queueId === 'priority' ? 30 * SECOND : 0);
+    const score = head.offeredAt - (queueId === 'priority' ? 30 * SECOND : queueId === agent.queues[0] ? 20 * SECOND : 0);
     if (score < bestScore) [best, bestScore] = [head, score];
   }
   return best;

@@ -21,7 +21,7 @@ export interface Agent {
 type Pending = { kind: 'break'; reason: 'break' | 'lunch'; minutes: number } | { kind: 'logout' };
 
 export interface Staff {
-  /** The agent serving this queue who has been free the longest, if any. */
+  /** The agent free the longest among those whose own queue this is, else among those who also serve it. */
   longestIdle(queueId: string): Agent | undefined;
   reserve(agent: Agent): void;
   /** The agent's call is over (wrapped or transferred): a pending break or log-out, else the next call. */
@@ -49,7 +49,7 @@ export function createStaff(deps: StaffDeps): Staff {
         id,
         queues: team.queues,
         csat: weak ? 0.62 : Math.min(0.98, Math.max(0.78, rng.normal(0.915, 0.03))),
-        fcr: weak ? 0.58 : Math.min(0.9, Math.max(0.66, rng.normal(0.78, 0.035))),
+        fcr: weak ? 0.56 : Math.min(0.9, Math.max(0.7, rng.normal(0.79, 0.02))),
         state: 'offline',
         idleSince: 0,
         pending: [],
@@ -116,7 +116,11 @@ export function createStaff(deps: StaffDeps): Staff {
   return {
     longestIdle(queueId) {
       let best: Agent | undefined;
-      for (const agent of agents) if (agent.state === 'idle' && agent.queues.includes(queueId) && (!best || agent.idleSince < best.idleSince)) best = agent;
+      const rank = (agent: Agent) => (agent.queues[0] === queueId ? 0 : 1);
+      for (const agent of agents) {
+        if (agent.state !== 'idle' || !agent.queues.includes(queueId)) continue;
+        if (!best || rank(agent) < rank(best) || (rank(agent) === rank(best) && agent.idleSince < best.idleSince)) best = agent;
+      }
       return best;
     },
     reserve(agent) {
