@@ -4,8 +4,20 @@ import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { EntityStore, StoredEntity } from '../redis/entityStore.ts';
 import type { Clock } from './clock.ts';
+import type { LogEntry } from './callLog.ts';
 import type { Contribution, ContributionContext } from './contribution.ts';
-import { callOfMember, contextOf, contributionUnder, groupByEntity, lastEventAt, planEntity, type FigureRules, type Known, type Plan } from './ingestPlan.ts';
+import {
+  callLogEntryOf,
+  callOfMember,
+  contextOf,
+  contributionUnder,
+  groupByEntity,
+  lastEventAt,
+  planEntity,
+  type FigureRules,
+  type Known,
+  type Plan,
+} from './ingestPlan.ts';
 
 export { AGENT_STATES_KEPT, callOfMember, type FigureRules } from './ingestPlan.ts';
 
@@ -174,10 +186,13 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
   }
 
   /** Every stored entity with what it should count now, for the self-audit. */
-  async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution }> {
+  async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution; log: LogEntry | null }> {
     for await (const names of store.entityNames()) {
       const knowns = await readKnown(names, 'all');
-      for (const [entity, known] of knowns) yield { entity, contribution: await contributionOf(entity, known) };
+      for (const [entity, known] of knowns) {
+        const context = await contextFor(known.rules);
+        yield { entity, contribution: await contributionOf(entity, known, context), log: callLogEntryOf(entity, known.events, context) };
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import { figureKeys, isLiveCallKey } from '../redis/keys.ts';
 import { Calendar } from './calendar.ts';
 import { agentContribution, callContribution, EMPTY_CONTRIBUTION, type Contribution, type ContributionContext, type QueueThresholds } from './contribution.ts';
 import { diffContributions } from './diff.ts';
+import { callLogEntry, logChange } from './callLog.ts';
 import type { TimedCallEvent } from './story.ts';
 
 /**
@@ -76,6 +77,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
     events: added.filter((e) => ids.has(e.id)),
     drops,
     ops,
+    log: entity.startsWith('call:') ? logChange(callLogEntryOf(entity, known.events, rules.before), callLogEntryOf(entity, events, rules.current)) : [],
   };
   return { write, next, added: added.length, scopes: ops.length > 0 ? [...new Set([...before.scopes, ...contribution.scopes])] : [] };
 }
@@ -91,6 +93,12 @@ export function contributionUnder(entity: string, events: StoredEvent[], context
   const members = contribution.members.filter(([key]) => !isLiveCallKey(key));
   members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
   return { ...contribution, members };
+}
+
+/** A call's entry in the call log, under the rules it is counted by (their time zone decides its day). */
+export function callLogEntryOf(entity: string, events: StoredEvent[], context: ContributionContext): [string, string, number] | null {
+  if (events.length === 0 || !entity.startsWith('call:')) return null;
+  return callLogEntry(entity.slice(5), events as TimedCallEvent[], context.calendar);
 }
 
 /** An agent keeps its newest states only; what falls out raises the floor below which states change nothing. */

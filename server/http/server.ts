@@ -15,6 +15,9 @@ import type { SnapshotCache } from '../domain/snapshots.ts';
 import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
 import { bannersRouter } from './banners.ts';
+import { callsRouter } from './calls.ts';
+import { createCallLog } from '../domain/callQuery.ts';
+import { createCallLogReader } from '../redis/callLogReader.ts';
 import { serveClient } from './client.ts';
 import { configRouter } from './config.ts';
 import { errorHandler } from './errors.ts';
@@ -81,6 +84,8 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(eventsRouter({ ...events, onIngested: (result) => notify.changed(result.scopes) }));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
+  const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar });
+  app.use(callsRouter({ calls, calendar: deps.calendar, clock: deps.clock, directory }));
   app.use(teamsRouter({ teams: directory.teams }));
   app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: notify.tokenRevoked }));
   app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));

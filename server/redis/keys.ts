@@ -34,6 +34,11 @@ export const figureKeys = {
   agentStates: 'live:state',
   /** Sorted set: calls swept out of the live figures (no event for the live-call timeout), by their last event; per day of that event. */
   expired: (day: string) => `${INTERVALS_PREFIX}expired:${day}`,
+  /**
+   * Sorted set: the call log of a day, one member per call (its stored record, see domain/callRecord.ts) scored by
+   * the call's start (first offer, else first event), on the day of that start; kept as long as the day's figures.
+   */
+  callLog: (day: string) => `${INTERVALS_PREFIX}calls:${day}`,
 };
 export type FigureKeys = typeof figureKeys;
 
