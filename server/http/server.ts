@@ -16,6 +16,8 @@ import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
 import { bannersRouter } from './banners.ts';
 import { callsRouter } from './calls.ts';
+import { reportsRouter } from './reports.ts';
+import { createReports } from '../domain/reports.ts';
 import { createCallLog } from '../domain/callQuery.ts';
 import { createCallLogReader } from '../redis/callLogReader.ts';
 import { serveClient } from './client.ts';
@@ -86,6 +88,8 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
   const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar });
   app.use(callsRouter({ calls, calendar: deps.calendar, clock: deps.clock, directory }));
+  const reports = createReports({ figures: createFigureReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar, teams: directory });
+  app.use(reportsRouter({ reports, calendar: deps.calendar, clock: deps.clock, directory }));
   app.use(teamsRouter({ teams: directory.teams }));
   app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: notify.tokenRevoked }));
   app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));
