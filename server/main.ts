@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     promptRetentionDays: config.promptRetentionDays,
     eventRetentionDays: config.eventRetentionDays,
     figureRetentionDays: config.figureRetentionDays,
+    historyMonths: config.historyMonths,
     liveCallTimeoutMinutes: config.liveCallTimeoutMinutes,
     maxFutureMinutes: config.maxFutureMinutes,
     trustProxy: config.trustProxy,
