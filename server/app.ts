@@ -11,6 +11,7 @@ import { createRuleEngine } from './domain/rules.ts';
 import { createHistoryPruner } from './domain/history.ts';
 import { createHttpApp } from './http/server.ts';
 import { createHistoryStore } from './redis/historyStore.ts';
+import { createArchiveStore } from './redis/archiveStore.ts';
 import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
@@ -143,8 +144,10 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
+  const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
+  const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
-    store: createEntityStore({ redis, keys, entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS }),
+    store: createEntityStore({ redis, keys, ...ttls }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
@@ -154,7 +157,7 @@ async function createCore(deps: AppDeps) {
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
   const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
-  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners, pruneHistory };
+  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners, pruneHistory, archive };
 }
 
 type Core = Awaited<ReturnType<typeof createCore>>;

@@ -14,6 +14,8 @@ import type { StoreKeys } from '../redis/keys.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
 import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
+import { archiveRouter } from './archive.ts';
+import type { ArchiveStore } from '../redis/archiveStore.ts';
 import { bannersRouter } from './banners.ts';
 import { callsRouter } from './calls.ts';
 import { reportsRouter } from './reports.ts';
@@ -50,6 +52,7 @@ export interface HttpDeps {
   snapshots: SnapshotCache;
   banners: BannerBoard;
   coaching: Coaching;
+  archive: ArchiveStore;
   isStoreUp: () => boolean;
   sockets: () => number;
   /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
@@ -101,6 +104,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
   const ops = opsRouter({ ingest: deps.ingest, figures, calendar: deps.calendar, clock: deps.clock, sockets: deps.sockets, isStoreUp: deps.isStoreUp });
   app.use(ops);
+  app.use(archiveRouter({ archive: deps.archive, calendar: deps.calendar }));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
   serveClient(app, options.clientDir);
   app.use(errorHandler(deps.log));
