@@ -58,6 +58,8 @@ export interface AppDeps {
   figureRetentionDays?: number;
   /** Months of day figures and call records kept (default 13; 0: for ever); older days are removed every hour. */
   historyMonths?: number;
+  /** Write, in the background, the call-log record of calls stored before the log existed (once per store). */
+  backfillCallLog?: boolean;
   /** How often days past the history are removed, ms (default 3,600,000; 0 turns the timer off). */
   historyEveryMs?: number;
   /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
@@ -122,6 +124,14 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   }
 
   const { directory, keys, ingest, pruneHistory } = core;
+  if (deps.backfillCallLog) {
+    ingest.backfillCallLog({ once: true }).then(
+      (calls) => {
+        if (calls > 0) deps.log('call log written for calls stored before it existed', { calls });
+      },
+      (err: Error) => deps.log('call log backfill failed (it runs again at the next start)', { error: err.message }),
+    );
+  }
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
   return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory };
 }

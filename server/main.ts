@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     eventRetentionDays: config.eventRetentionDays,
     figureRetentionDays: config.figureRetentionDays,
     historyMonths: config.historyMonths,
+    backfillCallLog: true,
     liveCallTimeoutMinutes: config.liveCallTimeoutMinutes,
     maxFutureMinutes: config.maxFutureMinutes,
     trustProxy: config.trustProxy,

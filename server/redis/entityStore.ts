@@ -169,7 +169,27 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     await redis.set(keys.lastEventAt, String(at));
   }
 
-  return { read, apply, acceptedIds, pruneIds, registerRules, readRules, liveMembersBefore, entityNames, markArrival };
+  /** Whether the call log's one-time backfill has run to its end, and marking that it has. */
+  async function callLogBackfilled(): Promise<boolean> {
+    return (await redis.exists(keys.callLogBackfilled)) === 1;
+  }
+  async function markCallLogBackfilled(): Promise<void> {
+    await redis.set(keys.callLogBackfilled, new Date().toISOString());
+  }
+
+  return {
+    read,
+    apply,
+    acceptedIds,
+    callLogBackfilled,
+    markCallLogBackfilled,
+    pruneIds,
+    registerRules,
+    readRules,
+    liveMembersBefore,
+    entityNames,
+    markArrival,
+  };
 }
 
 export type EntityStore = ReturnType<typeof createEntityStore>;

@@ -72,6 +72,8 @@ export function createStoreKeys(rawPrefix: string) {
     /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
     figureRules: k('rules'),
     lastEventAt: k('live:lastEventAt'),
+    /** String: set once every call stored before the call log existed has its record (see ingest.backfillCallLog). */
+    callLogBackfilled: k('calls:backfilled'),
     /** Pub/sub channel of changed scopes. */
     changes: k('changes'),
     socketIo: k('socket.io'),
