@@ -6,7 +6,7 @@ import { figureKeys, isLiveCallKey } from '../redis/keys.ts';
 import { Calendar } from './calendar.ts';
 import { agentContribution, callContribution, EMPTY_CONTRIBUTION, type Contribution, type ContributionContext, type QueueThresholds } from './contribution.ts';
 import { diffContributions } from './diff.ts';
-import { callLogEntry, logChange } from './callLog.ts';
+import { callLogEntry, logChange, type LogEntry } from './callLog.ts';
 import type { TimedCallEvent } from './story.ts';
 
 /**
@@ -25,7 +25,10 @@ export interface FigureRules {
 export const AGENT_STATES_KEPT = 20;
 
 /** An entity as the planner knows it: the stored form and its event ids. */
-export type Known = StoredEntity & { ids: Set<string> };
+export type Known = StoredEntity & {
+  ids: Set<string>;
+  /** Its call-log entry, when this process computed it (saves rebuilding the story). */ log?: LogEntry | null;
+};
 
 /** One entity's planned change: the write, and what it means. */
 export interface Plan {
@@ -60,6 +63,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
   const ops = diffContributions(before, contribution);
   const ids = new Set(events.map((e) => e.id));
   const sweep = added.length === 0;
+  const log = callLogEntryOf(entity, events, rules.current);
   const next: Known = {
     version: String(Number(known.version) + 1),
     rules: rules.fingerprint,
@@ -68,6 +72,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
     floor,
     events,
     ids,
+    log,
   };
   const write: EntityWrite = {
     entity,
@@ -77,7 +82,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
     events: added.filter((e) => ids.has(e.id)),
     drops,
     ops,
-    log: entity.startsWith('call:') ? logChange(callLogEntryOf(entity, known.events, rules.before), callLogEntryOf(entity, events, rules.current)) : [],
+    log: logChange(known.log !== undefined ? known.log : callLogEntryOf(entity, known.events, rules.before), log),
   };
   return { write, next, added: added.length, scopes: ops.length > 0 ? [...new Set([...before.scopes, ...contribution.scopes])] : [] };
 }
