@@ -1,6 +1,9 @@
 // npm run bench:history — Redis memory per month of history (day figures and call records) for 200 agents and
 // 10,000 calls a day, measured on DAYS (default 3) whole days sent through HTTP, key by key with MEMORY USAGE.
 import { Redis } from 'ioredis';
+import { createCallLogArchive } from '../server/redis/callLogArchive.ts';
+import { createStoreKeys } from '../server/redis/keys.ts';
+import { defineScripts } from '../server/redis/scripts.ts';
 import { calls } from './generate.ts';
 import { startBenchServer } from './server.ts';
 
@@ -37,25 +40,38 @@ for (let c = 0; c < DAYS * CALLS_PER_DAY; c += 250) {
 console.log(`sent ${DAYS * CALLS_PER_DAY} calls (${events} events) in ${((performance.now() - started) / 1000).toFixed(1)} s, one sender`);
 
 /** Bytes by kind of key, from MEMORY USAGE (SAMPLES 0: every field counted). */
-const bytes = new Map<string, number>();
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-  cursor = next;
-  for (const key of keys) {
-    const usage = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-    const kind = /:i:calls:/.test(key) ? 'call log' : /:i:/.test(key) ? 'day figures' : /:(ev|m):/.test(key) || /:ids$/.test(key) ? 'events' : 'other';
-    bytes.set(kind, (bytes.get(kind) ?? 0) + usage);
-  }
-} while (cursor !== '0');
+async function measure(): Promise<Map<string, number>> {
+  const bytes = new Map<string, number>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const usage = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      const kind = /:i:call[sz]:/.test(key) ? 'call log' : /:i:/.test(key) ? 'day figures' : /:(ev|m):/.test(key) || /:ids$/.test(key) ? 'events' : 'other';
+      bytes.set(kind, (bytes.get(kind) ?? 0) + usage);
+    }
+  } while (cursor !== '0');
+  return bytes;
+}
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const perMonth = (n: number) => (n / DAYS) * (365.25 / 12);
-for (const [kind, n] of [...bytes].sort())
-  console.log(`${kind.padEnd(12)} ${mb(n)} for ${DAYS} days = ${mb(perMonth(n))} a month (${Math.round(n / DAYS / CALLS_PER_DAY)} bytes a call)`);
-const history = (bytes.get('call log') ?? 0) + (bytes.get('day figures') ?? 0);
-console.log(
-  `history kept (day figures + call log): ${mb(perMonth(history))} a month; events (kept WALLBOARD_EVENT_RETENTION_DAYS, 35): ${mb(perMonth(bytes.get('events') ?? 0))} a month while kept`,
-);
+function report(title: string, bytes: Map<string, number>): void {
+  console.log(title);
+  for (const [kind, n] of [...bytes].sort()) {
+    console.log(`  ${kind.padEnd(12)} ${mb(n)} for ${DAYS} days = ${mb(perMonth(n))} a month (${Math.round(n / DAYS / CALLS_PER_DAY)} bytes a call)`);
+  }
+  const history = (bytes.get('call log') ?? 0) + (bytes.get('day figures') ?? 0);
+  console.log(`  history (day figures + call log): ${mb(perMonth(history))} a month`);
+}
+
+report('as written (the call log of the last days, open):', await measure());
+// What the hourly job does to days past the event retention, done here at once: archive each day's call log.
+const keys = createStoreKeys('wb:');
+defineScripts(redis);
+const archive = createCallLogArchive({ redis, keys, ttlMs: 0 });
+for (const day of await archive.openDaysBefore('9999-12-31')) await archive.compact(day);
+report('settled (the call log archived, as for days past the event retention):', await measure());
 const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 console.log(`redis used_memory: ${mb(used)}`);
 redis.disconnect();

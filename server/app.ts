@@ -8,7 +8,8 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { createCoaching } from './domain/coaching.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
-import { createHistoryPruner } from './domain/history.ts';
+import { createCallLogCompactor, createHistoryPruner } from './domain/history.ts';
+import { createCallLogArchive } from './redis/callLogArchive.ts';
 import { createHttpApp } from './http/server.ts';
 import { createHistoryStore } from './redis/historyStore.ts';
 import { createArchiveStore } from './redis/archiveStore.ts';
@@ -123,7 +124,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
   }
 
-  const { directory, keys, ingest, pruneHistory } = core;
+  const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
   if (deps.backfillCallLog) {
     ingest.backfillCallLog({ once: true }).then(
       (calls) => {
@@ -133,7 +134,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     );
   }
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory };
+  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory, compactCallLog };
 }
 
 /** The stores and the domain: keys, people, ingest, figures and banners. */
@@ -164,10 +165,29 @@ async function createCore(deps: AppDeps) {
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
   const health = watchStore(redis);
+  const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
+  // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.
+  const compactCallLog = createCallLogCompactor({ archive: callLogArchive, calendar, clock, afterDays: (deps.eventRetentionDays || 35) + 2 });
   const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
-  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners, pruneHistory, archive };
+  return {
+    redis,
+    keys,
+    clock,
+    calendar,
+    directory,
+    ingest,
+    reader,
+    health,
+    isStoreUp: health.isUp,
+    snapshots,
+    banners,
+    pruneHistory,
+    archive,
+    callLogArchive,
+    compactCallLog,
+  };
 }
 
 type Core = Awaited<ReturnType<typeof createCore>>;

@@ -23,6 +23,8 @@ export interface JobsDeps {
   every: { watch: number; rules: number; sweep: number; history: number };
   /** Removes the days past the history (figures and call records); returns how many keys went. */
   pruneHistory: () => Promise<number>;
+  /** Archives the call log of days whose records no longer change; returns how many records moved. */
+  compactCallLog: () => Promise<number>;
 }
 
 export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promise<{ onStoreChange(up: boolean): void; stop(): void }> {
@@ -64,12 +66,14 @@ export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promi
     },
     'the live-call sweep',
   );
-  // Days past WALLBOARD_HISTORY_MONTHS: idempotent, so every instance may run it.
+  // Days past WALLBOARD_HISTORY_MONTHS, and the call log of settled days compressed: safe on every instance.
   every(
     deps.every.history,
     async () => {
       const dropped = await deps.pruneHistory();
       if (dropped > 0) log('days past the history removed', { keys: dropped });
+      const archived = await deps.compactCallLog();
+      if (archived > 0) log('call log archived', { records: archived });
     },
     'the history pruning',
   );

@@ -1,4 +1,5 @@
 // The self-audit: recomputes the figures from the stored events and compares them with the counters.
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import type { FigureReader } from '../redis/figureReader.ts';
 import { figureKeys, INTERVALS_PREFIX } from '../redis/keys.ts';
 import type { LogEntry } from './callLog.ts';
@@ -77,7 +78,7 @@ class Expectation {
  * Compares every counter of `day` and every live set with a recomputation from the stored events.
  * Run it while no events arrive (a batch landing mid-audit can show as a difference that is not one).
  */
-export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, day: string): Promise<AuditReport> {
+export async function auditDay(deps: { ingest: Ingest; figures: FigureReader; archive?: Pick<CallLogArchive, 'read'> }, day: string): Promise<AuditReport> {
   const expected = new Expectation(day);
   for await (const { contribution, log } of deps.ingest.recount()) {
     expected.add(contribution);
@@ -88,7 +89,9 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, 
   // Keys that exist in Redis but that nothing should have written count too.
   const { expiredKey, callLogKey } = expected;
   const daySets = new Set([expiredKey, callLogKey]);
-  const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => !daySets.has(k));
+  // The archived call log (a compressed string) holds records whose events are gone: nothing to recompute it from.
+  const archiveKey = figureKeys.callLogArchive(day);
+  const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => !daySets.has(k) && k !== archiveKey);
   const hashKeys = [
     ...new Set([
       ...expected.dayKeys.keys(),
@@ -111,6 +114,13 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, 
     ]),
   ];
   const stored = await deps.figures.read(hashKeys, setKeys);
+  // An archived day's call log is its archive with the records written since laid over it (as the call log reads it).
+  const archived = deps.archive ? (await deps.archive.read(day)).members : [];
+  if (archived.length > 0) {
+    const log = stored.sets[setKeys.indexOf(callLogKey)]!;
+    const open = new Set([...log.keys()].map(callIdOf));
+    for (const [member, score] of archived) if (!open.has(callIdOf(member))) log.set(member, String(score));
+  }
 
   const differences: Difference[] = [];
   hashKeys.forEach((key, i) => compare(key, stored.hashes[i]!, expected.dayKeys.get(key) ?? expected.liveHashes.get(key), day, differences));
@@ -129,6 +139,8 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, 
     expiredCalls,
   };
 }
+
+const callIdOf = (record: string) => (JSON.parse(record) as [string])[0];
 
 function put(into: Expected, key: string, field: string, value: string): void {
   let fields = into.get(key);

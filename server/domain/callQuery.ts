@@ -1,6 +1,7 @@
 // The call log read: calls started in [from, to), newest first, filtered and a page at a time from an opaque cursor.
 import { DateTime } from 'luxon';
 import type { CallOutcome, CallPage } from '../../shared/calls.ts';
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import type { CallLogReader } from '../redis/callLogReader.ts';
 import type { Calendar } from './calendar.ts';
 import { parseStored, publicRecord, recordFacts, type StoredRecord } from './callRecord.ts';
@@ -51,8 +52,9 @@ export function decodeCursor(text: string): Position | null {
 /** Latest first; calls that started in the same millisecond by id, highest first (so a position is total). */
 const newestFirst = (a: StoredRecord, b: StoredRecord) => b[3] - a[3] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0);
 
-export function createCallLog(deps: { reader: CallLogReader; calendar: Calendar }) {
+export function createCallLog(deps: { reader: CallLogReader; archive: Pick<CallLogArchive, 'read'>; calendar: Calendar }) {
   const { reader, calendar } = deps;
+  const parsed = new Map<string, { sha: string; records: StoredRecord[] }>();
 
   async function page(q: CallQuery): Promise<CallPage> {
     const ceiling = q.cursor && q.cursor.at < q.to ? q.cursor : undefined;
@@ -82,8 +84,31 @@ export function createCallLog(deps: { reader: CallLogReader; calendar: Calendar 
     return next ? { calls, next: encodeCursor(next) } : { calls };
   }
 
+  /** A day's archived records, latest first, each replaced by its open record when it has one (parsed once per archive). */
+  async function archivedDay(day: string): Promise<StoredRecord[] | null> {
+    const { sha, members } = await deps.archive.read(day);
+    if (sha === '') return null;
+    let hit = parsed.get(day);
+    if (hit?.sha !== sha) {
+      hit = { sha, records: members.map(([member]) => parseStored(member)) };
+      parsed.set(day, hit);
+      if (parsed.size > 16) parsed.delete(parsed.keys().next().value!);
+    }
+    const merged = new Map(hit.records.map((r) => [r[0], r]));
+    for (const [member] of await reader.all(day)) {
+      const record = parseStored(member);
+      merged.set(record[0], record);
+    }
+    return [...merged.values()].sort(newestFirst);
+  }
+
   /** The next records of a day strictly after `pos` in the log's order (every one of the last start included). */
   async function chunkBefore(day: string, pos: Position | undefined, q: CallQuery): Promise<StoredRecord[]> {
+    const archived = await archivedDay(day);
+    if (archived) {
+      const after = (r: StoredRecord) => (pos ? r[3] < pos.at || (r[3] === pos.at && r[0] < pos.id) : r[3] < q.to);
+      return archived.filter((r) => r[3] >= q.from && after(r)).slice(0, CHUNK);
+    }
     const belowMs = pos?.at ?? q.to;
     const same = pos ? (await reader.startingAt(day, pos.at)).map(parseStored).filter((r) => r[0] < pos.id && r[3] >= q.from) : [];
     const older = await reader.below(day, belowMs, q.from, CHUNK);

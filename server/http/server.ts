@@ -16,6 +16,7 @@ import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
 import { archiveRouter } from './archive.ts';
 import type { ArchiveStore } from '../redis/archiveStore.ts';
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import { bannersRouter } from './banners.ts';
 import { callsRouter } from './calls.ts';
 import { reportsRouter } from './reports.ts';
@@ -53,6 +54,7 @@ export interface HttpDeps {
   banners: BannerBoard;
   coaching: Coaching;
   archive: ArchiveStore;
+  callLogArchive: CallLogArchive;
   isStoreUp: () => boolean;
   sockets: () => number;
   /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
@@ -89,7 +91,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(eventsRouter({ ...events, onIngested: (result) => notify.changed(result.scopes) }));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
-  const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar });
+  const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), archive: deps.callLogArchive, calendar: deps.calendar });
   app.use(callsRouter({ calls, calendar: deps.calendar, clock: deps.clock, directory }));
   const reports = createReports({ figures: createFigureReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar, teams: directory });
   app.use(reportsRouter({ reports, calendar: deps.calendar, clock: deps.clock, directory }));
@@ -102,7 +104,15 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
-  const ops = opsRouter({ ingest: deps.ingest, figures, calendar: deps.calendar, clock: deps.clock, sockets: deps.sockets, isStoreUp: deps.isStoreUp });
+  const ops = opsRouter({
+    ingest: deps.ingest,
+    figures,
+    archive: deps.callLogArchive,
+    calendar: deps.calendar,
+    clock: deps.clock,
+    sockets: deps.sockets,
+    isStoreUp: deps.isStoreUp,
+  });
   app.use(ops);
   app.use(archiveRouter({ archive: deps.archive, calendar: deps.calendar }));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));

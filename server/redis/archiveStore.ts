@@ -2,6 +2,7 @@
 // as NDJSON lines (one object each), written back exactly as they were.
 import type { Redis } from 'ioredis';
 import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
+import { unpackArchive } from './callLogArchive.ts';
 import { repliesOf } from './pipeline.ts';
 
 /** One line of an archive. Keys are logical (without the centre's prefix), so an archive moves between prefixes. */
@@ -42,14 +43,18 @@ export function createArchiveStore(deps: { redis: Redis; keys: StoreKeys; entity
     for (const key of await dayKeys(from, to)) {
       const physical = keys.figure(key);
       if (key.startsWith(QUEUE_KEY)) queues.add(key.slice(QUEUE_KEY.length, -11));
-      if ((await redis.type(physical)) === 'hash') {
+      const type = await redis.type(physical);
+      if (type === 'hash') {
         yield { kind: 'hash', key, fields: await redis.hgetall(physical) };
         continue;
       }
-      const members = await redis.zrange(physical, '0', '-1', 'WITHSCORES');
-      for (let i = 0; i < members.length; i += 2) {
-        yield { kind: 'member', key, member: members[i]!, score: Number(members[i + 1]) };
-        if (key.startsWith(figureKeys.callLog(''))) callIds.add((JSON.parse(members[i]!) as [string])[0]);
+      // An archived call log goes out as the records it holds, into the day's call log.
+      const archived = type === 'string' ? await redis.getBuffer(physical) : null;
+      const into = archived ? figureKeys.callLog(key.slice(-10)) : key;
+      const members = archived ? unpackArchive(archived) : pairs(await redis.zrange(physical, '0', '-1', 'WITHSCORES'));
+      for (const [member, score] of members) {
+        yield { kind: 'member', key: into, member, score };
+        if (into.startsWith(figureKeys.callLog(''))) callIds.add((JSON.parse(member) as [string])[0]);
       }
     }
     const seen = queues.size === 0 ? [] : await redis.hmget(keys.figure(figureKeys.queuesSeen), ...queues);
@@ -104,3 +109,9 @@ export function createArchiveStore(deps: { redis: Redis; keys: StoreKeys; entity
 }
 
 export type ArchiveStore = ReturnType<typeof createArchiveStore>;
+
+function pairs(reply: string[]): [string, number][] {
+  const out: [string, number][] = [];
+  for (let i = 0; i < reply.length; i += 2) out.push([reply[i]!, Number(reply[i + 1])]);
+  return out;
+}

@@ -7,11 +7,11 @@ export function createCallLogReader(deps: { redis: Redis; keys: StoreKeys }) {
   const { redis, keys } = deps;
   const key = (day: string) => keys.figure(figureKeys.callLog(day));
 
-  /** Of these days, those whose log holds any call (one round trip). */
+  /** Of these days, those whose log (open or archived) holds any call (one round trip). */
   async function daysWithCalls(days: string[]): Promise<Set<string>> {
     if (days.length === 0) return new Set();
     const pipe = redis.pipeline();
-    for (const day of days) pipe.exists(key(day));
+    for (const day of days) pipe.exists(key(day), keys.figure(figureKeys.callLogArchive(day)));
     const replies = await repliesOf(pipe);
     return new Set(days.filter((_, i) => Number(replies[i]) > 0));
   }

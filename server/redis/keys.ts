@@ -39,6 +39,8 @@ export const figureKeys = {
    * the call's start (first offer, else first event), on the day of that start; kept as long as the day's figures.
    */
   callLog: (day: string) => `${INTERVALS_PREFIX}calls:${day}`,
+  /** String: the call log of a day past the event retention, compressed (records of `callLog` moved here by the hourly job). */
+  callLogArchive: (day: string) => `${INTERVALS_PREFIX}callz:${day}`,
 };
 export type FigureKeys = typeof figureKeys;
 
