@@ -263,11 +263,12 @@ export type Application = Awaited<ReturnType<typeof createApplication>>;
 
 /**
  * The day keys' time to live: a backstop behind the hourly pruning of the history, so at least the history
- * (months of up to 31 days) and at least WALLBOARD_FIGURE_RETENTION_DAYS; 0 (for ever) when either keeps for ever.
+ * and at least WALLBOARD_FIGURE_RETENTION_DAYS; 0 (for ever) when either keeps for ever.
  */
 function counterTtlDays(deps: AppDeps): number {
   const [days, months] = [deps.figureRetentionDays ?? 400, deps.historyMonths ?? 13];
-  return days === 0 || months === 0 ? 0 : Math.max(days, months * 31 + 1);
+  // `months` consecutive months span at most ⌈30.5·months⌉ + 1 days (13 months: 397 at most): the default 400 covers 13.
+  return days === 0 || months === 0 ? 0 : Math.max(days, Math.ceil(months * 30.5) + 2);
 }
 
 /** The figure rules from the settings: the time zone and each queue's thresholds. */
