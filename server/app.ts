@@ -8,7 +8,11 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { createCoaching } from './domain/coaching.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
+import { createCallLogCompactor, createHistoryPruner } from './domain/history.ts';
+import { createCallLogArchive } from './redis/callLogArchive.ts';
 import { createHttpApp } from './http/server.ts';
+import { createHistoryStore } from './redis/historyStore.ts';
+import { createArchiveStore } from './redis/archiveStore.ts';
 import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
@@ -53,6 +57,12 @@ export interface AppDeps {
   /** Retention in days of a call's events (default 35) and of the day figures (default 400); 0 keeps them for ever. */
   eventRetentionDays?: number;
   figureRetentionDays?: number;
+  /** Months of day figures and call records kept (default 13; 0: for ever); older days are removed every hour. */
+  historyMonths?: number;
+  /** Write, in the background, the call-log record of calls stored before the log existed (once per store). */
+  backfillCallLog?: boolean;
+  /** How often days past the history are removed, ms (default 3,600,000; 0 turns the timer off). */
+  historyEveryMs?: number;
   /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
   rulesEveryMs?: number;
   /** A call with no event for this many minutes leaves the live figures (default 240; 0 never). */
@@ -114,9 +124,17 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
   }
 
-  const { directory, keys, ingest } = core;
+  const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
+  if (deps.backfillCallLog) {
+    ingest.backfillCallLog({ once: true }).then(
+      (calls) => {
+        if (calls > 0) deps.log('call log written for calls stored before it existed', { calls });
+      },
+      (err: Error) => deps.log('call log backfill failed (it runs again at the next start)', { error: err.message }),
+    );
+  }
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls };
+  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory, compactCallLog };
 }
 
 /** The stores and the domain: keys, people, ingest, figures and banners. */
@@ -137,17 +155,39 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
+  const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
+  const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
-    store: createEntityStore({ redis, keys, entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS }),
+    store: createEntityStore({ redis, keys, ...ttls }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
   const health = watchStore(redis);
+  const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
+  const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
+  // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.
+  const compactCallLog = createCallLogCompactor({ archive: callLogArchive, calendar, clock, afterDays: (deps.eventRetentionDays || 35) + 2 });
   const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
-  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
+  return {
+    redis,
+    keys,
+    clock,
+    calendar,
+    directory,
+    ingest,
+    reader,
+    health,
+    isStoreUp: health.isUp,
+    snapshots,
+    banners,
+    pruneHistory,
+    archive,
+    callLogArchive,
+    compactCallLog,
+  };
 }
 
 type Core = Awaited<ReturnType<typeof createCore>>;
@@ -200,7 +240,12 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
       publish: live.changes.publish,
       log: deps.log,
       delayedAfterMs: deps.settings.delayedAfterSeconds * 1000,
-      every: { watch: deps.watchEveryMs ?? 1000, rules: deps.rulesEveryMs ?? 15_000, sweep: deps.sweepEveryMs ?? 15_000 },
+      every: {
+        watch: deps.watchEveryMs ?? 1000,
+        rules: deps.rulesEveryMs ?? 15_000,
+        sweep: deps.sweepEveryMs ?? 15_000,
+        history: deps.historyEveryMs ?? 3_600_000,
+      },
     },
     core.isStoreUp,
   );
@@ -215,6 +260,16 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
 }
 
 export type Application = Awaited<ReturnType<typeof createApplication>>;
+
+/**
+ * The day keys' time to live: a backstop behind the hourly pruning of the history, so at least the history
+ * and at least WALLBOARD_FIGURE_RETENTION_DAYS; 0 (for ever) when either keeps for ever.
+ */
+function counterTtlDays(deps: AppDeps): number {
+  const [days, months] = [deps.figureRetentionDays ?? 400, deps.historyMonths ?? 13];
+  // `months` consecutive months span at most ⌈30.5·months⌉ + 1 days (13 months: 397 at most): the default 400 covers 13.
+  return days === 0 || months === 0 ? 0 : Math.max(days, Math.ceil(months * 30.5) + 2);
+}
 
 /** The figure rules from the settings: the time zone and each queue's thresholds. */
 function figureRules(tz: string, settings: Settings): FigureRules {

@@ -37,6 +37,8 @@ export interface Config {
   figureRetentionDays: number;
   /** WALLBOARD_PROMPT_RETENTION_DAYS, default 400 (over 12 months). */
   promptRetentionDays: number;
+  /** WALLBOARD_HISTORY_MONTHS, default 13 (0: for ever): months of day figures and call records kept. */
+  historyMonths: number;
   /** WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES, default 240 (0: never): a call with no event for this long leaves the live figures. */
   liveCallTimeoutMinutes: number;
   /** WALLBOARD_MAX_FUTURE_MINUTES, default 15: how far past the server's clock an event's ts may be (clock skew). */
@@ -87,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventRetentionDays: integer(env, 'WALLBOARD_EVENT_RETENTION_DAYS', 35, 0, 36500),
     figureRetentionDays: integer(env, 'WALLBOARD_FIGURE_RETENTION_DAYS', 400, 0, 36500),
     promptRetentionDays: integer(env, 'WALLBOARD_PROMPT_RETENTION_DAYS', 400, 1, 36500),
+    historyMonths: integer(env, 'WALLBOARD_HISTORY_MONTHS', 13, 0, 1200),
     liveCallTimeoutMinutes: integer(env, 'WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES', 240, 0, 525600),
     maxFutureMinutes: integer(env, 'WALLBOARD_MAX_FUTURE_MINUTES', 15, 0, 1440),
     trustProxy: trustProxy(env.WALLBOARD_TRUST_PROXY),

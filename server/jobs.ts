@@ -20,7 +20,11 @@ export interface JobsDeps {
   log: Log;
   delayedAfterMs: number;
   /** Periods in ms; 0 turns a timer off. */
-  every: { watch: number; rules: number; sweep: number };
+  every: { watch: number; rules: number; sweep: number; history: number };
+  /** Removes the days past the history (figures and call records); returns how many keys went. */
+  pruneHistory: () => Promise<number>;
+  /** Archives the call log of days whose records no longer change; returns how many records moved. */
+  compactCallLog: () => Promise<number>;
 }
 
 export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promise<{ onStoreChange(up: boolean): void; stop(): void }> {
@@ -62,6 +66,17 @@ export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promi
       await deps.ingest.pruneIdIndex();
     },
     'the live-call sweep',
+  );
+  // Days past WALLBOARD_HISTORY_MONTHS, and the call log of settled days compressed: safe on every instance.
+  every(
+    deps.every.history,
+    async () => {
+      const dropped = await deps.pruneHistory();
+      if (dropped > 0) log('days past the history removed', { keys: dropped });
+      const archived = await deps.compactCallLog();
+      if (archived > 0) log('call log archived', { records: archived });
+    },
+    'the history pruning',
   );
   // Day rollover and clock drift: re-send every subscribed scope once a minute.
   const refresher = setInterval(() => hub.refreshAll(), 60_000);

@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     promptRetentionDays: config.promptRetentionDays,
     eventRetentionDays: config.eventRetentionDays,
     figureRetentionDays: config.figureRetentionDays,
+    historyMonths: config.historyMonths,
+    backfillCallLog: true,
     liveCallTimeoutMinutes: config.liveCallTimeoutMinutes,
     maxFutureMinutes: config.maxFutureMinutes,
     trustProxy: config.trustProxy,

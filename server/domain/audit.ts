@@ -1,6 +1,8 @@
 // The self-audit: recomputes the figures from the stored events and compares them with the counters.
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import type { FigureReader } from '../redis/figureReader.ts';
 import { figureKeys, INTERVALS_PREFIX } from '../redis/keys.ts';
+import type { LogEntry } from './callLog.ts';
 import type { Contribution } from './contribution.ts';
 import type { Ingest } from './ingest.ts';
 
@@ -44,6 +46,15 @@ class Expectation {
     return figureKeys.expired(this.day);
   }
 
+  get callLogKey(): string {
+    return figureKeys.callLog(this.day);
+  }
+
+  /** A call's entry in the call log: compared for the audited day only, like its counters. */
+  addLog(entry: LogEntry | null): void {
+    if (entry && entry[0] === this.callLogKey) put(this.dayKeys, entry[0], entry[1], String(entry[2]));
+  }
+
   add({ counters, members, values }: Contribution): void {
     this.entities++;
     for (const [key, fields] of counters) {
@@ -67,14 +78,20 @@ class Expectation {
  * Compares every counter of `day` and every live set with a recomputation from the stored events.
  * Run it while no events arrive (a batch landing mid-audit can show as a difference that is not one).
  */
-export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, day: string): Promise<AuditReport> {
+export async function auditDay(deps: { ingest: Ingest; figures: FigureReader; archive?: Pick<CallLogArchive, 'read'> }, day: string): Promise<AuditReport> {
   const expected = new Expectation(day);
-  for await (const { contribution } of deps.ingest.recount()) expected.add(contribution);
+  for await (const { contribution, log } of deps.ingest.recount()) {
+    expected.add(contribution);
+    expected.addLog(log);
+  }
   expected.dropZeros();
 
   // Keys that exist in Redis but that nothing should have written count too.
-  const expiredKey = expected.expiredKey;
-  const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => k !== expiredKey);
+  const { expiredKey, callLogKey } = expected;
+  const daySets = new Set([expiredKey, callLogKey]);
+  // The archived call log (a compressed string) holds records whose events are gone: nothing to recompute it from.
+  const archiveKey = figureKeys.callLogArchive(day);
+  const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => !daySets.has(k) && k !== archiveKey);
   const hashKeys = [
     ...new Set([
       ...expected.dayKeys.keys(),
@@ -84,15 +101,30 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, 
       figureKeys.queuesSeen,
       figureKeys.agentStates,
     ]),
-  ].filter((k) => k !== expiredKey);
+  ].filter((k) => !daySets.has(k));
   const setKeys = [
-    ...new Set([...expected.liveSets.keys(), ...(await deps.figures.scan('w:*')), figureKeys.onCall, figureKeys.onHold, figureKeys.inWrap, expiredKey]),
+    ...new Set([
+      ...expected.liveSets.keys(),
+      ...(await deps.figures.scan('w:*')),
+      figureKeys.onCall,
+      figureKeys.onHold,
+      figureKeys.inWrap,
+      expiredKey,
+      callLogKey,
+    ]),
   ];
   const stored = await deps.figures.read(hashKeys, setKeys);
+  // An archived day's call log is its archive with the records written since laid over it (as the call log reads it).
+  const archived = deps.archive ? (await deps.archive.read(day)).members : [];
+  if (archived.length > 0) {
+    const log = stored.sets[setKeys.indexOf(callLogKey)]!;
+    const open = new Set([...log.keys()].map(callIdOf));
+    for (const [member, score] of archived) if (!open.has(callIdOf(member))) log.set(member, String(score));
+  }
 
   const differences: Difference[] = [];
   hashKeys.forEach((key, i) => compare(key, stored.hashes[i]!, expected.dayKeys.get(key) ?? expected.liveHashes.get(key), day, differences));
-  setKeys.forEach((key, i) => compare(key, stored.sets[i]!, key === expiredKey ? expected.dayKeys.get(key) : expected.liveSets.get(key), day, differences));
+  setKeys.forEach((key, i) => compare(key, stored.sets[i]!, daySets.has(key) ? expected.dayKeys.get(key) : expected.liveSets.get(key), day, differences));
 
   const expiredCalls = [...(expected.dayKeys.get(expiredKey) ?? new Map<string, string>())]
     .map(([callId, at]) => ({ callId, lastEventAt: new Date(Number(at)).toISOString() }))
@@ -107,6 +139,8 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader }, 
     expiredCalls,
   };
 }
+
+const callIdOf = (record: string) => (JSON.parse(record) as [string])[0];
 
 function put(into: Expected, key: string, field: string, value: string): void {
   let fields = into.get(key);

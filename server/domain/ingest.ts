@@ -2,10 +2,12 @@
 // counter operations and the scopes they touch) and has the store apply all of it or none.
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../shared/events.ts';
-import type { EntityStore, StoredEntity } from '../redis/entityStore.ts';
+import type { EntityStore, EntityWrite, StoredEntity } from '../redis/entityStore.ts';
 import type { Clock } from './clock.ts';
+import { logChange, type LogEntry } from './callLog.ts';
 import type { Contribution, ContributionContext } from './contribution.ts';
 import {
+  callLogEntryOf,
   callOfMember,
   contextOf,
   contributionUnder,
@@ -187,14 +189,59 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
   }
 
   /** Every stored entity with what it should count now, for the self-audit. */
-  async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution }> {
+  async function* recount(): AsyncGenerator<{ entity: string; contribution: Contribution; log: LogEntry | null }> {
     for await (const names of store.entityNames()) {
       const knowns = await readKnown(names, 'all');
-      for (const [entity, known] of knowns) yield { entity, contribution: await contributionOf(entity, known) };
+      for (const [entity, known] of knowns) {
+        const context = await contextFor(known.rules);
+        yield { entity, contribution: await contributionOf(entity, known, context), log: callLogEntryOf(entity, known.events, context) };
+      }
     }
   }
 
-  return { ingest, sweepLiveCalls, pruneIdIndex, recount };
+  /**
+   * Writes the call-log record of every stored call: once after an upgrade, for calls counted before the log
+   * existed (each write is versioned like any other, so a call that changes meanwhile gets its record from that
+   * change; running it again rewrites the same records). Returns how many calls it wrote.
+   */
+  async function backfillCallLog(opts: { once?: boolean } = {}): Promise<number> {
+    if (opts.once && (await store.callLogBackfilled())) return 0;
+    let written = 0;
+    for await (const names of store.entityNames()) {
+      const knowns = await readKnown(
+        names.filter((n) => n.startsWith('call:')),
+        'all',
+      );
+      const byRules = new Map<string, EntityWrite[]>();
+      for (const [entity, known] of knowns) {
+        if (known.rules === null) continue;
+        const entry = callLogEntryOf(entity, known.events, await contextFor(known.rules));
+        if (!entry) continue;
+        const meta = { expired: known.expired, floor: known.floor };
+        const write: EntityWrite = { entity, expectedVersion: known.version, force: true, meta, events: [], drops: [], ops: [], log: logChange(null, entry) };
+        byRules.set(known.rules, [...(byRules.get(known.rules) ?? []), write]);
+      }
+      // Under each call's own rules fingerprint: the script stores the batch's fingerprint with each entity.
+      for (const [rules, writes] of byRules) written += await applyEach(writes, rules);
+    }
+    await store.markCallLogBackfilled();
+    return written;
+  }
+
+  /** Applies writes; those whose version moved meanwhile are dropped (their own change wrote them) and the rest retried. */
+  async function applyEach(writes: EntityWrite[], rules: string): Promise<number> {
+    let left = writes;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && left.length > 0; attempt++) {
+      for (const w of left) cache.delete(w.entity);
+      const outcome = await store.apply(left, rules);
+      if ('fresh' in outcome) return left.length;
+      const moved = new Set(outcome.moved);
+      left = left.filter((_, i) => !moved.has(i));
+    }
+    return 0;
+  }
+
+  return { ingest, sweepLiveCalls, pruneIdIndex, recount, backfillCallLog };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;

@@ -6,6 +6,7 @@ import { figureKeys, isLiveCallKey } from '../redis/keys.ts';
 import { Calendar } from './calendar.ts';
 import { agentContribution, callContribution, EMPTY_CONTRIBUTION, type Contribution, type ContributionContext, type QueueThresholds } from './contribution.ts';
 import { diffContributions } from './diff.ts';
+import { callLogEntry, logChange, type LogEntry } from './callLog.ts';
 import type { TimedCallEvent } from './story.ts';
 
 /**
@@ -24,7 +25,10 @@ export interface FigureRules {
 export const AGENT_STATES_KEPT = 20;
 
 /** An entity as the planner knows it: the stored form and its event ids. */
-export type Known = StoredEntity & { ids: Set<string> };
+export type Known = StoredEntity & {
+  ids: Set<string>;
+  /** Its call-log entry, when this process computed it (saves rebuilding the story). */ log?: LogEntry | null;
+};
 
 /** One entity's planned change: the write, and what it means. */
 export interface Plan {
@@ -59,6 +63,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
   const ops = diffContributions(before, contribution);
   const ids = new Set(events.map((e) => e.id));
   const sweep = added.length === 0;
+  const log = callLogEntryOf(entity, events, rules.current);
   const next: Known = {
     version: String(Number(known.version) + 1),
     rules: rules.fingerprint,
@@ -67,6 +72,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
     floor,
     events,
     ids,
+    log,
   };
   const write: EntityWrite = {
     entity,
@@ -76,6 +82,7 @@ export function planEntity(entity: string, known: Known, added: StoredEvent[], a
     events: added.filter((e) => ids.has(e.id)),
     drops,
     ops,
+    log: logChange(known.log !== undefined ? known.log : callLogEntryOf(entity, known.events, rules.before), log),
   };
   return { write, next, added: added.length, scopes: ops.length > 0 ? [...new Set([...before.scopes, ...contribution.scopes])] : [] };
 }
@@ -91,6 +98,12 @@ export function contributionUnder(entity: string, events: StoredEvent[], context
   const members = contribution.members.filter(([key]) => !isLiveCallKey(key));
   if (Number.isFinite(last)) members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
   return { ...contribution, members };
+}
+
+/** A call's entry in the call log, under the rules it is counted by (their time zone decides its day). */
+export function callLogEntryOf(entity: string, events: StoredEvent[], context: ContributionContext): [string, string, number] | null {
+  if (events.length === 0 || !entity.startsWith('call:')) return null;
+  return callLogEntry(entity.slice(5), events as TimedCallEvent[], context.calendar);
 }
 
 /** An agent keeps its newest states only; what falls out raises the floor below which states change nothing. */

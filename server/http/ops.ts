@@ -6,12 +6,15 @@ import { Calendar } from '../domain/calendar.ts';
 import type { Clock } from '../domain/clock.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Ingest } from '../domain/ingest.ts';
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import type { FigureReader } from '../redis/figureReader.ts';
 import { requireRole } from './authenticate.ts';
 
 export interface OpsDeps {
   ingest: Ingest;
   figures: FigureReader;
+  /** The archived call log, which the audit reads with the open one. */
+  archive?: Pick<CallLogArchive, 'read'>;
   calendar: Calendar;
   clock: Clock;
   sockets: () => number;
@@ -43,7 +46,7 @@ export function opsRouter(deps: OpsDeps): Router & { close(): void } {
   router.get('/api/v1/ops/verify', operators, async (req, res) => {
     const day = typeof req.query.day === 'string' ? req.query.day : deps.calendar.today(deps.clock());
     if (!Calendar.isDay(day)) throw new DomainError('bad_request', 'day: must be a date YYYY-MM-DD');
-    res.json(await auditDay({ ingest: deps.ingest, figures: deps.figures }, day));
+    res.json(await auditDay({ ingest: deps.ingest, figures: deps.figures, archive: deps.archive }, day));
   });
 
   return Object.assign(router, { close: () => loopDelay.disable() });

@@ -14,7 +14,15 @@ import type { StoreKeys } from '../redis/keys.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
 import type { Settings } from '../settings.ts';
 import { identify, sameOriginForCookies } from './authenticate.ts';
+import { archiveRouter } from './archive.ts';
+import type { ArchiveStore } from '../redis/archiveStore.ts';
+import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import { bannersRouter } from './banners.ts';
+import { callsRouter } from './calls.ts';
+import { reportsRouter } from './reports.ts';
+import { createReports } from '../domain/reports.ts';
+import { createCallLog } from '../domain/callQuery.ts';
+import { createCallLogReader } from '../redis/callLogReader.ts';
 import { serveClient } from './client.ts';
 import { configRouter } from './config.ts';
 import { errorHandler } from './errors.ts';
@@ -46,6 +54,8 @@ export interface HttpDeps {
   snapshots: SnapshotCache;
   banners: BannerBoard;
   coaching: Coaching;
+  archive: ArchiveStore;
+  callLogArchive: CallLogArchive;
   isStoreUp: () => boolean;
   sockets: () => number;
   /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
@@ -85,6 +95,10 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(eventsRouter({ ...events, onIngested }));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
+  const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), archive: deps.callLogArchive, calendar: deps.calendar });
+  app.use(callsRouter({ calls, calendar: deps.calendar, clock: deps.clock, directory }));
+  const reports = createReports({ figures: createFigureReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar, teams: directory });
+  app.use(reportsRouter({ reports, calendar: deps.calendar, clock: deps.clock, directory }));
   app.use(teamsRouter({ teams: directory.teams }));
   app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: notify.tokenRevoked }));
   app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));
@@ -95,8 +109,17 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   const eventsReceived = async () => (await deps.redis.exists(deps.keys.lastEventAt)) === 1;
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock, eventsReceived }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
-  const ops = opsRouter({ ingest: deps.ingest, figures, calendar: deps.calendar, clock: deps.clock, sockets: deps.sockets, isStoreUp: deps.isStoreUp });
+  const ops = opsRouter({
+    ingest: deps.ingest,
+    figures,
+    archive: deps.callLogArchive,
+    calendar: deps.calendar,
+    clock: deps.clock,
+    sockets: deps.sockets,
+    isStoreUp: deps.isStoreUp,
+  });
   app.use(ops);
+  app.use(archiveRouter({ archive: deps.archive, calendar: deps.calendar }));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'not_found', message: 'no such API route' }));
   serveClient(app, options.clientDir);
   app.use(errorHandler(deps.log));

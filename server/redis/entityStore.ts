@@ -42,6 +42,8 @@ export interface EntityWrite {
   /** Event ids to drop (history beyond what the figures need). */
   drops: string[];
   ops: Operation[];
+  /** The call log's change (a record moved or replaced), applied with `ops`. */
+  log?: Operation[];
 }
 
 /** The store refused a batch (a check inside the script failed); nothing of it was written. */
@@ -86,7 +88,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     const expiring: string[] = [];
     const index = new Map<string, number>();
     for (const w of writes) {
-      for (const op of w.ops) {
+      for (const op of opsOf(w)) {
         if (index.has(op.key)) continue;
         index.set(op.key, 0);
         (op.key.startsWith(INTERVALS_PREFIX) ? expiring : live).push(op.key);
@@ -103,7 +105,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
       if (w.meta.arrivedAt !== undefined) meta.push('t', String(w.meta.arrivedAt));
       if (Number.isFinite(w.meta.floor)) meta.push('f', String(w.meta.floor));
       const ops: (string | number)[] = [];
-      for (const op of w.ops) ops.push(OP_CODES[op.kind], index.get(op.key)!, op.field, String(op.value));
+      for (const op of opsOf(w)) ops.push(OP_CODES[op.kind], index.get(op.key)!, op.field, String(op.value));
       for (const e of w.events) eventArgs.push(e.id, JSON.stringify(e));
       payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
     }
@@ -167,7 +169,29 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
     await redis.set(keys.lastEventAt, String(at));
   }
 
-  return { read, apply, acceptedIds, pruneIds, registerRules, readRules, liveMembersBefore, entityNames, markArrival };
+  /** Whether the call log's one-time backfill has run to its end, and marking that it has. */
+  async function callLogBackfilled(): Promise<boolean> {
+    return (await redis.exists(keys.callLogBackfilled)) === 1;
+  }
+  async function markCallLogBackfilled(): Promise<void> {
+    await redis.set(keys.callLogBackfilled, new Date().toISOString());
+  }
+
+  return {
+    read,
+    apply,
+    acceptedIds,
+    callLogBackfilled,
+    markCallLogBackfilled,
+    pruneIds,
+    registerRules,
+    readRules,
+    liveMembersBefore,
+    entityNames,
+    markArrival,
+  };
 }
 
 export type EntityStore = ReturnType<typeof createEntityStore>;
+
+const opsOf = (w: EntityWrite): Operation[] => (w.log && w.log.length > 0 ? [...w.ops, ...w.log] : w.ops);

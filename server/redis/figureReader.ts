@@ -46,6 +46,22 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
     return out;
   }
 
+  /** The counter hashes of every scope for each day (reports over a range): day → one hash per scope. One round trip. */
+  async function countersOfDays(counterScopes: string[], days: string[]): Promise<Map<string, Map<string, string>[]>> {
+    const pipe = redis.pipeline();
+    for (const day of days) for (const scope of counterScopes) pipe.hgetall(k(figureKeys.intervals(scope, day)));
+    const replies = await repliesOf(pipe);
+    const out = new Map<string, Map<string, string>[]>();
+    days.forEach((day, d) => {
+      const hashes = replies.slice(d * counterScopes.length, (d + 1) * counterScopes.length);
+      out.set(
+        day,
+        hashes.map((value) => new Map(Object.entries(value as Record<string, string>))),
+      );
+    });
+    return out;
+  }
+
   /** Hashes and sorted sets (member → score) by logical key, for the self-audit. */
   async function read(hashes: string[], sets: string[]): Promise<{ hashes: Map<string, string>[]; sets: Map<string, string>[] }> {
     const pipe = redis.pipeline();
@@ -70,7 +86,7 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
     return out;
   }
 
-  return { queuesSeen, inputs, read, scan };
+  return { queuesSeen, inputs, countersOfDays, read, scan };
 }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;

@@ -34,6 +34,13 @@ export const figureKeys = {
   agentStates: 'live:state',
   /** Sorted set: calls swept out of the live figures (no event for the live-call timeout), by their last event; per day of that event. */
   expired: (day: string) => `${INTERVALS_PREFIX}expired:${day}`,
+  /**
+   * Sorted set: the call log of a day, one member per call (its stored record, see domain/callRecord.ts) scored by
+   * the call's start (first offer, else first event), on the day of that start; kept as long as the day's figures.
+   */
+  callLog: (day: string) => `${INTERVALS_PREFIX}calls:${day}`,
+  /** String: the call log of a day past the event retention, compressed (records of `callLog` moved here by the hourly job). */
+  callLogArchive: (day: string) => `${INTERVALS_PREFIX}callz:${day}`,
 };
 export type FigureKeys = typeof figureKeys;
 
@@ -67,6 +74,8 @@ export function createStoreKeys(rawPrefix: string) {
     /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
     figureRules: k('rules'),
     lastEventAt: k('live:lastEventAt'),
+    /** String: set once every call stored before the call log existed has its record (see ingest.backfillCallLog). */
+    callLogBackfilled: k('calls:backfilled'),
     /** Pub/sub channel of changed scopes. */
     changes: k('changes'),
     socketIo: k('socket.io'),

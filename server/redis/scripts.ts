@@ -13,9 +13,12 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** See lua/applyBatch.lua; the first argument is the number of keys. */
     applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
+    /** See lua/compactCallLog.lua. */
+    compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
   }
 }
 
 export function defineScripts(redis: Redis): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
+  redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
 }

@@ -1,0 +1,24 @@
+// CSV that opens cleanly in a spreadsheet: UTF-8 with a BOM, CRLF, every cell quoted, text guarded against formulas.
+import type { Response } from 'express';
+import { csvCell } from './prompts.ts';
+
+/** One cell: a number as itself (so ratios stay numbers), anything else through the formula guard; null is empty. */
+export function cell(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? `"${value}"` : '""';
+  if (typeof value === 'boolean') return `"${value}"`;
+  return csvCell(value);
+}
+
+export function csvText(header: readonly string[], rows: readonly unknown[][]): string {
+  const lines = [header.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export function wantsCsv(accept: string | undefined): boolean {
+  return (accept ?? '').toLowerCase().includes('text/csv');
+}
+
+export function sendCsv(res: Response, filename: string, header: readonly string[], rows: readonly unknown[][]): void {
+  res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.send(csvText(header, rows));
+}
