@@ -20,7 +20,14 @@ beforeAll(async () => {
   app = await startApp(inject('redisUrl'), { tz: TZ });
   await app.request('PUT', '/api/v1/teams/early', { token: app.apiToken, body: { name: 'Early', agents: ['a01', 'a02', 'g1', 'g2'] } });
   const month = generatedMonth({ from: '2026-02-23', to: '2026-04-05', tz: TZ, callsPerDay: 30, seed: 5 });
-  const all = [...lines, ...month.map((e) => JSON.stringify(e))];
+  // A QA tool's evaluation of a call no queue was offered (all's own counters) and one of a queued call: `all`
+  // counts both, as /metrics does.
+  const evaluations = [
+    { id: 'rq-e1', type: 'qa.evaluation', ts: '2026-06-15T14:00:00Z', callId: 'rq-no-queue', agent: 'g1', score: 70 },
+    { id: 'rq-o1', type: 'call.offered', ts: '2026-06-15T13:00:00Z', callId: 'rq-queued', queue: 'sales' },
+    { id: 'rq-e2', type: 'qa.evaluation', ts: '2026-06-16T14:00:00Z', callId: 'rq-queued', agent: 'g1', score: 95 },
+  ];
+  const all = [...lines, ...month.map((e) => JSON.stringify(e)), ...evaluations.map((e) => JSON.stringify(e))];
   for (let at = 0; at < all.length; at += 2000) {
     const res = await app.request('POST', '/api/v1/events', {
       token: app.ingestToken,

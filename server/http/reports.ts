@@ -14,7 +14,7 @@ import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 
 /** The most days one report spans (a little over two years). */
 const MAX_DAYS = 800;
-export const REPORT_COLUMNS = ['start', ...COUNTERS, 'serviceLevel', 'abandonRate', 'asaMs', 'ahtMs', 'csat', 'fcr'] as const;
+export const REPORT_COLUMNS = ['start', ...COUNTERS, 'serviceLevel', 'abandonRate', 'asaMs', 'ahtMs', 'csat', 'fcr', 'qaScore'] as const;
 
 export function reportsRouter(deps: { reports: Reports; calendar: Calendar; clock: Clock; directory: { teams: Pick<Teams, 'agentsOfTeams'> } }): Router {
   const router = Router();
