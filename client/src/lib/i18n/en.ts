@@ -1,6 +1,7 @@
 // English: the source of truth. Every other catalogue has exactly these keys (test/unit/i18n.test.ts).
 // `{name}` is a parameter; an object is a message with plural forms (Intl.PluralRules on `count`).
 // Texts a Playwright test reads are kept byte-identical.
+import { PAST_EN } from './past.ts';
 
 export type Message = string | { one?: string; few?: string; many?: string; two?: string; zero?: string; other: string };
 
@@ -264,6 +265,7 @@ export const en = {
   'badge.notLive': '(not live)',
   // Errors
   'error.generic': 'Something went wrong — please try again',
+  ...PAST_EN,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

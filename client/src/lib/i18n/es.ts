@@ -1,5 +1,6 @@
 // Español. Every key of en.ts, the same `{parameters}`; the type makes a missing key a compile error.
 import type { Messages } from './en.ts';
+import { PAST_ES } from './past.ts';
 
 export const es: Messages = {
   // El panel de pared
@@ -262,4 +263,5 @@ export const es: Messages = {
   'badge.notLive': '(no en directo)',
   // Errores
   'error.generic': 'Algo ha fallado — inténtalo de nuevo',
+  ...PAST_ES,
 };
