@@ -121,6 +121,13 @@ describe('bad parameters', () => {
       expect(res.body.message).toMatch(message);
     });
   }
+  it('reads the whole kept log without from and to, and takes instants as epoch milliseconds', async () => {
+    const all = await app.request('GET', '/api/v1/calls', { token: app.apiToken });
+    expect(all.body.calls.map((c: CallRecord) => c.callId)).toEqual(['toString', 'c-blue', 'c-proto', 'c-red']);
+    const since = await app.request('GET', `/api/v1/calls?from=${s(100)}&to=${s(201)}`, { token: app.apiToken });
+    expect(since.body.calls.map((c: CallRecord) => c.callId)).toEqual(['c-blue', 'c-proto']);
+  });
+
   it('answers 404 for a team that does not exist', async () => {
     expect((await ids('&team=nobody', app.apiToken)).status).toBe(404);
   });
