@@ -101,6 +101,28 @@ describe('the CSV', () => {
   });
 });
 
+describe('the formula guard', () => {
+  it("prefixes ' to text starting with = + - @, a tab or a carriage return, and to nothing else", async () => {
+    const fresh = await startApp(inject('redisUrl'));
+    try {
+      const callers = ['@SUM(1)', '-2+3', '\tcmd', '\rcmd', 'plain', 'a=b'];
+      expect(
+        (
+          await send(
+            fresh,
+            callers.flatMap((caller, i) => answered(`g${i}`, 'q', 'x', s(10 * i), caller)),
+          )
+        ).status,
+      ).toBe(202);
+      const text = (await fresh.request('GET', `/api/v1/calls?from=${DAY}&to=${DAY}`, { token: fresh.apiToken, accept: 'text/csv' })).text;
+      for (const caller of callers.slice(0, 4)) expect(text).toContain(`"'${caller}"`);
+      for (const caller of callers.slice(4)) expect(text).toContain(`,"${caller}",`);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('bad parameters', () => {
   const cases: [string, RegExp][] = [
     ['from=2026-02-30', /^from:/],
