@@ -101,6 +101,28 @@ describe('the CSV', () => {
   });
 });
 
+describe('the formula guard', () => {
+  it("prefixes ' to text starting with = + - @, a tab or a carriage return, and to nothing else", async () => {
+    const fresh = await startApp(inject('redisUrl'));
+    try {
+      const callers = ['@SUM(1)', '-2+3', '\tcmd', '\rcmd', 'plain', 'a=b'];
+      expect(
+        (
+          await send(
+            fresh,
+            callers.flatMap((caller, i) => answered(`g${i}`, 'q', 'x', s(10 * i), caller)),
+          )
+        ).status,
+      ).toBe(202);
+      const text = (await fresh.request('GET', `/api/v1/calls?from=${DAY}&to=${DAY}`, { token: fresh.apiToken, accept: 'text/csv' })).text;
+      for (const caller of callers.slice(0, 4)) expect(text).toContain(`"'${caller}"`);
+      for (const caller of callers.slice(4)) expect(text).toContain(`,"${caller}",`);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('bad parameters', () => {
   const cases: [string, RegExp][] = [
     ['from=2026-02-30', /^from:/],
@@ -121,6 +143,13 @@ describe('bad parameters', () => {
       expect(res.body.message).toMatch(message);
     });
   }
+  it('reads the whole kept log without from and to, and takes instants as epoch milliseconds', async () => {
+    const all = await app.request('GET', '/api/v1/calls', { token: app.apiToken });
+    expect(all.body.calls.map((c: CallRecord) => c.callId)).toEqual(['toString', 'c-blue', 'c-proto', 'c-red']);
+    const since = await app.request('GET', `/api/v1/calls?from=${s(100)}&to=${s(201)}`, { token: app.apiToken });
+    expect(since.body.calls.map((c: CallRecord) => c.callId)).toEqual(['c-blue', 'c-proto']);
+  });
+
   it('answers 404 for a team that does not exist', async () => {
     expect((await ids('&team=nobody', app.apiToken)).status).toBe(404);
   });

@@ -13,6 +13,8 @@ import { boundParam, idParam, intParam, param } from './pastQuery.ts';
 
 type TeamDirectory = { teams: Pick<Teams, 'agentsOfTeams'>; teamOf(team: string): Promise<{ agents: string[] } | null> };
 
+const DAY_MS = 86_400_000;
+const MAX_RANGE_MS = 800 * DAY_MS;
 const PAGE = 100;
 const MAX_PAGE = 1000;
 /** A CSV export reads this many calls at most; the JSON pages have no limit (follow `next`). */
@@ -38,12 +40,12 @@ export function callsRouter(deps: { calls: CallLog; calendar: Calendar; clock: C
 
 async function queryOf(req: Request, p: Principal, deps: { calendar: Calendar; clock: Clock; directory: TeamDirectory }): Promise<CallQuery> {
   const { calendar } = deps;
-  const today = calendar.dayBounds(calendar.today(deps.clock()));
   const from = boundParam(req, 'from', calendar);
   const to = boundParam(req, 'to', calendar);
-  const range = { from: from ?? (to === undefined ? today.start : calendar.dayBounds(calendar.dayOf(to - 1)).start), to: to ?? today.end };
+  // Unbounded ends reach as far as the log does: back over the longest range, forward past any event's `ts`.
+  const range = { from: from ?? (to ?? deps.clock()) - MAX_RANGE_MS + DAY_MS, to: to ?? deps.clock() + DAY_MS };
   if (range.from >= range.to) throw new DomainError('bad_request', 'to: must be after from');
-  if (range.to - range.from > 800 * 86_400_000) throw new DomainError('bad_request', 'to: a range of at most 800 days');
+  if (range.to - range.from > MAX_RANGE_MS) throw new DomainError('bad_request', 'to: a range of at most 800 days');
   const outcome = param(req, 'outcome');
   if (outcome !== undefined && !(CALL_OUTCOMES as readonly string[]).includes(outcome)) {
     throw new DomainError('bad_request', `outcome: must be one of ${CALL_OUTCOMES.join(', ')}`);

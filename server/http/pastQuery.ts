@@ -30,7 +30,7 @@ export function dayParam(req: Request, name: string): string | undefined {
 
 /**
  * An instant bound: a day YYYY-MM-DD in the centre's zone (`from` its first instant, `to` the next day's first, so
- * the day is included) or an ISO-8601 instant with an offset (used as is; `to` excludes it).
+ * the day is included), or an ISO-8601 instant with an offset or epoch milliseconds (used as is; `to` excludes it).
  */
 export function boundParam(req: Request, name: 'from' | 'to', calendar: Calendar): number | undefined {
   const value = param(req, name);
@@ -40,8 +40,11 @@ export function boundParam(req: Request, name: 'from' | 'to', calendar: Calendar
     const bounds = calendar.dayBounds(value);
     return name === 'from' ? bounds.start : bounds.end;
   }
+  // Epoch milliseconds, as events may carry them.
+  if (/^\d{10,16}$/.test(value)) return Number(value);
   const at = parseIsoInstant(value);
-  if (typeof at === 'string') throw new DomainError('bad_request', `${name}: must be a date YYYY-MM-DD or an ISO-8601 instant with an offset`);
+  if (typeof at === 'string')
+    throw new DomainError('bad_request', `${name}: must be a date YYYY-MM-DD, an ISO-8601 instant with an offset or epoch milliseconds`);
   return at;
 }
 

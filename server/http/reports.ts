@@ -1,6 +1,6 @@
 // GET /api/v1/reports: a scope's figures per interval, day, ISO week or month over a range of days, as JSON or CSV.
 import { Router } from 'express';
-import { COUNTERS } from '../../shared/figures.ts';
+import { COUNTERS, emptyCounters, ratios, type Ratios } from '../../shared/figures.ts';
 import { mayRead } from '../../shared/roles.ts';
 import type { Teams } from '../auth/teams.ts';
 import type { Calendar } from '../domain/calendar.ts';
@@ -14,7 +14,8 @@ import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 
 /** The most days one report spans (a little over two years). */
 const MAX_DAYS = 800;
-export const REPORT_COLUMNS = ['start', ...COUNTERS, 'serviceLevel', 'abandonRate', 'asaMs', 'ahtMs', 'csat', 'fcr', 'qaScore'] as const;
+/** `start`, every counter, then every ratio (taken from the figures themselves, so a figure added there is a column here). */
+export const REPORT_COLUMNS = ['start', ...COUNTERS, ...(Object.keys(ratios(emptyCounters())) as (keyof Ratios)[])] as const;
 
 export function reportsRouter(deps: { reports: Reports; calendar: Calendar; clock: Clock; directory: { teams: Pick<Teams, 'agentsOfTeams'> } }): Router {
   const router = Router();

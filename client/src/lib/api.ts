@@ -64,3 +64,15 @@ export async function whoAmI(token?: string): Promise<Me | null> {
     throw err;
   }
 }
+
+/** Fetches a CSV export with the screen's credentials and hands it to the browser as a file. */
+export async function downloadCsv(path: string, filename: string, token?: string): Promise<void> {
+  const headers: Record<string, string> = { accept: 'text/csv' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { headers, credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => ({}))) as { message?: string }).message ?? res.statusText);
+  const url = URL.createObjectURL(await res.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  link.click();
+  URL.revokeObjectURL(url);
+}

@@ -17,6 +17,12 @@ export function homeOf(role: Role): { path: string; label: string } {
   return home ? { path: home.path, label: t(home.key) } : { path: '/login', label: t('home.signIn') };
 }
 
+/** The call log and the reports, for every person (each sees what its role may read). */
+const PAST = () => [
+  { path: '/calls', label: t('nav.calls') },
+  { path: '/reports', label: t('nav.reports') },
+];
+
 /** The links a role's navigation offers, its own screen first. */
 export function linksOf(role: Role | undefined): { path: string; label: string }[] {
   if (role === 'admin' || role === 'supervisor')
@@ -25,8 +31,9 @@ export function linksOf(role: Role | undefined): { path: string; label: string }
       { path: '/lead', label: t('nav.teams') },
       { path: '/supervisor', label: t('nav.banners') },
       { path: '/admin', label: t('nav.admin') },
+      ...PAST(),
     ];
-  if (role === 'lead') return [{ path: '/lead', label: t('nav.myTeam') }];
-  if (role === 'agent') return [{ path: '/agent', label: t('nav.myDay') }];
+  if (role === 'lead') return [{ path: '/lead', label: t('nav.myTeam') }, ...PAST()];
+  if (role === 'agent') return [{ path: '/agent', label: t('nav.myDay') }, ...PAST()];
   return [];
 }

@@ -1,6 +1,7 @@
 // English: the source of truth. Every other catalogue has exactly these keys (test/unit/i18n.test.ts).
 // `{name}` is a parameter; an object is a message with plural forms (Intl.PluralRules on `count`).
 // Texts a Playwright test reads are kept byte-identical.
+import { PAST_EN } from './past.ts';
 
 export type Message = string | { one?: string; few?: string; many?: string; two?: string; zero?: string; other: string };
 
@@ -304,6 +305,7 @@ export const en = {
   'error.too_many_requests': 'Too many attempts — wait a few minutes and try again',
   'error.store_unavailable': 'The metrics store is unreachable — please try again in a moment',
   'error.internal': 'Something went wrong on the server — please try again',
+  ...PAST_EN,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

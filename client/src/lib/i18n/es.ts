@@ -1,5 +1,6 @@
 // Español. Every key of en.ts, the same `{parameters}`; the type makes a missing key a compile error.
 import type { Messages } from './en.ts';
+import { PAST_ES } from './past.ts';
 
 export const es: Messages = {
   // El panel de pared
@@ -300,4 +301,5 @@ export const es: Messages = {
   'error.too_many_requests': 'Demasiados intentos — espera unos minutos y vuelve a intentarlo',
   'error.store_unavailable': 'El almacén de cifras no responde — inténtalo de nuevo en un momento',
   'error.internal': 'Algo ha fallado en el servidor — inténtalo de nuevo',
+  ...PAST_ES,
 };

@@ -1,0 +1,76 @@
+// The call log and reports screens: each person sees what its role may read, filters, pages and downloads the CSV.
+import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './fixtures.ts';
+import { signInAs } from './signin.ts';
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const SUPERVISOR = { username: 'pia-supervisor', password: 'pia-password-1', role: 'supervisor' };
+const AGENT = { username: 'pat-agent', password: 'pat-password-1', role: 'agent', agent: 'pa1' };
+
+test.describe('the past on screen', () => {
+  test.beforeAll(async ({ server }) => {
+    await server.createUser(SUPERVISOR);
+    await server.createUser(AGENT);
+    const at = Date.now() - 30 * 60_000;
+    let n = 0;
+    const call = (callId: string, agent: string | null, caller: string) => {
+      const events: unknown[] = [{ id: `${callId}-o`, type: 'call.offered', ts: at + n++ * 60_000, callId, queue: 'pastq', caller }];
+      if (agent === null) events.push({ id: `${callId}-x`, type: 'call.abandoned', ts: at + n * 60_000 + 20_000, callId });
+      else
+        events.push(
+          { id: `${callId}-a`, type: 'call.answered', ts: at + n * 60_000 + 5_000, callId, agent },
+          { id: `${callId}-e`, type: 'call.ended', ts: at + n * 60_000 + 40_000, callId },
+          { id: `${callId}-w`, type: 'call.wrapped', ts: at + n * 60_000 + 50_000, callId, resolved: true },
+        );
+      return events;
+    };
+    await server.send([...call('p1', 'pa1', '=SUM(A1)'), ...call('p2', 'pa2', 'Zoë'), ...call('p3', null, '+1 555 0100')]);
+  });
+
+  test('a supervisor lists every call, filters, loads them as CSV, and reads the report', async ({ browser, server }) => {
+    // Other files' calls share this server: the queue of this file's calls narrows the list to them.
+    const page = await signInAs(browser, server, SUPERVISOR.username, SUPERVISOR.password, { next: '/calls' });
+    await expect(page.getByTestId('call-row').first()).toBeVisible();
+    await page.getByTestId('calls-queue').fill('pastq');
+    await page.getByTestId('calls-show').click();
+    await expect(page.getByTestId('call-row')).toHaveCount(3);
+    await expect(page.getByTestId('call-row').first()).toContainText('+1 555 0100');
+    expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+
+    await page.getByTestId('calls-outcome').selectOption('abandoned');
+    await page.getByTestId('calls-show').click();
+    await expect(page.getByTestId('call-row')).toHaveCount(1);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('calls-csv').click()]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF"callId"')).toBe(true);
+    expect(csv).toContain('"p3","\'+1 555 0100"');
+
+    await page.goto(`${server.url}/reports`);
+    await expect(page.getByTestId('reports-scope')).toHaveValue('all');
+    await page.getByTestId('reports-scope').fill('queue:pastq');
+    await page.getByTestId('reports-show').click();
+    await expect(page.getByTestId('report-row')).toHaveCount(1);
+    await expect(page.getByTestId('report-row').locator('td').nth(1)).toHaveText('3');
+    expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+    await page.getByTestId('reports-by').selectOption('interval');
+    await page.getByTestId('reports-show').click();
+    await expect(page.getByTestId('report-row').first()).toBeVisible();
+    await page.context().close();
+  });
+
+  test('an agent sees only its own calls and its own figures', async ({ browser, server }) => {
+    const page = await signInAs(browser, server, AGENT.username, AGENT.password, { lands: '/agent' });
+    await page.goto(`${server.url}/calls`);
+    await expect(page.getByTestId('call-row')).toHaveCount(1);
+    await expect(page.getByTestId('call-row')).toContainText('=SUM(A1)');
+    await page.goto(`${server.url}/reports`);
+    await expect(page.getByTestId('reports-scope')).toHaveValue('agent:pa1');
+    await expect(page.getByTestId('report-row')).toHaveCount(1);
+    await page.getByTestId('reports-scope').fill('all');
+    await page.getByTestId('reports-show').click();
+    await expect(page.getByRole('alert')).toContainText('may not read all');
+    await page.context().close();
+  });
+});
