@@ -73,4 +73,49 @@ test.describe('the past on screen', () => {
     await expect(page.getByRole('alert')).toContainText('may not read all');
     await page.context().close();
   });
+
+  test('the reports page draws the day against last week and the month by day, with targets and tables; a call opens its timeline', async ({
+    browser,
+    server,
+  }) => {
+    const queue = `chartq${Date.now()}`;
+    // One call ten minutes ago and one at the same time of day a week before (the server's zone is UTC).
+    const now = Date.now() - 600_000;
+    const weekAgo = now - 7 * 86_400_000;
+    const day = new Date(now).toISOString().slice(0, 10);
+    const events = [
+      { id: `${queue}-o1`, type: 'call.offered', ts: now, callId: `${queue}-c1`, queue, caller: '+44 1' },
+      { id: `${queue}-a1`, type: 'call.answered', ts: now + 10_000, callId: `${queue}-c1`, agent: `${queue}-ag` },
+      { id: `${queue}-t1`, type: 'call.transferred', ts: now + 100_000, callId: `${queue}-c1`, target: 'billing' },
+      { id: `${queue}-o2`, type: 'call.offered', ts: weekAgo, callId: `${queue}-c2`, queue },
+    ];
+    await server.send(events);
+    const page = await signInAs(browser, server, SUPERVISOR.username, SUPERVISOR.password, { next: '/reports' });
+    await expect(page.getByTestId('reports-scope')).toHaveValue('all');
+    await page.getByTestId('reports-scope').fill(`queue:${queue}`);
+    await page.getByTestId('reports-day').fill(day);
+    await page.getByTestId('reports-month').fill(day.slice(0, 7));
+    await page.getByTestId('reports-show').click();
+    // The day against the same weekday a week before: the quarter hour of both calls, one offered on each day.
+    await expect(page.getByTestId('vs-row')).toHaveCount(1);
+    await expect(page.getByTestId('vs-row').locator('td').nth(1)).toHaveText('1');
+    await expect(page.getByTestId('vs-row').locator('td').nth(2)).toHaveText('1');
+    await expect(page.getByTestId('vs-chart')).toHaveAttribute('data-points', '1');
+    await expect(page.getByTestId('vs-chart')).toHaveAttribute('data-series', /Target$/);
+    // The month by day, with its targets dashed beside each figure, and AHT against its own.
+    await expect(page.getByTestId('month-rates-chart')).toHaveAttribute('data-series', /CSAT target/);
+    await expect(page.getByTestId('month-aht-chart')).toHaveAttribute('data-series', 'AHT|AHT target');
+    expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+
+    await page.goto(`${server.url}/calls`);
+    await page.getByTestId('calls-queue').fill(queue);
+    await page.getByTestId('calls-show').click();
+    await expect(page.getByTestId('call-row')).toHaveCount(1);
+    await page.getByRole('button', { name: `Timeline of call ${queue}-c1` }).click();
+    const timeline = page.getByTestId('call-timeline');
+    await expect(timeline.getByTestId('timeline-moment')).toHaveText([/offered to chartq/, /answered by chartq/, /transferred to billing/]);
+    await expect(timeline.getByRole('heading')).toBeFocused();
+    expect((await new AxeBuilder({ page }).withTags(WCAG).analyze()).violations).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -297,7 +297,7 @@ export const en = {
   // A refusal from the server, by its code; {detail} is the server's own sentence naming the field (English).
   'error.bad_request': 'Not accepted: {detail}',
   'error.unauthorized': 'You are not signed in, or your sign-in has ended — please sign in again',
-  'error.forbidden': 'Your role may not do this',
+  'error.forbidden': 'Not allowed: {detail}',
   'error.not_found': 'Not found: {detail}',
   'error.conflict': 'Already exists: {detail}',
   'error.too_large': 'Too large: {detail}',

@@ -293,7 +293,7 @@ export const es: Messages = {
   },
   'error.bad_request': 'No aceptado: {detail}',
   'error.unauthorized': 'No has iniciado sesión o tu sesión ha terminado — vuelve a iniciarla',
-  'error.forbidden': 'Tu rol no permite hacer esto',
+  'error.forbidden': 'No permitido: {detail}',
   'error.not_found': 'No encontrado: {detail}',
   'error.conflict': 'Ya existe: {detail}',
   'error.too_large': 'Demasiado grande: {detail}',
