@@ -6,6 +6,7 @@ import { createBannerBoard } from './domain/banners.ts';
 import { Calendar } from './domain/calendar.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { createCoaching } from './domain/coaching.ts';
+import { createEscalations } from './domain/escalations.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
 import { createHttpApp } from './http/server.ts';
@@ -15,6 +16,7 @@ import type { Log } from './logger.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
 import { backgroundConnections, closeConnection } from './redis/connections.ts';
 import { createEntityStore } from './redis/entityStore.ts';
+import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
 import { createPromptStore } from './redis/promptStore.ts';
@@ -26,6 +28,7 @@ import { createFigureReader } from './redis/figureReader.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 import { createChangeFeed } from './socket/changes.ts';
+import { createEscalationChannel, registerEscalationHandlers } from './socket/escalations.ts';
 import { createLiveHub } from './socket/hub.ts';
 import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
 import { createSocketServer, sameOriginCheck } from './socket/server.ts';
@@ -57,6 +60,8 @@ export interface AppDeps {
   rulesEveryMs?: number;
   /** A call with no event for this many minutes leaves the live figures (default 240; 0 never). */
   liveCallTimeoutMinutes?: number;
+  /** How often escalations whose call ended are closed, ms (default 1000; 0 turns the timer off). */
+  escalationsEveryMs?: number;
   /** How often calls past the live-call timeout are swept, ms (default 15000; 0 turns the timer off). */
   sweepEveryMs?: number;
   /** How far past the server's clock an event's `ts` may be, minutes (default 15). */
@@ -85,6 +90,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     settings: deps.settings,
     log: deps.log,
     coaching: live.coaching,
+    escalations: live.escalations,
     sockets: () => live.io.engine.clientsCount,
     notify: {
       changed: live.changes.publish,
@@ -116,7 +122,8 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
 
   const { directory, keys, ingest } = core;
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls };
+  const closeEndedEscalations = () => live.escalations.closeEnded();
+  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, closeEndedEscalations };
 }
 
 /** The stores and the domain: keys, people, ingest, figures and banners. */
@@ -164,20 +171,30 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
     clock,
     retentionDays: deps.promptRetentionDays ?? 400,
   });
+  const escalations = createEscalations({
+    store: createEscalationStore({ redis, keys }),
+    teams: directory,
+    channel: createEscalationChannel(io),
+    clock,
+    retentionDays: deps.promptRetentionDays ?? 400,
+  });
   const hub = createLiveHub({
     io,
     directory,
     snapshots: core.snapshots,
     banners: core.banners,
     log: deps.log,
-    onConnected: (socket) => registerPromptHandlers(socket, coaching, deps.log),
+    onConnected: (socket) => {
+      registerPromptHandlers(socket, coaching, deps.log);
+      registerEscalationHandlers(socket, escalations, deps.log);
+    },
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
     clock,
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();
-  return { connections, io, coaching, hub, changes };
+  return { connections, io, coaching, escalations, hub, changes };
 }
 
 /** The rule engine and every timer; the store's health drives the automatic banners. */
@@ -197,10 +214,16 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
       ...core,
       hub: live.hub,
       rules,
+      escalations: live.escalations,
       publish: live.changes.publish,
       log: deps.log,
       delayedAfterMs: deps.settings.delayedAfterSeconds * 1000,
-      every: { watch: deps.watchEveryMs ?? 1000, rules: deps.rulesEveryMs ?? 15_000, sweep: deps.sweepEveryMs ?? 15_000 },
+      every: {
+        watch: deps.watchEveryMs ?? 1000,
+        rules: deps.rulesEveryMs ?? 15_000,
+        sweep: deps.sweepEveryMs ?? 15_000,
+        escalations: deps.escalationsEveryMs ?? 1000,
+      },
     },
     core.isStoreUp,
   );

@@ -76,7 +76,7 @@ export async function mayCoach(p: Principal, to: string, directory: TeamMembers)
   return (await directory.teams.agentsOfTeams(p.teams ?? [])).has(to.slice(6));
 }
 
-function instant(value: string | undefined, field: string, endOfDay: boolean): number | undefined {
+export function instant(value: string | undefined, field: string, endOfDay: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const day = DateTime.fromISO(value, { zone: 'utc' });
