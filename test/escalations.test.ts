@@ -184,6 +184,14 @@ describe('who may do what', () => {
       open: all.body.filter((e: Escalation) => e.status === 'open' || e.status === 'taken').length,
     });
     expect(summary.body.meanTimeToTakeMs).toBeCloseTo(taken.reduce((a: number, e: Escalation) => a + e.timeToTakeMs!, 0) / taken.length);
+
+    // As a report: one row per day of the centre (UTC here) when they were raised.
+    const byDay = await app.request('GET', '/api/v1/escalations/summary?by=day', { token: app.apiToken });
+    const days = new Set(all.body.map((e: Escalation) => `${e.raisedAt.slice(0, 10)}T00:00:00.000Z`));
+    expect(byDay.body).toMatchObject({ tz: 'UTC', by: 'day' });
+    expect(byDay.body.rows.map((r: { start: string }) => r.start)).toEqual([...days].sort());
+    expect(byDay.body.rows.reduce((n: number, r: { count: number }) => n + r.count, 0)).toBe(all.body.length);
+    expect((await app.request('GET', '/api/v1/escalations/summary?by=year', { token: app.apiToken })).body.message).toBe('by: must be one of day, week, month');
   });
 });
 

@@ -1,7 +1,8 @@
 // Live escalations: an agent on a call asks for help; a lead of its team (or a supervisor) takes it, hands it on or
 // resolves it; it closes by itself when the call is over. Pushing to screens is the channel's job (socket/escalations.ts).
 import { randomUUID } from 'node:crypto';
-import { MAX_REASON_LENGTH, isLive, type Escalation, type EscalationLead } from '../../shared/escalations.ts';
+import { DateTime } from 'luxon';
+import { MAX_REASON_LENGTH, escalationStats, isLive, type Escalation, type EscalationLead, type EscalationStats } from '../../shared/escalations.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { EscalationRecord, EscalationStore } from '../redis/escalationStore.ts';
 import type { Clock } from './clock.ts';
@@ -173,6 +174,24 @@ export function createEscalations(deps: { store: EscalationStore; teams: Escalat
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;
+
+export const REPORT_PERIODS = ['day', 'week', 'month'] as const;
+export type ReportPeriod = (typeof REPORT_PERIODS)[number];
+
+/** The log counted per day, ISO week or calendar month of when each was raised, in the centre's time zone; periods in order. */
+export function escalationRows(list: readonly Escalation[], tz: string, by: ReportPeriod): (EscalationStats & { start: string })[] {
+  const periods = new Map<string, Escalation[]>();
+  for (const e of list) {
+    const start = DateTime.fromISO(e.raisedAt, { zone: tz })
+      .startOf(by === 'week' ? 'week' : by, { useLocaleWeeks: false })
+      .toISO()!;
+    periods.set(start, [...(periods.get(start) ?? []), e]);
+  }
+  return [...periods]
+    .map(([start, those]) => ({ start, at: DateTime.fromISO(start).toMillis(), ...escalationStats(those) }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ at: _at, ...row }) => row);
+}
 
 function reasonOf(reason: unknown): string | undefined {
   if (reason === undefined || reason === null) return undefined;

@@ -95,7 +95,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
-  app.use(escalationsRouter({ escalations: deps.escalations, directory }));
+  app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));
   const eventsReceived = async () => (await deps.redis.exists(deps.keys.lastEventAt)) === 1;
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock, eventsReceived }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });
