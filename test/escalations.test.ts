@@ -121,6 +121,18 @@ describe('an escalation from raise to resolve', () => {
     expect(await ask(lead!, 'escalation:take', { id: e.id })).toMatchObject({ ok: false, code: 'conflict', message: 'id: already closed' });
   });
 
+  it('takes an escalation:raise sent the moment the socket connects', async () => {
+    await onCall('r4', 'support');
+    const lead = await connected('lead-red');
+    const atLead = pushed(lead, (x) => x.agent === 'r4');
+    const agent = app.socket(token.r4); // not waiting for anything: the handlers are on before the first await
+    const answer = await ask(agent, 'escalation:raise', { reason: 'at once' });
+    expect(answer).toMatchObject({ ok: true, escalation: { agent: 'r4', reason: 'at once', queue: 'support' } });
+    expect((await atLead).id).toBe((answer as { escalation: Escalation }).escalation.id);
+    expect(await ask(lead, 'escalation:take', { id: (await atLead).id })).toMatchObject({ ok: true });
+    expect(await ask(lead, 'escalation:resolve', { id: (await atLead).id })).toMatchObject({ ok: true });
+  });
+
   it('comes to a lead who opens the console after it was raised', async () => {
     await onCall('r4');
     const agent = await connected('r4');

@@ -2,7 +2,7 @@
 // call's queue, the reason and a beep (mutable, remembered); the lead takes it and the agent sees who is coming.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, type WallboardServer } from './fixtures.ts';
+import { keepScreenshot, test, expect, type WallboardServer } from './fixtures.ts';
 import { signInAs } from './signin.ts';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -24,6 +24,15 @@ async function countBeeps(page: Page): Promise<void> {
     };
   });
 }
+/** Presses Tab until the element with this test id has the focus: it is reachable by keyboard. */
+async function tabTo(page: Page, testid: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((id) => (document.activeElement as HTMLElement | null)?.dataset.testid === id, testid)) return;
+  }
+  throw new Error(`${testid} not reached with ${limit} presses of Tab`);
+}
+
 const beeps = (page: Page) => page.evaluate(() => (window as unknown as { beeps: number }).beeps);
 
 /** Puts e1 on a fresh call in Sales; returns the call id. */
@@ -50,7 +59,7 @@ test.describe('escalation', () => {
     await server.createUser({ username: 'ezra-agent', password: 'ezra-password-1', role: 'agent', agent: 'e1' });
   });
 
-  test('an agent escalates and the lead takes it within a second; the agent sees who is coming', async ({ browser, server }) => {
+  test('an agent escalates and the lead takes it within a second; the agent sees who is coming', async ({ browser, server }, testInfo) => {
     const callId = await onCall(server, 1);
     const lead = await signInAs(browser, server, 'esme-lead', 'esme-password-1', { lands: '/lead' });
     await countBeeps(lead);
@@ -70,6 +79,8 @@ test.describe('escalation', () => {
     await expect(lead.getByTestId('escalation-announcement')).toHaveText('Help request from e1, queue Sales: Caller asks for a manager');
     expect(await beeps(lead)).toBe(2);
     await expect(agent.getByTestId('help-waiting')).toContainText('your lead has been told');
+    await keepScreenshot(lead, testInfo, 'lead-help-request');
+    await keepScreenshot(agent, testInfo, 'agent-asked-for-help');
     await expectAccessible(lead, '/lead with a help request');
     await expectAccessible(agent, '/agent waiting for help');
 
@@ -132,5 +143,25 @@ test.describe('escalation', () => {
     await eli.getByTestId('escalation').filter({ hasText: 'e1' }).getByTestId('escalation-resolve').click();
     await expect(agent.getByTestId('help-status')).toHaveText('Resolved by eli-lead.');
     await Promise.all([esme, eli, agent].map((p) => p.context().close()));
+  });
+
+  test('with the keyboard only: the agent asks, the lead takes and resolves', async ({ browser, server }) => {
+    await onCall(server, 4);
+    const lead = await signInAs(browser, server, 'esme-lead', 'esme-password-1', { lands: '/lead' });
+    const agent = await signInAs(browser, server, 'ezra-agent', 'ezra-password-1', { lands: '/agent' });
+    await expect(agent.getByTestId('help-ask')).toBeEnabled();
+    await tabTo(agent, 'help-reason');
+    await agent.keyboard.type('Keyboard only');
+    await agent.keyboard.press('Enter');
+    const card = lead.getByTestId('escalation').filter({ hasText: 'Keyboard only' });
+    await expect(card).toBeVisible({ timeout: 1000 });
+    await tabTo(lead, 'escalation-take');
+    await lead.keyboard.press('Enter');
+    await expect(agent.getByTestId('help-status')).toHaveText('esme-lead is on the way.', { timeout: 1000 });
+    await expect(card.getByTestId('escalation-resolve')).toBeFocused();
+    await lead.keyboard.press('Enter');
+    await expect(agent.getByTestId('help-status')).toHaveText('Resolved by esme-lead.');
+    await expect(lead.getByRole('heading', { name: 'Help requests' })).toBeFocused();
+    await Promise.all([lead, agent].map((p) => p.context().close()));
   });
 });
