@@ -155,6 +155,7 @@ test.describe('escalation', () => {
     await agent.keyboard.press('Enter');
     const card = lead.getByTestId('escalation').filter({ hasText: 'Keyboard only' });
     await expect(card).toBeVisible({ timeout: 1000 });
+    await expect(agent.getByRole('heading', { name: 'Need a hand?' })).toBeFocused();
     await tabTo(lead, 'escalation-take');
     await lead.keyboard.press('Enter');
     await expect(agent.getByTestId('help-status')).toHaveText('esme-lead is on the way.', { timeout: 1000 });
