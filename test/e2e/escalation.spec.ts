@@ -83,6 +83,13 @@ test.describe('escalation', () => {
     await keepScreenshot(agent, testInfo, 'agent-asked-for-help');
     await expectAccessible(lead, '/lead with a help request');
     await expectAccessible(agent, '/agent waiting for help');
+    // On a phone too, and nothing wider than it.
+    for (const page of [lead, agent]) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expectAccessible(page, `${new URL(page.url()).pathname} on a phone`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
 
     await card.getByTestId('escalation-take').click();
     await expect(agent.getByTestId('help-status')).toHaveText('esme-lead is on the way.', { timeout: 1000 });
