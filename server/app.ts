@@ -1,11 +1,11 @@
 // Wires the server (stores, domain, Socket.IO, HTTP, timers) from its dependencies; no side effects on import.
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import { createDirectory } from './auth/directory.ts';
 import { createBannerBoard } from './domain/banners.ts';
 import { Calendar } from './domain/calendar.ts';
-import { systemClock, type Clock } from './domain/clock.ts';
+import { systemClock } from './domain/clock.ts';
 import { createCoaching } from './domain/coaching.ts';
+import { createEscalations } from './domain/escalations.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
 import { createCallLogCompactor, createHistoryPruner } from './domain/history.ts';
@@ -15,10 +15,11 @@ import { createHistoryStore } from './redis/historyStore.ts';
 import { createArchiveStore } from './redis/archiveStore.ts';
 import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
-import type { Log } from './logger.ts';
+import type { AppDeps } from './appDeps.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
 import { backgroundConnections, closeConnection } from './redis/connections.ts';
 import { createEntityStore } from './redis/entityStore.ts';
+import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
 import { createPromptStore } from './redis/promptStore.ts';
@@ -30,54 +31,14 @@ import { createFigureReader } from './redis/figureReader.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 import { createChangeFeed } from './socket/changes.ts';
+import { createEscalationChannel, registerEscalationHandlers } from './socket/escalations.ts';
 import { createLiveHub } from './socket/hub.ts';
 import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
 import { createSocketServer, sameOriginCheck } from './socket/server.ts';
 
 export { closeConnection };
 
-export interface AppDeps {
-  /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
-  redis: Redis;
-  prefix: string;
-  tz: string;
-  /** The centre's locale (config.locale); unset: the settings' `locale`. */
-  locale?: string;
-  settings: Settings;
-  ingestToken: string;
-  apiToken: string;
-  log: Log;
-  secureCookies?: boolean;
-  /** The built client (index.html and assets); screens answer 503 when it is missing. */
-  clientDir?: string;
-  signInLimit?: number;
-  /** How often health and delay are checked, ms (default 1000). */
-  watchEveryMs?: number;
-  promptRetentionDays?: number;
-  /** Retention in days of a call's events (default 35) and of the day figures (default 400); 0 keeps them for ever. */
-  eventRetentionDays?: number;
-  figureRetentionDays?: number;
-  /** Months of day figures and call records kept (default 13; 0: for ever); older days are removed every hour. */
-  historyMonths?: number;
-  /** Write, in the background, the call-log record of calls stored before the log existed (once per store). */
-  backfillCallLog?: boolean;
-  /** How often days past the history are removed, ms (default 3,600,000; 0 turns the timer off). */
-  historyEveryMs?: number;
-  /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
-  rulesEveryMs?: number;
-  /** A call with no event for this many minutes leaves the live figures (default 240; 0 never). */
-  liveCallTimeoutMinutes?: number;
-  /** How often calls past the live-call timeout are swept, ms (default 15000; 0 turns the timer off). */
-  sweepEveryMs?: number;
-  /** How far past the server's clock an event's `ts` may be, minutes (default 15). */
-  maxFutureMinutes?: number;
-  /** The one clock of the server (tests move it; default Date.now). */
-  clock?: Clock;
-  /** Express 'trust proxy': a hop count or the proxies' addresses/subnets; default off (X-Forwarded-* ignored). */
-  trustProxy?: number | string[] | false;
-  /** At most this many sockets per token and per session (default 20; 0: no cap). */
-  maxSocketsPerPrincipal?: number;
-}
+export type { AppDeps };
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -95,6 +56,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     settings: deps.settings,
     log: deps.log,
     coaching: live.coaching,
+    escalations: live.escalations,
     sockets: () => live.io.engine.clientsCount,
     notify: {
       changed: live.changes.publish,
@@ -134,7 +96,21 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     );
   }
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory, compactCallLog };
+  const closeEndedEscalations = () => live.escalations.closeEnded();
+  return {
+    app: http.app,
+    io: live.io,
+    close,
+    directory,
+    keys,
+    hub: live.hub,
+    rules,
+    ingest,
+    sweepLiveCalls,
+    pruneHistory,
+    compactCallLog,
+    closeEndedEscalations,
+  };
 }
 
 /** The stores and the domain: keys, people, ingest, figures and banners. */
@@ -204,20 +180,30 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
     clock,
     retentionDays: deps.promptRetentionDays ?? 400,
   });
+  const escalations = createEscalations({
+    store: createEscalationStore({ redis, keys }),
+    teams: directory,
+    channel: createEscalationChannel(io),
+    clock,
+    retentionDays: deps.promptRetentionDays ?? 400,
+  });
   const hub = createLiveHub({
     io,
     directory,
     snapshots: core.snapshots,
     banners: core.banners,
     log: deps.log,
-    onConnected: (socket) => registerPromptHandlers(socket, coaching, deps.log),
+    onConnected: (socket) => {
+      registerPromptHandlers(socket, coaching, deps.log);
+      registerEscalationHandlers(socket, escalations, deps.log);
+    },
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
     clock,
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();
-  return { connections, io, coaching, hub, changes };
+  return { connections, io, coaching, escalations, hub, changes };
 }
 
 /** The rule engine and every timer; the store's health drives the automatic banners. */
@@ -237,6 +223,7 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
       ...core,
       hub: live.hub,
       rules,
+      escalations: live.escalations,
       publish: live.changes.publish,
       log: deps.log,
       delayedAfterMs: deps.settings.delayedAfterSeconds * 1000,
@@ -245,6 +232,7 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
         rules: deps.rulesEveryMs ?? 15_000,
         sweep: deps.sweepEveryMs ?? 15_000,
         history: deps.historyEveryMs ?? 3_600_000,
+        escalations: deps.escalationsEveryMs ?? 1000,
       },
     },
     core.isStoreUp,

@@ -7,6 +7,7 @@ import type { BannerBoard } from '../domain/banners.ts';
 import type { Calendar } from '../domain/calendar.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Coaching } from '../domain/coaching.ts';
+import type { Escalations } from '../domain/escalations.ts';
 import type { Ingest, IngestResult } from '../domain/ingest.ts';
 import type { Log } from '../logger.ts';
 import { createFigureReader } from '../redis/figureReader.ts';
@@ -26,6 +27,7 @@ import { createCallLogReader } from '../redis/callLogReader.ts';
 import { serveClient } from './client.ts';
 import { configRouter } from './config.ts';
 import { errorHandler } from './errors.ts';
+import { escalationsRouter } from './escalations.ts';
 import { eventsRouter } from './events.ts';
 import { twilioFeedRouter } from './feeds.ts';
 import { metricsRouter } from './metrics.ts';
@@ -56,6 +58,7 @@ export interface HttpDeps {
   coaching: Coaching;
   archive: ArchiveStore;
   callLogArchive: CallLogArchive;
+  escalations: Escalations;
   isStoreUp: () => boolean;
   sockets: () => number;
   /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
@@ -106,6 +109,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
+  app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));
   const eventsReceived = async () => (await deps.redis.exists(deps.keys.lastEventAt)) === 1;
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock, eventsReceived }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });

@@ -4,6 +4,7 @@ import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from '../redis/keys.ts';
 import { sessionBody } from '../../shared/api.ts';
+import { principalKey } from '../../shared/roles.ts';
 import { RedisRateStore } from '../auth/rateStore.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { Sessions } from '../auth/sessions.ts';
@@ -54,7 +55,8 @@ export function sessionRouter(deps: SessionRouterDeps): Router {
   });
   router.get('/api/v1/session', async (req, res) => {
     const p = principalOf(req);
-    res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues });
+    // `key` (an extension): who the caller is uniquely, as escalations name who took them.
+    res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues, key: principalKey(p) });
   });
   return router;
 }

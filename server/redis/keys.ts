@@ -82,6 +82,16 @@ export function createStoreKeys(rawPrefix: string) {
     socketCaps: (holder: string) => k(`sockets:${holder}`),
     banners: { active: k('banners'), history: k('banners:history') },
     prompts: { log: k('prompts:log'), prompt: (id: string) => k(`prompt:${id}`), inbox: (agent: string) => k(`prompts:agent:${agent}`) },
+    escalations: {
+      /** Hash: agent → the id of its live escalation (one at a time). */
+      open: k('escalations:open'),
+      /** Sorted set: escalation ids by when they were raised. */
+      log: k('escalations:log'),
+      /** String: one escalation's JSON. */
+      record: (id: string) => k(`escalation:${id}`),
+      /** Who closes escalations whose call ended (one instance at a time). */
+      lock: k('escalations:lock'),
+    },
     rules: { lock: k('rules:lock'), cooldown: (rule: string, subject: string) => k(`rules:cooldown:${rule}:${subject}`) },
     auth: {
       tokens: k('auth:tokens'),

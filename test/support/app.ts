@@ -38,6 +38,8 @@ export async function startApp(
     maxFutureMinutes?: number;
     /** The live-call sweeper's timer; off by default so a test sweeps when it says (application.sweepLiveCalls). */
     sweepEveryMs?: number;
+    /** The timer that closes escalations whose call ended; off by default (application.closeEndedEscalations). */
+    escalationsEveryMs?: number;
     /** The store's clock (arrivals, live-call timeout). */
     clock?: () => number;
     trustProxy?: number | string[] | false;
@@ -67,6 +69,7 @@ export async function startApp(
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
     sweepEveryMs: opts.sweepEveryMs ?? 0,
+    escalationsEveryMs: opts.escalationsEveryMs ?? 0,
     liveCallTimeoutMinutes: opts.liveCallTimeoutMinutes,
     maxFutureMinutes: opts.maxFutureMinutes,
     clock: opts.clock,
