@@ -1,6 +1,5 @@
 // Wires the server (stores, domain, Socket.IO, HTTP, timers) from its dependencies; no side effects on import.
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import { createDirectory } from './auth/directory.ts';
 import { createBannerBoard } from './domain/banners.ts';
 import { Calendar } from './domain/calendar.ts';
@@ -13,7 +12,7 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { backgroundConnections, closeConnection } from './redis/connections.ts';
+import { backgroundConnections, closeConnection, type RedisClient } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
@@ -34,8 +33,12 @@ export { closeConnection };
 
 export interface AppDeps {
   /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
+  /** `replica`: a batch is acknowledged once a replica holds it too (WAIT); default `primary`. */
+  durability?: 'primary' | 'replica';
+  /** The commands client's timeout, ms (WALLBOARD_REDIS_TIMEOUT_MS, default 5000): WAIT gets half of it. */
+  redisTimeoutMs?: number;
   tz: string;
   /** The centre's locale (config.locale); unset: the settings' `locale`. */
   locale?: string;
@@ -138,13 +141,19 @@ async function createCore(deps: AppDeps) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
   const ingest = createIngest({
-    store: createEntityStore({ redis, keys, entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS }),
+    store: createEntityStore({
+      redis,
+      keys,
+      entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS,
+      counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS,
+      ...(deps.durability === 'replica' ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2) } } : {}),
+    }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  const health = watchStore(redis);
+  const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
   const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
   return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
