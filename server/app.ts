@@ -151,10 +151,11 @@ async function createCore(deps: AppDeps) {
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
+    deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000,
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
   const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
-  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
+  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp, deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000 });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
   return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
 }

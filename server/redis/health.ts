@@ -1,5 +1,6 @@
 // Whether Redis is reachable now, from the commands connection's own events (and on a Cluster a probe).
 import type { RedisClient } from './connect.ts';
+import { withDeadline } from './errors.ts';
 
 /**
  * Tracks whether Redis is reachable; `onChange` hears each change. One node or Sentinel: the connection's
@@ -18,7 +19,8 @@ export function watchStore(
     up = now;
     listener(now);
   };
-  redis.on('ready', () => set(true));
+  // A Cluster client is "ready" again as soon as it knows the slots, served or not: there the probe says up.
+  if (!redis.isCluster) redis.on('ready', () => set(true));
   redis.on('close', () => set(false));
   redis.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
@@ -28,8 +30,7 @@ export function watchStore(
     timer = setInterval(() => {
       if (probing) return;
       probing = true;
-      redis
-        .exists(probeKey)
+      withDeadline(redis.exists(probeKey), Math.max(1000, opts.probeEveryMs ?? 1000), 'probe')
         .then(
           () => set(redis.status === 'ready'),
           () => set(false),

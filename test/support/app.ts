@@ -64,7 +64,7 @@ export async function startApp(
     settings: settingsSchema.parse(opts.settings ?? {}),
     ingestToken,
     apiToken,
-    log: createLogger({ silent: true }),
+    log: createLogger({ silent: !process.env.TEST_LOG }),
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
