@@ -12,7 +12,7 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { backgroundConnections, closeConnection, type RedisClient } from './redis/connect.ts';
+import { anotherCommandsClient, backgroundConnections, closeConnection, type RedisClient } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
@@ -114,7 +114,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await new Promise<void>((resolve) => live.io.close(() => resolve()));
     // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
     // down gets a second, then the connections are cut.
-    await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
+    await Promise.all([...live.connections.all, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
   }
 
   const { directory, keys, ingest } = core;
@@ -128,6 +128,8 @@ async function createCore(deps: AppDeps) {
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
   defineScripts(redis);
+  const writer = deps.durability === 'replica' ? await anotherCommandsClient(redis) : undefined;
+  if (writer) defineScripts(writer);
   // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
   const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
   if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
@@ -146,7 +148,7 @@ async function createCore(deps: AppDeps) {
       keys,
       entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS,
       counterTtlMs: (deps.figureRetentionDays ?? 400) * DAY_MS,
-      ...(deps.durability === 'replica' ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2) } } : {}),
+      ...(writer ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2), writer } } : {}),
     }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
@@ -157,7 +159,7 @@ async function createCore(deps: AppDeps) {
   const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
   const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp, deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000 });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
-  return { redis, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
+  return { redis, writer, keys, clock, calendar, directory, ingest, reader, health, isStoreUp: health.isUp, snapshots, banners };
 }
 
 type Core = Awaited<ReturnType<typeof createCore>>;

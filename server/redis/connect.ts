@@ -91,6 +91,17 @@ function clusterOptions(common: RedisOptions, background: boolean): ClusterOptio
 }
 
 /**
+ * Another commands client like `redis` (same topology, same fail-fast options). WAIT blocks the connection it
+ * runs on, so durability=replica writes on one of its own: figure reads never queue behind a slow replica.
+ */
+export async function anotherCommandsClient(redis: RedisClient): Promise<RedisClient> {
+  const copy: RedisClient = redis instanceof Cluster ? redis.duplicate([], { lazyConnect: true }) : redis.duplicate({ lazyConnect: true });
+  copy.on('error', () => undefined);
+  await copy.connect();
+  return copy;
+}
+
+/**
  * Connections for the Socket.IO adapter (publish and subscribe) and the change feed, on the same topology
  * as `redis`. These queue while Redis is away (no retry limit), so a broadcast during an outage waits.
  */

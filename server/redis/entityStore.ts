@@ -56,8 +56,11 @@ export interface EntityStoreDeps {
   keys: StoreKeys;
   entityTtlMs: number;
   counterTtlMs: number;
-  /** WALLBOARD_REDIS_DURABILITY=replica: a batch counts as written once this many replicas hold it (WAIT), within `timeoutMs`. */
-  replicas?: { count: number; timeoutMs: number };
+  /**
+   * WALLBOARD_REDIS_DURABILITY=replica: a batch counts as written once `count` replicas hold it (WAIT) within
+   * `timeoutMs`; batches go on `writer`, a connection of their own (WAIT blocks the connection it runs on).
+   */
+  replicas?: { count: number; timeoutMs: number; writer: RedisClient };
 }
 
 export function createEntityStore(deps: EntityStoreDeps) {
@@ -131,9 +134,9 @@ export function createEntityStore(deps: EntityStoreDeps) {
    */
   async function runBatch(keysAndArgs: (string | number)[], numKeys: number): Promise<(number | string)[]> {
     if (!deps.replicas) return redis.applyBatch(numKeys, ...keysAndArgs);
-    const { count, timeoutMs } = deps.replicas;
+    const { count, timeoutMs, writer } = deps.replicas;
     const [reply, acknowledged] = (await repliesOf(
-      redis
+      writer
         .pipeline()
         .applyBatch(numKeys, ...keysAndArgs)
         .call('WAIT', count, timeoutMs),

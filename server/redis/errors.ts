@@ -33,12 +33,13 @@ export function outcomeUnknown(err: unknown): boolean {
 
 /**
  * Redis is unreachable when ioredis refuses a command offline, the connection drops mid-command, a command
- * times out, or a failover is under way (no primary yet, a demoted one, the cluster reconfiguring).
+ * times out, or a failover is under way (no primary yet, a demoted one, the cluster reconfiguring; a
+ * pipeline's MOVED, which ioredis passes on when the pipeline mixes a write with WAIT: nothing ran).
  */
 export function isStoreDown(err: unknown): boolean {
   if (err instanceof ReplicaNotConfirmedError || err instanceof StoreDeadlineError) return true;
   const message = err instanceof Error ? err.message : '';
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE|Command timed out|Command aborted|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|isn't ready|Too many Cluster redirections|Failed to refresh slots cache|sentinels are unreachable|None of the sentinels|No subscriber|Cluster is ended/i.test(
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE|Command timed out|Command aborted|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED \d|ASK \d|NOREPLICAS|isn't ready|Too many Cluster redirections|Failed to refresh slots cache|sentinels are unreachable|None of the sentinels|No subscriber|Cluster is ended/i.test(
     message,
   );
 }

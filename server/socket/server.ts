@@ -3,6 +3,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { RedisClient } from '../redis/connect.ts';
+import { withDeadline } from '../redis/errors.ts';
 import { Server } from 'socket.io';
 import { originMatches } from '../auth/origin.ts';
 import type { LiveServer } from './hub.ts';
@@ -14,10 +15,28 @@ import type { LiveServer } from './hub.ts';
  */
 export function createSocketServer(httpServer: HttpServer, adapter: { pub: RedisClient; sub: RedisClient; key: string }): LiveServer {
   const redisAdapter = adapter.pub.isCluster
-    ? createShardedAdapter(adapter.pub, adapter.sub, { channelPrefix: adapter.key })
+    ? createShardedAdapter(boundedPublish(adapter.pub), adapter.sub, { channelPrefix: adapter.key })
     : createAdapter(adapter.pub, adapter.sub, { key: adapter.key });
   return new Server(httpServer, { adapter: redisAdapter, serveClient: false });
 }
+
+/**
+ * The sharded adapter delivers to this instance's own sockets only after its SPUBLISH answers; while the
+ * centre's shard fails over that could be seconds, so the publish gets a deadline (the local delivery,
+ * the outage banner first of all, goes out at once; other instances miss that one message).
+ */
+function boundedPublish(pub: RedisClient): RedisClient {
+  return new Proxy(pub, {
+    get(target, property) {
+      if (property === 'spublish')
+        return (channel: string, message: string | Buffer) => withDeadline(target.spublish(channel, message), PUBLISH_DEADLINE_MS, 'broadcast');
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+const PUBLISH_DEADLINE_MS = 500;
 
 /** Whether a handshake's Origin names this server; behind a trusted proxy the browser's host is in X-Forwarded-Host. */
 export function sameOriginCheck(trustProxy: number | string[] | false) {

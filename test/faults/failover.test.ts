@@ -60,7 +60,7 @@ describe('Sentinel failover under steady ingest (durability=replica)', () => {
   let app: TestApp;
   beforeAll(async () => {
     setup = await startSentinelSetup();
-    app = await startApp(setup.address, { durability: 'replica' });
+    app = await startApp(setup.address, { durability: 'replica', watchEveryMs: 250 });
   });
   afterAll(async () => {
     await app?.close();
@@ -89,7 +89,7 @@ describe('Cluster: the primary holding the centre killed, its replica promoted (
   let app: TestApp;
   beforeAll(async () => {
     setup = await startClusterSetup();
-    app = await startApp(setup.address, { durability: 'replica' });
+    app = await startApp(setup.address, { durability: 'replica', watchEveryMs: 250 });
   });
   afterAll(async () => {
     await app?.close();

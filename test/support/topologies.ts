@@ -173,7 +173,7 @@ export async function startClusterSetup(): Promise<ClusterSetup> {
   try {
     for (let i = 0; i < 6; i++) {
       const dir = join(root, `node-${i}`);
-      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '2000'];
+      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '3000'];
       nodes.push(await startNode(dir, args));
     }
     const addresses = nodes.map((n) => `${HOST}:${n.port}`);
