@@ -17,7 +17,7 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { AppDeps } from './appDeps.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { backgroundConnections, closeConnection } from './redis/connections.ts';
+import { anotherCommandsClient, backgroundConnections, closeConnection } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
@@ -83,7 +83,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await new Promise<void>((resolve) => live.io.close(() => resolve()));
     // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
     // down gets a second, then the connections are cut.
-    await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
+    await Promise.all([...live.connections.all, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
   }
 
   const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
@@ -119,6 +119,8 @@ async function createCore(deps: AppDeps) {
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
   defineScripts(redis);
+  const writer = deps.durability === 'replica' ? await anotherCommandsClient(redis) : undefined;
+  if (writer) defineScripts(writer);
   // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
   const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
   if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
@@ -134,21 +136,28 @@ async function createCore(deps: AppDeps) {
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
-    store: createEntityStore({ redis, keys, ...ttls }),
+    store: createEntityStore({
+      redis,
+      keys,
+      ...ttls,
+      ...(writer ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2), writer } } : {}),
+    }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
+    deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000,
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  const health = watchStore(redis);
+  const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
   const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
   // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.
   const compactCallLog = createCallLogCompactor({ archive: callLogArchive, calendar, clock, afterDays: (deps.eventRetentionDays || 35) + 2 });
-  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
+  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp, deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000 });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
   return {
     redis,
+    writer,
     keys,
     clock,
     calendar,

@@ -1,13 +1,17 @@
 // What the application is built from: its connection, settings, tokens and the knobs tests and operators turn.
-import type { Redis } from 'ioredis';
 import type { Clock } from './domain/clock.ts';
 import type { Log } from './logger.ts';
+import type { RedisClient } from './redis/connect.ts';
 import type { Settings } from './settings.ts';
 
 export interface AppDeps {
   /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
+  /** `replica`: a batch is acknowledged once a replica holds it too (WAIT); default `primary`. */
+  durability?: 'primary' | 'replica';
+  /** The commands client's timeout, ms (WALLBOARD_REDIS_TIMEOUT_MS, default 5000): WAIT gets half of it. */
+  redisTimeoutMs?: number;
   tz: string;
   /** The centre's locale (config.locale); unset: the settings' `locale`. */
   locale?: string;

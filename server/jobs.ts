@@ -1,6 +1,6 @@
 // The server's timers: the store's health and the age of the last event (the automatic banners), the
 // automatic-prompt rules, escalations whose call ended, the live-call sweep, and a refresh of every screen once a minute.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connect.ts';
 import { AUTO_DELAYED, AUTO_STORE_DOWN, type BannerBoard } from './domain/banners.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Ingest } from './domain/ingest.ts';
@@ -9,7 +9,7 @@ import type { StoreKeys } from './redis/keys.ts';
 import type { LiveHub } from './socket/hub.ts';
 
 export interface JobsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   banners: BannerBoard;
   hub: LiveHub;

@@ -1,7 +1,7 @@
 // The Express app: security headers, health, credentials, one router per resource, the client, errors.
 import cookieParser from 'cookie-parser';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { BannerBoard } from '../domain/banners.ts';
 import type { Calendar } from '../domain/calendar.ts';
@@ -43,7 +43,7 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export interface HttpDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   tz: string;
   locale: string;

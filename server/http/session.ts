@@ -1,7 +1,7 @@
 // Signing in and out on the screens (CONTRACT.md "People, tokens and teams"), with sign-in limits per account and address.
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import { sessionBody } from '../../shared/api.ts';
 import { principalKey } from '../../shared/roles.ts';
@@ -15,7 +15,7 @@ import { parseBody } from './validate.ts';
 
 export interface SignInLimitDeps {
   /** Where the sign-in counters live (shared by every instance). */
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** Failed sign-ins allowed per account in the window (default 10); an address gets three times that over all accounts. */
   signInLimit?: number;

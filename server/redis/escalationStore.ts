@@ -1,6 +1,6 @@
 // Escalations in Redis: one JSON string per escalation, the agents' live ones, the log by time, and the call facts
 // the domain reads (the agent's open parts, whether a part is still live, a call's events).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import type { Escalation } from '../../shared/escalations.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { figureKeys, type StoreKeys } from './keys.ts';
@@ -22,7 +22,7 @@ export interface LivePart {
   since: number;
 }
 
-export function createEscalationStore(deps: { redis: Redis; keys: StoreKeys }) {
+export function createEscalationStore(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis, keys } = deps;
   const key = keys.escalations;
 

@@ -1,6 +1,7 @@
 // The Lua scripts, one file per atomic operation (lua/<name>.lua, its header lists KEYS and ARGV), defined on a client.
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 
 const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
@@ -22,7 +23,7 @@ declare module 'ioredis' {
   }
 }
 
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
   redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
