@@ -12,7 +12,7 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { Log } from './logger.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { anotherCommandsClient, backgroundConnections, closeConnection, type RedisClient } from './redis/connect.ts';
+import { anotherCommandsClient, backgroundConnections, closeConnection, whenReady, type RedisClient } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
@@ -168,6 +168,7 @@ type Core = Awaited<ReturnType<typeof createCore>>;
 async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
   const { redis, keys, clock, directory } = core;
   const connections = backgroundConnections(redis);
+  await whenReady(connections.all, deps.redisTimeoutMs ?? 5000);
   const io = createSocketServer(httpServer, { pub: connections.adapterPub, sub: connections.adapterSub, key: keys.socketIo });
   const coaching = createCoaching({
     store: createPromptStore({ redis, keys }),
