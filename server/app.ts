@@ -17,7 +17,7 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { AppDeps } from './appDeps.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { anotherCommandsClient, backgroundConnections, closeConnection } from './redis/connect.ts';
+import { anotherCommandsClient, backgroundConnections, closeConnection, whenReady } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
@@ -181,6 +181,7 @@ type Core = Awaited<ReturnType<typeof createCore>>;
 async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
   const { redis, keys, clock, directory } = core;
   const connections = backgroundConnections(redis);
+  await whenReady(connections.all, deps.redisTimeoutMs ?? 5000);
   const io = createSocketServer(httpServer, { pub: connections.adapterPub, sub: connections.adapterSub, key: keys.socketIo });
   const coaching = createCoaching({
     store: createPromptStore({ redis, keys }),

@@ -2,6 +2,7 @@
 // fails fast, the background ones that wait (Socket.IO adapter, change feed), and closing them politely.
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from '../config.ts';
+import { withDeadline } from './errors.ts';
 
 /** A commands client of any topology: the stores take either. */
 export type RedisClient = Redis | Cluster;
@@ -107,7 +108,7 @@ export async function anotherCommandsClient(redis: RedisClient): Promise<RedisCl
  */
 export function backgroundConnections(redis: RedisClient): { adapterPub: RedisClient; adapterSub: RedisClient; changes: RedisClient; all: RedisClient[] } {
   const duplicate = (): RedisClient => {
-    if (redis instanceof Cluster) return redis.duplicate([], clusterOptions(redis.options.redisOptions ?? {}, true));
+    if (redis instanceof Cluster) return redis.duplicate([], { ...clusterOptions(redis.options.redisOptions ?? {}, true), lazyConnect: false });
     return redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, lazyConnect: false });
   };
   const adapterPub = duplicate();
@@ -116,6 +117,16 @@ export function backgroundConnections(redis: RedisClient): { adapterPub: RedisCl
   const all = [adapterPub, adapterSub, changes];
   for (const conn of all) conn.on('error', () => undefined);
   return { adapterPub, adapterSub, changes, all };
+}
+
+/**
+ * Resolves once every connection is ready, or after `ms` (they keep trying by themselves). A Cluster client
+ * rejects the commands it queued if it is closed before it connects, and the Socket.IO adapter's SSUBSCRIBE
+ * is not awaited by the adapter: so the adapter starts on connected clients.
+ */
+export async function whenReady(conns: RedisClient[], ms: number): Promise<void> {
+  const ready = (conn: RedisClient) => new Promise<void>((resolve) => conn.once('ready', () => resolve()));
+  await Promise.all(conns.map((conn) => (conn.status === 'ready' ? undefined : withDeadline(ready(conn), ms, 'connect').catch(() => undefined))));
 }
 
 /** Closes a connection politely (QUIT), or cuts it after a second when the store does not answer. */
