@@ -70,7 +70,7 @@ export interface FormSummary {
 export type AnswerValue = 'yes' | 'no' | 'na' | 1 | 2 | 3 | 4 | 5;
 export const answerSchema = z.object({
   question: id('question id'),
-  value: z.union([z.enum(['yes', 'no', 'na']), z.int().min(1).max(5)], { error: 'must be yes, no, na or an integer from 1 to 5' }),
+  value: z.union([z.enum(['yes', 'no', 'na']), z.literal([1, 2, 3, 4, 5])], { error: 'must be yes, no, na or an integer from 1 to 5' }),
 });
 export type Answer = { question: string; value: AnswerValue };
 

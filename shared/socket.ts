@@ -1,6 +1,7 @@
 // The Socket.IO event maps, typed once and imported by the server and the client.
 import type { ErrorCode } from './errors.ts';
 import type { Metrics } from './figures.ts';
+import type { EvaluationUpdate } from './qa.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -96,6 +97,8 @@ export interface ServerToClientEvents {
   banners: (banners: Banner[]) => void;
   prompt: (prompt: PromptDelivery) => void;
   'prompt:updated': (update: PromptUpdate) => void;
+  /** A quality evaluation as it now stands (to its evaluator, supervisors, the agent's leads, and the agent once released). */
+  'qa:evaluation': (update: EvaluationUpdate) => void;
   /** The server's clock, so screens can correct theirs: epoch ms. */
   'clock:synced': (payload: { now: number }) => void;
 }

@@ -15,10 +15,13 @@ declare module 'ioredis' {
     applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
     /** See lua/compactCallLog.lua. */
     compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
+    /** See lua/qaSave.lua. */
+    qaSave(hash: string, log: string, seq: string, id: string, createdAt: number, ...fields: string[]): Result<number, Context>;
   }
 }
 
 export function defineScripts(redis: Redis): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
+  redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
 }
