@@ -19,9 +19,17 @@ beforeAll(async () => {
   const mint = async (role: string, subject?: string) =>
     (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role, ...(subject ? { subject } : {}), name: `${role}-${subject ?? 'x'}` } }))
       .body.token as string;
+  // An admin token comes from an admin: a signed-in one mints it.
+  await app.application.directory.createUser({ username: 'qa-root', password: 'qa-root-password', role: 'admin' });
+  const session = await app.request('POST', '/api/v1/session', { body: { username: 'qa-root', password: 'qa-root-password' } });
+  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const admin = await app.request('POST', '/api/v1/tokens', { cookie, body: { role: 'admin', name: 'qa-admin' } });
   Object.assign(tokens, {
     sup: app.apiToken,
+    admin: admin.body.token as string,
+    display: await mint('display'),
     lead: await mint('lead', 'red'),
+    lead2: await mint('lead', 'red'),
     otherLead: await mint('lead', 'blue'),
     r1: await mint('agent', 'r1'),
     proto: await mint('agent', '__proto__'),
@@ -90,6 +98,23 @@ describe('forms', () => {
     expect(await ids(tokens.lead!)).not.toContain('hidden');
   });
 
+  it('are published once when two supervisors publish the same draft at once', async () => {
+    await call('POST', '/api/v1/qa/forms', tokens.sup!, form('Race', { id: 'race' }));
+    const [a, b] = await Promise.all([
+      call('POST', '/api/v1/qa/forms/race/publish', tokens.sup!),
+      call('POST', '/api/v1/qa/forms/race/publish', tokens.admin!),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect((await call('GET', '/api/v1/qa/forms/race', tokens.sup!)).body).toMatchObject({ published: 1, versions: [1], draft: false });
+  });
+
+  it('are closed to display and ingest tokens and to nobody signed in', async () => {
+    expect((await call('GET', '/api/v1/qa/forms', tokens.display!)).status).toBe(403);
+    expect((await call('GET', '/api/v1/qa/forms', app.ingestToken)).status).toBe(403);
+    expect((await app.request('GET', '/api/v1/qa/forms')).status).toBe(401);
+    expect((await call('POST', '/api/v1/qa/forms', tokens.admin!, form('By an admin'))).status).toBe(201);
+  });
+
   it('refuse bad input with 400 naming the field, and nothing changes', async () => {
     await publishedForm('__proto__');
     const before = (await call('GET', '/api/v1/qa/forms/__proto__', tokens.sup!)).body;
@@ -142,6 +167,32 @@ describe('evaluations', () => {
     await call('PUT', `/api/v1/qa/evaluations/${id}`, tokens.lead!, { answers: answers('yes', 'no', 5) });
     expect((await call('POST', `/api/v1/qa/evaluations/${id}/release`, tokens.lead!)).body).toMatchObject({ score: 0, criticalFailed: true, revision: 2 });
     expect(await qaOf('agent:__proto__')).toEqual({ evaluations: 1, qaScore: 0 });
+  });
+
+  it('are changed only by their evaluator or a supervisor; bad answers change nothing', async () => {
+    const made = await draft(tokens.lead!, 'r1', { callId: 'c-owner', answers: answers('yes', 'yes', 5) });
+    const path = `/api/v1/qa/evaluations/${made.body.id}`;
+    expect((await call('GET', path, tokens.lead2!)).body.score).toBe(100);
+    expect((await call('PUT', path, tokens.lead2!, { answers: [] })).status).toBe(403);
+    expect((await call('POST', `${path}/release`, tokens.lead2!)).status).toBe(403);
+    const bad = await call('PUT', path, tokens.lead!, { answers: [{ question: 'greet', value: 7 }] });
+    expect([bad.status, bad.body.message]).toEqual([400, expect.stringMatching(/^answers\.0\.value: /)]);
+    const unknown = await call('PUT', path, tokens.lead!, { answers: [{ question: 'constructor', value: 'yes' }] });
+    expect(unknown.body.message).toBe('answers.0.question: no question "constructor" on this form version');
+    expect((await call('GET', path, tokens.lead!)).body).toEqual(made.body);
+    expect((await call('PUT', path, tokens.admin!, { answers: answers('no', 'yes', 5) })).body.score).toBe(75);
+    expect((await call('GET', '/api/v1/qa/evaluations/constructor', tokens.sup!)).status).toBe(404);
+  });
+
+  it('tell the agent when a released one is taken back to draft', async () => {
+    const agent = app.socket(tokens.r1);
+    await nextEvent(agent, 'clock:synced');
+    const made = await draft(tokens.sup!, 'r1', { callId: 'c-withdrawn', answers: answers('yes', 'yes', 1) });
+    await call('POST', `/api/v1/qa/evaluations/${made.body.id}/release`, tokens.sup!);
+    const withdrawn = nextEvent<EvaluationUpdate>(agent, 'qa:evaluation', (u) => 'withdrawn' in u);
+    await call('POST', `/api/v1/qa/evaluations/${made.body.id}/reopen`, tokens.sup!);
+    expect(await withdrawn).toEqual({ id: made.body.id, withdrawn: true });
+    expect((await call('GET', `/api/v1/qa/evaluations/${made.body.id}`, tokens.r1!)).status).toBe(404);
   });
 
   it('are released only when every question has an answer', async () => {
