@@ -1,11 +1,11 @@
 // Wires the server (stores, domain, Socket.IO, HTTP, timers) from its dependencies; no side effects on import.
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import { createDirectory } from './auth/directory.ts';
 import { createBannerBoard } from './domain/banners.ts';
 import { Calendar } from './domain/calendar.ts';
-import { systemClock, type Clock } from './domain/clock.ts';
+import { systemClock } from './domain/clock.ts';
 import { createCoaching } from './domain/coaching.ts';
+import { createEscalations } from './domain/escalations.ts';
 import { createIngest, type FigureRules } from './domain/ingest.ts';
 import { createRuleEngine } from './domain/rules.ts';
 import { createCallLogCompactor, createHistoryPruner } from './domain/history.ts';
@@ -15,10 +15,11 @@ import { createHistoryStore } from './redis/historyStore.ts';
 import { createArchiveStore } from './redis/archiveStore.ts';
 import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
-import type { Log } from './logger.ts';
+import type { AppDeps } from './appDeps.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { backgroundConnections, closeConnection } from './redis/connections.ts';
+import { anotherCommandsClient, backgroundConnections, closeConnection } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
+import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
 import { createPromptStore } from './redis/promptStore.ts';
@@ -30,6 +31,7 @@ import { createFigureReader } from './redis/figureReader.ts';
 import { createSocketCaps } from './redis/socketCaps.ts';
 import { defaultQueue, type Settings } from './settings.ts';
 import { createChangeFeed } from './socket/changes.ts';
+import { createEscalationChannel, registerEscalationHandlers } from './socket/escalations.ts';
 import { createLiveHub } from './socket/hub.ts';
 import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
 import { createQuality } from './quality.ts';
@@ -37,48 +39,7 @@ import { createSocketServer, sameOriginCheck } from './socket/server.ts';
 
 export { closeConnection };
 
-export interface AppDeps {
-  /** Commands connection; created with enableOfflineQueue: false so a down store fails fast. */
-  redis: Redis;
-  prefix: string;
-  tz: string;
-  /** The centre's locale (config.locale); unset: the settings' `locale`. */
-  locale?: string;
-  settings: Settings;
-  ingestToken: string;
-  apiToken: string;
-  log: Log;
-  secureCookies?: boolean;
-  /** The built client (index.html and assets); screens answer 503 when it is missing. */
-  clientDir?: string;
-  signInLimit?: number;
-  /** How often health and delay are checked, ms (default 1000). */
-  watchEveryMs?: number;
-  promptRetentionDays?: number;
-  /** Retention in days of a call's events (default 35) and of the day figures (default 400); 0 keeps them for ever. */
-  eventRetentionDays?: number;
-  figureRetentionDays?: number;
-  /** Months of day figures and call records kept (default 13; 0: for ever); older days are removed every hour. */
-  historyMonths?: number;
-  /** Write, in the background, the call-log record of calls stored before the log existed (once per store). */
-  backfillCallLog?: boolean;
-  /** How often days past the history are removed, ms (default 3,600,000; 0 turns the timer off). */
-  historyEveryMs?: number;
-  /** How often the automatic-prompt rules run, ms (default 15000; 0 turns the timer off). */
-  rulesEveryMs?: number;
-  /** A call with no event for this many minutes leaves the live figures (default 240; 0 never). */
-  liveCallTimeoutMinutes?: number;
-  /** How often calls past the live-call timeout are swept, ms (default 15000; 0 turns the timer off). */
-  sweepEveryMs?: number;
-  /** How far past the server's clock an event's `ts` may be, minutes (default 15). */
-  maxFutureMinutes?: number;
-  /** The one clock of the server (tests move it; default Date.now). */
-  clock?: Clock;
-  /** Express 'trust proxy': a hop count or the proxies' addresses/subnets; default off (X-Forwarded-* ignored). */
-  trustProxy?: number | string[] | false;
-  /** At most this many sockets per token and per session (default 20; 0: no cap). */
-  maxSocketsPerPrincipal?: number;
-}
+export type { AppDeps };
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -97,6 +58,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     log: deps.log,
     coaching: live.coaching,
     quality: live.quality,
+    escalations: live.escalations,
     sockets: () => live.io.engine.clientsCount,
     notify: {
       changed: live.changes.publish,
@@ -123,7 +85,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await new Promise<void>((resolve) => live.io.close(() => resolve()));
     // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
     // down gets a second, then the connections are cut.
-    await Promise.all(live.connections.all.map((conn) => closeConnection(conn)));
+    await Promise.all([...live.connections.all, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
   }
 
   const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
@@ -136,7 +98,21 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     );
   }
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
-  return { app: http.app, io: live.io, close, directory, keys, hub: live.hub, rules, ingest, sweepLiveCalls, pruneHistory, compactCallLog };
+  const closeEndedEscalations = () => live.escalations.closeEnded();
+  return {
+    app: http.app,
+    io: live.io,
+    close,
+    directory,
+    keys,
+    hub: live.hub,
+    rules,
+    ingest,
+    sweepLiveCalls,
+    pruneHistory,
+    compactCallLog,
+    closeEndedEscalations,
+  };
 }
 
 /** The stores and the domain: keys, people, ingest, figures and banners. */
@@ -145,6 +121,8 @@ async function createCore(deps: AppDeps) {
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
   defineScripts(redis);
+  const writer = deps.durability === 'replica' ? await anotherCommandsClient(redis) : undefined;
+  if (writer) defineScripts(writer);
   // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
   const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
   if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
@@ -160,21 +138,28 @@ async function createCore(deps: AppDeps) {
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
-    store: createEntityStore({ redis, keys, ...ttls }),
+    store: createEntityStore({
+      redis,
+      keys,
+      ...ttls,
+      ...(writer ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2), writer } } : {}),
+    }),
     clock,
     liveCallTimeoutMs: (settings.liveCallTimeoutMinutes ?? deps.liveCallTimeoutMinutes ?? 240) * 60_000,
     rules: figureRules(deps.tz, settings),
+    deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000,
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  const health = watchStore(redis);
+  const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
   const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
   // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.
   const compactCallLog = createCallLogCompactor({ archive: callLogArchive, calendar, clock, afterDays: (deps.eventRetentionDays || 35) + 2 });
-  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp });
+  const snapshots = createSnapshotCache(reader, { isStoreUp: health.isUp, deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000 });
   const banners = createBannerBoard({ store: createBannerStore({ redis, keys }), clock });
   return {
     redis,
+    writer,
     keys,
     clock,
     calendar,
@@ -206,20 +191,30 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
     clock,
     retentionDays: deps.promptRetentionDays ?? 400,
   });
+  const escalations = createEscalations({
+    store: createEscalationStore({ redis, keys }),
+    teams: directory,
+    channel: createEscalationChannel(io),
+    clock,
+    retentionDays: deps.promptRetentionDays ?? 400,
+  });
   const hub = createLiveHub({
     io,
     directory,
     snapshots: core.snapshots,
     banners: core.banners,
     log: deps.log,
-    onConnected: (socket) => registerPromptHandlers(socket, coaching, deps.log),
+    onConnected: (socket) => {
+      registerPromptHandlers(socket, coaching, deps.log);
+      registerEscalationHandlers(socket, escalations, deps.log);
+    },
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
     clock,
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();
-  return { connections, io, coaching, hub, changes, quality: createQuality({ ...core, io, publish: changes.publish }) };
+  return { connections, io, coaching, escalations, hub, changes, quality: createQuality({ ...core, io, publish: changes.publish }) };
 }
 
 /** The rule engine and every timer; the store's health drives the automatic banners. */
@@ -239,6 +234,7 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
       ...core,
       hub: live.hub,
       rules,
+      escalations: live.escalations,
       publish: live.changes.publish,
       log: deps.log,
       delayedAfterMs: deps.settings.delayedAfterSeconds * 1000,
@@ -247,6 +243,7 @@ async function createTimers(deps: AppDeps, core: Core, live: Awaited<ReturnType<
         rules: deps.rulesEveryMs ?? 15_000,
         sweep: deps.sweepEveryMs ?? 15_000,
         history: deps.historyEveryMs ?? 3_600_000,
+        escalations: deps.escalationsEveryMs ?? 1000,
       },
     },
     core.isStoreUp,

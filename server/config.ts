@@ -5,11 +5,32 @@ import { resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 import { canonicalLocale, loadSettings, type Settings } from './settings.ts';
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Which Redis the server talks to; `embedded` starts its own redis-server. */
+export type RedisTopology =
+  | { kind: 'embedded' }
+  | { kind: 'single'; url: string }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; master: string }
+  | { kind: 'cluster'; nodes: RedisNode[] };
+
+export type RedisDurability = 'primary' | 'replica';
+
 export interface Config {
   /** PORT, default 3000. */
   port: number;
-  /** REDIS_URL; unset: an embedded redis-server under `${dataDir}/redis`. */
-  redisUrl: string | undefined;
+  /**
+   * Where Redis is: REDIS_URL (one node), WALLBOARD_REDIS_SENTINELS with WALLBOARD_REDIS_SENTINEL_MASTER
+   * (Sentinel), or WALLBOARD_REDIS_CLUSTER (Cluster); none: an embedded redis-server under `${dataDir}/redis`.
+   */
+  redis: RedisTopology;
+  /** WALLBOARD_REDIS_DURABILITY: `primary` (default, a 202 once the primary holds the batch) or `replica` (also a replica, WAIT). */
+  redisDurability: RedisDurability;
+  /** WALLBOARD_REDIS_TIMEOUT_MS, default 5000: the longest any one Redis command may take before the request fails. */
+  redisTimeoutMs: number;
   /** WALLBOARD_DATA_DIR, default ./data. */
   dataDir: string;
   /** WALLBOARD_TZ, an IANA zone, default UTC. */
@@ -56,8 +77,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const tz = env.WALLBOARD_TZ || 'UTC';
   if (!IANAZone.isValidZone(tz)) fail('WALLBOARD_TZ', `"${tz}" is not an IANA time zone (e.g. America/New_York)`);
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) fail('REDIS_URL', 'must start with redis:// or rediss://');
   const adminUser = env.WALLBOARD_ADMIN_USER;
   const adminPassword = env.WALLBOARD_ADMIN_PASSWORD;
   if (Boolean(adminUser) !== Boolean(adminPassword)) fail('WALLBOARD_ADMIN_PASSWORD', 'WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD go together');
@@ -74,7 +93,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const settings = withTwilioEnv(loadSettings(settingsPath), env);
   return {
     port,
-    redisUrl,
+    redis: redisTopology(env),
+    redisDurability: oneOf(env, 'WALLBOARD_REDIS_DURABILITY', ['primary', 'replica'] as const, 'primary'),
+    redisTimeoutMs: integer(env, 'WALLBOARD_REDIS_TIMEOUT_MS', 5000, 100, 60_000),
     dataDir: resolve(env.WALLBOARD_DATA_DIR || 'data'),
     tz,
     locale: envLocale ?? canonicalLocale(settings.locale) ?? 'en',
@@ -110,6 +131,38 @@ function withTwilioEnv(settings: Settings, env: NodeJS.ProcessEnv): Settings {
   if (!authToken && !publicUrl) return settings;
   const twilio = { activities: [], ...settings.feeds.twilio, ...(authToken ? { authToken } : {}), ...(publicUrl ? { publicUrl } : {}) };
   return { ...settings, feeds: { ...settings.feeds, twilio } };
+}
+
+/** One of the three topologies, or the embedded Redis when none is named; two named at once is an error. */
+export function redisTopology(env: NodeJS.ProcessEnv): RedisTopology {
+  const url = env.REDIS_URL || undefined;
+  const sentinels = env.WALLBOARD_REDIS_SENTINELS?.trim() || undefined;
+  const master = env.WALLBOARD_REDIS_SENTINEL_MASTER?.trim() || undefined;
+  const cluster = env.WALLBOARD_REDIS_CLUSTER?.trim() || undefined;
+  const named = [url && 'REDIS_URL', sentinels && 'WALLBOARD_REDIS_SENTINELS', cluster && 'WALLBOARD_REDIS_CLUSTER'].filter(Boolean);
+  if (named.length > 1)
+    fail(named[1] as string, `set only one of REDIS_URL, WALLBOARD_REDIS_SENTINELS and WALLBOARD_REDIS_CLUSTER (got ${named.join(' and ')})`);
+  if (master && !sentinels) fail('WALLBOARD_REDIS_SENTINEL_MASTER', 'goes with WALLBOARD_REDIS_SENTINELS');
+  if (url) {
+    if (!/^rediss?:\/\//.test(url)) fail('REDIS_URL', 'must start with redis:// or rediss://');
+    return { kind: 'single', url };
+  }
+  if (sentinels) {
+    if (!master) fail('WALLBOARD_REDIS_SENTINEL_MASTER', 'names the master the sentinels watch (e.g. mymaster); required with WALLBOARD_REDIS_SENTINELS');
+    return { kind: 'sentinel', sentinels: hostPorts('WALLBOARD_REDIS_SENTINELS', sentinels), master };
+  }
+  if (cluster) return { kind: 'cluster', nodes: hostPorts('WALLBOARD_REDIS_CLUSTER', cluster) };
+  return { kind: 'embedded' };
+}
+
+/** `host:port,host:port`; IPv6 hosts in brackets (`[::1]:26379`). */
+function hostPorts(name: string, raw: string): RedisNode[] {
+  return raw.split(',').map((entry) => {
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry.trim());
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) fail(name, `must be a comma list of host:port, got "${entry.trim()}" in "${raw}"`);
+    return { host: match[1] ?? match[2]!, port };
+  });
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -1,6 +1,6 @@
 // The server's timers: the store's health and the age of the last event (the automatic banners), the
-// automatic-prompt rules, the live-call sweep, and a refresh of every screen once a minute.
-import type { Redis } from 'ioredis';
+// automatic-prompt rules, escalations whose call ended, the live-call sweep, and a refresh of every screen once a minute.
+import type { RedisClient } from './redis/connect.ts';
 import { AUTO_DELAYED, AUTO_STORE_DOWN, type BannerBoard } from './domain/banners.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Ingest } from './domain/ingest.ts';
@@ -9,18 +9,19 @@ import type { StoreKeys } from './redis/keys.ts';
 import type { LiveHub } from './socket/hub.ts';
 
 export interface JobsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   banners: BannerBoard;
   hub: LiveHub;
   ingest: Ingest;
   rules: { tick(): Promise<unknown> };
+  escalations: { closeEnded(): Promise<number> };
   publish: (scopes: Set<string>) => void;
   clock: Clock;
   log: Log;
   delayedAfterMs: number;
   /** Periods in ms; 0 turns a timer off. */
-  every: { watch: number; rules: number; sweep: number; history: number };
+  every: { watch: number; rules: number; sweep: number; history: number; escalations: number };
   /** Removes the days past the history (figures and call records); returns how many keys went. */
   pruneHistory: () => Promise<number>;
   /** Archives the call log of days whose records no longer change; returns how many records moved. */
@@ -56,6 +57,8 @@ export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promi
     'the data watch',
   );
   every(deps.every.rules, () => deps.rules.tick(), 'rules');
+  // Escalations close when their call is over; one instance at a time (a lock), the rest skip.
+  every(deps.every.escalations, () => deps.escalations.closeEnded(), 'closing escalations');
   // Calls whose end never came leave the live figures (CONTRACT v2); safe on every instance (versioned applies).
   every(
     deps.every.sweep,

@@ -2,21 +2,21 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { closeConnection, createApplication } from './app.ts';
 import { readConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { connectRedis } from './redis/connect.ts';
 import { startEmbeddedRedis } from './redis/embedded.ts';
 
 const log = createLogger();
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const embedded = config.redisUrl ? undefined : await startEmbeddedRedis({ dir: join(config.dataDir, 'redis'), fsync: config.redisFsync });
+  const embedded = config.redis.kind === 'embedded' ? await startEmbeddedRedis({ dir: join(config.dataDir, 'redis'), fsync: config.redisFsync }) : undefined;
   if (embedded) log('started embedded redis-server', { port: embedded.port, dir: join(config.dataDir, 'redis') });
-  const redis = new Redis(config.redisUrl ?? embedded!.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined);
-  await redis.connect();
+  const topology = config.redis.kind === 'embedded' ? { kind: 'single' as const, url: embedded!.url } : config.redis;
+  const redis = await connectRedis(topology, { timeoutMs: config.redisTimeoutMs });
+  log('connected to redis', { topology: topology.kind, durability: config.redisDurability });
 
   const ingestToken = config.ingestToken ?? generated('WALLBOARD_INGEST_TOKEN');
   const apiToken = config.apiToken ?? generated('WALLBOARD_API_TOKEN');
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const application = await createApplication(httpServer, {
     redis,
     prefix: config.redisPrefix,
+    durability: config.redisDurability,
+    redisTimeoutMs: config.redisTimeoutMs,
     tz: config.tz,
     locale: config.locale,
     settings: config.settings,

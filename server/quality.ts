@@ -1,17 +1,17 @@
 // Wires quality evaluations: the store, forms, evaluations and their live channel; a release enters the figures through ingest.
-import type { Redis } from 'ioredis';
 import type { Directory } from './auth/directory.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Ingest } from './domain/ingest.ts';
 import { createQaEvaluations } from './domain/qaEvaluations.ts';
 import { createQaForms } from './domain/qaForms.ts';
+import type { RedisClient } from './redis/connect.ts';
 import type { StoreKeys } from './redis/keys.ts';
 import { createQaStore } from './redis/qaStore.ts';
 import type { LiveServer } from './socket/hub.ts';
 import { createQaChannel } from './socket/qa.ts';
 
 export function createQuality(deps: {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   clock: Clock;
   directory: Directory;

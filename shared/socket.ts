@@ -1,5 +1,6 @@
 // The Socket.IO event maps, typed once and imported by the server and the client.
 import type { ErrorCode } from './errors.ts';
+import type { Escalation } from './escalations.ts';
 import type { Metrics } from './figures.ts';
 import type { EvaluationUpdate } from './qa.ts';
 
@@ -92,6 +93,9 @@ export function refusal(code: ErrorCode, message: string): Ack {
   return { ok: false, code, message, error: message };
 }
 
+/** The answer to an escalation request: the escalation as it now stands, or a refusal. */
+export type EscalationAck = { ok: true; escalation: Escalation } | Extract<Ack, { ok: false }>;
+
 export interface ServerToClientEvents {
   metrics: (metrics: Metrics) => void;
   banners: (banners: Banner[]) => void;
@@ -99,6 +103,8 @@ export interface ServerToClientEvents {
   'prompt:updated': (update: PromptUpdate) => void;
   /** A quality evaluation as it now stands (to its evaluator, supervisors, the agent's leads, and the agent once released). */
   'qa:evaluation': (update: EvaluationUpdate) => void;
+  /** An escalation the socket may see, at once on connecting (the live ones) and at every change. */
+  escalation: (escalation: Escalation) => void;
   /** The server's clock, so screens can correct theirs: epoch ms. */
   'clock:synced': (payload: { now: number }) => void;
 }
@@ -108,4 +114,12 @@ export interface ClientToServerEvents {
   unsubscribe: (request: { scope: string }, ack?: (answer: Ack) => void) => void;
   'prompt:ack': (request: { id: string }, ack?: (answer: Ack) => void) => void;
   'prompt:reply': (request: { id: string; text: string }, ack?: (answer: Ack) => void) => void;
+  /** An agent asks for help on its current call. */
+  'escalation:raise': (request: { reason?: string }, ack?: (answer: EscalationAck) => void) => void;
+  /** A lead of the agent's team (or a supervisor) is on its way. */
+  'escalation:take': (request: { id: string }, ack?: (answer: EscalationAck) => void) => void;
+  /** Hands it to another lead with a console open (`to` is a key from GET /api/v1/escalations/leads). */
+  'escalation:handoff': (request: { id: string; to: string }, ack?: (answer: EscalationAck) => void) => void;
+  /** The lead who took it (or a supervisor) closes it. */
+  'escalation:resolve': (request: { id: string }, ack?: (answer: EscalationAck) => void) => void;
 }

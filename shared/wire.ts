@@ -13,6 +13,8 @@ export interface Me {
   teams?: string[];
   /** For a display token: the queues its board shows. */
   queues?: string[];
+  /** Extension: the caller's principal key (escalations name who took them by it). */
+  key?: string;
 }
 
 /** POST /api/v1/session: the person just signed in. */

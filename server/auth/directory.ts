@@ -1,5 +1,5 @@
 // Composes the people store (machine tokens, users, their sessions, teams) over one Redis; each part is its own module.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import { createSessions } from './sessions.ts';
 import { createTeams } from './teams.ts';
@@ -7,7 +7,7 @@ import { createTokens, type BootstrapToken } from './tokens.ts';
 import { createUsers } from './users.ts';
 
 export interface DirectoryDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** The bootstrap tokens from the environment: never stored, compared by hash. */
   bootstrap: BootstrapToken[];

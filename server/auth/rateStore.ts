@@ -1,5 +1,5 @@
 // A Redis store for express-rate-limit, so sign-in limits hold across every instance of the server.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 
 /** KEYS[1] the counter; ARGV window ms. Counts one hit, starting the window on the first. Returns { hits, ms left }. */
@@ -18,7 +18,7 @@ export class RedisRateStore implements Store {
   private windowMs = 60_000;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
   ) {}
 

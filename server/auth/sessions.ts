@@ -1,6 +1,6 @@
 // Sign-in sessions: an opaque id bound to one identity of a user, kept in Redis with a sliding expiry.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import type { Principal } from '../../shared/roles.ts';
 import type { SignedIn } from './users.ts';
@@ -12,7 +12,7 @@ interface SessionRecord {
 }
 
 export interface SessionsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** A user's current identity, or null when there is none: a session outlives neither its user nor its identity. */
   users: { identityOf(username: string): Promise<SignedIn | null> };

@@ -1,6 +1,6 @@
 // Machine tokens: the bootstrap ones from the environment and those made through the API, known only by their hash.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import type { Principal, Role } from '../../shared/roles.ts';
 import type { Token } from '../../shared/wire.ts';
@@ -16,7 +16,7 @@ export interface BootstrapToken {
 }
 
 export interface TokensDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   bootstrap: BootstrapToken[];
 }

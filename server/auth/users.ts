@@ -1,6 +1,6 @@
 // People who sign in: their role, agent and teams, and a slow hash of their password, kept in one Redis hash by username.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import type { Role } from '../../shared/roles.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
@@ -43,7 +43,7 @@ export interface UserPatch {
 }
 
 export interface UsersDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** Ends every session of a username and returns their ids: a user deleted, or given a new identity, is signed out. */
   sessions: { endAllOf(username: string): Promise<string[]> };

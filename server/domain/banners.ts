@@ -4,6 +4,7 @@ import type { Banner, Severity } from '../../shared/socket.ts';
 import { DELAYED_BANNER_ID, STORE_DOWN_BANNER_ID } from '../../shared/status.ts';
 import type { BannerStore } from '../redis/bannerStore.ts';
 import type { Clock } from './clock.ts';
+import { withDeadline } from '../redis/errors.ts';
 
 export interface BannerInput {
   severity: Severity;
@@ -32,7 +33,8 @@ export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
   async function active(): Promise<Banner[]> {
     try {
       const live: Banner[] = [];
-      for (const banner of await store.list()) {
+      // Bounded: while a Cluster fails over a read can take seconds, and the outage banner must not wait for it.
+      for (const banner of await withDeadline(store.list(), 1000, 'banners')) {
         if (banner.expiresAt && Date.parse(banner.expiresAt) <= clock()) await store.remove(banner.id, 'expiry');
         else live.push(banner);
       }

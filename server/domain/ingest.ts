@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { EntityStore, EntityWrite, StoredEntity } from '../redis/entityStore.ts';
+import { withDeadline } from '../redis/errors.ts';
 import type { Clock } from './clock.ts';
 import { logChange, type LogEntry } from './callLog.ts';
 import type { Contribution, ContributionContext } from './contribution.ts';
@@ -33,7 +34,14 @@ const MAX_ATTEMPTS = 20;
 const CACHE_ENTITIES = 50_000;
 const SWEEP_CHUNK = 200;
 
-export function createIngest(deps: { store: EntityStore; rules: FigureRules; clock: Clock; liveCallTimeoutMs: number }) {
+export function createIngest(deps: {
+  store: EntityStore;
+  rules: FigureRules;
+  clock: Clock;
+  liveCallTimeoutMs: number;
+  /** The longest one batch may take in the store before it is answered 503 (default 6000 ms). */
+  deadlineMs?: number;
+}) {
   const { store, clock } = deps;
   const current = contextOf(deps.rules);
   const rulesJson = JSON.stringify(deps.rules);
@@ -60,8 +68,12 @@ export function createIngest(deps: { store: EntityStore; rules: FigureRules; clo
     return contributionUnder(entity, known.events, context, known.expired);
   }
 
-  /** Applies every entity of the batch in one script: all of it, or (on any failure) none of it. */
-  async function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
+  /** Applies every entity of the batch in one script: all of it, or (on any failure) none of it; bounded in time. */
+  function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
+    return withDeadline(ingestNow(batch), deps.deadlineMs ?? 6000, 'ingest');
+  }
+
+  async function ingestNow(batch: readonly StoredEvent[]): Promise<IngestResult> {
     await registerRules();
     const { groups, repeats } = groupByEntity(batch);
     let moved = new Set<string>();

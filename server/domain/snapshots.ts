@@ -1,9 +1,9 @@
 // The last figures read per scope and day, served marked stale while the metrics store is unreachable.
 import type { Metrics } from '../../shared/figures.ts';
 import type { MetricsReader } from './metrics.ts';
-import { isStoreDown } from '../redis/errors.ts';
+import { isStoreDown, withDeadline } from '../redis/errors.ts';
 
-export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: () => boolean; maxEntries?: number }) {
+export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: () => boolean; maxEntries?: number; deadlineMs?: number }) {
   const last = new Map<string, Metrics>();
   const maxEntries = opts.maxEntries ?? 5000;
 
@@ -14,7 +14,7 @@ export function createSnapshotCache(reader: MetricsReader, opts: { isStoreUp: ()
       if (cached) return { ...cached, stale: true };
     }
     try {
-      const metrics = await reader.read(scope, day);
+      const metrics = await withDeadline(reader.read(scope, day), opts.deadlineMs ?? 6000, 'figures');
       if (last.size >= maxEntries) last.delete(last.keys().next().value!);
       last.set(key, metrics);
       return metrics;

@@ -5,7 +5,7 @@ import type { Ingest, IngestResult } from '../domain/ingest.ts';
 import { BatchRefusedError } from '../redis/entityStore.ts';
 import { requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
-import { isStoreDown } from '../redis/errors.ts';
+import { isStoreDown, outcomeUnknown, ReplicaNotConfirmedError } from '../redis/errors.ts';
 import { statusOf } from './errors.ts';
 
 export const MAX_EVENTS = 10_000;
@@ -113,7 +113,11 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
     if (e.status && e.status >= 400 && e.status < 500) return void res.status(400).json(body('the body could not be read'));
     if (err instanceof BatchRefusedError || isStoreDown(err)) {
       if (err instanceof BatchRefusedError) log?.('batch refused by the store; nothing written', { reason: err.message });
-      const message = 'the metrics store could not take this batch; nothing was stored, retry the same batch';
+      if (err instanceof ReplicaNotConfirmedError) log?.('batch not confirmed by a replica', { reason: err.message });
+      // A lost reply or an unconfirmed replica leaves the batch maybe written: the resend is still safe (ids count once).
+      const message = outcomeUnknown(err)
+        ? 'the metrics store did not confirm this batch (no reply or no replica in time); retry the same batch: events already stored count as duplicates'
+        : 'the metrics store could not take this batch; nothing was stored, retry the same batch';
       return void res.status(503).json({ error: 'store_unavailable', message, ...body(message) });
     }
     next(err);

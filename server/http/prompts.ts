@@ -76,10 +76,11 @@ export async function mayCoach(p: Principal, to: string, directory: TeamMembers)
   return (await directory.teams.agentsOfTeams(p.teams ?? [])).has(to.slice(6));
 }
 
-function instant(value: string | undefined, field: string, endOfDay: boolean): number | undefined {
+/** A query's `from` / `to`: a date (its start or end of day in `zone`) or an ISO-8601 time. */
+export function instant(value: string | undefined, field: string, endOfDay: boolean, zone = 'utc'): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = DateTime.fromISO(value, { zone: 'utc' });
+    const day = DateTime.fromISO(value, { zone });
     if (day.isValid) return (endOfDay ? day.endOf('day') : day.startOf('day')).toMillis();
   }
   const ms = Date.parse(value);

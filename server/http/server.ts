@@ -1,12 +1,13 @@
 // The Express app: security headers, health, credentials, one router per resource, the client, errors.
 import cookieParser from 'cookie-parser';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { Directory } from '../auth/directory.ts';
 import type { BannerBoard } from '../domain/banners.ts';
 import type { Calendar } from '../domain/calendar.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Coaching } from '../domain/coaching.ts';
+import type { Escalations } from '../domain/escalations.ts';
 import type { Ingest, IngestResult } from '../domain/ingest.ts';
 import type { Log } from '../logger.ts';
 import { createFigureReader } from '../redis/figureReader.ts';
@@ -26,6 +27,7 @@ import { createCallLogReader } from '../redis/callLogReader.ts';
 import { serveClient } from './client.ts';
 import { configRouter } from './config.ts';
 import { errorHandler } from './errors.ts';
+import { escalationsRouter } from './escalations.ts';
 import { eventsRouter } from './events.ts';
 import { twilioFeedRouter } from './feeds.ts';
 import { metricsRouter } from './metrics.ts';
@@ -45,7 +47,7 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export interface HttpDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   tz: string;
   locale: string;
@@ -61,6 +63,7 @@ export interface HttpDeps {
   quality: { forms: QaForms; evaluations: QaEvaluations };
   archive: ArchiveStore;
   callLogArchive: CallLogArchive;
+  escalations: Escalations;
   isStoreUp: () => boolean;
   sockets: () => number;
   /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
@@ -113,6 +116,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
   app.use(qaFormsRouter({ forms: deps.quality.forms }));
   app.use(qaEvaluationsRouter({ evaluations: deps.quality.evaluations, directory, calendar: deps.calendar }));
+  app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));
   const eventsReceived = async () => (await deps.redis.exists(deps.keys.lastEventAt)) === 1;
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock, eventsReceived }));
   const figures = createFigureReader({ redis: deps.redis, keys: deps.keys });

@@ -1,9 +1,10 @@
 // Signing in and out on the screens (CONTRACT.md "People, tokens and teams"), with sign-in limits per account and address.
 import { Router, type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
 import { sessionBody } from '../../shared/api.ts';
+import { principalKey } from '../../shared/roles.ts';
 import { RedisRateStore } from '../auth/rateStore.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { Sessions } from '../auth/sessions.ts';
@@ -14,7 +15,7 @@ import { parseBody } from './validate.ts';
 
 export interface SignInLimitDeps {
   /** Where the sign-in counters live (shared by every instance). */
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** Failed sign-ins allowed per account in the window (default 10); an address gets three times that over all accounts. */
   signInLimit?: number;
@@ -54,7 +55,8 @@ export function sessionRouter(deps: SessionRouterDeps): Router {
   });
   router.get('/api/v1/session', async (req, res) => {
     const p = principalOf(req);
-    res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues });
+    // `key` (an extension): who the caller is uniquely, as escalations name who took them.
+    res.json({ name: p.name, role: p.role, agent: p.agent, teams: p.teams, queues: p.queues, key: principalKey(p) });
   });
   return router;
 }

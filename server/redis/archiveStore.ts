@@ -1,6 +1,7 @@
 // Export and import of the past: a range of days' figures, call records and the stored events of those calls,
 // as NDJSON lines (one object each), written back exactly as they were.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
+import { scanKeys } from './scan.ts';
 import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
 import { unpackArchive } from './callLogArchive.ts';
 import { repliesOf } from './pipeline.ts';
@@ -18,21 +19,18 @@ export type ArchiveLine =
 const DAY_KEY = /^i:.+:(\d{4}-\d{2}-\d{2})$/;
 const QUEUE_KEY = figureKeys.intervals('queue:', '').slice(0, -1);
 
-export function createArchiveStore(deps: { redis: Redis; keys: StoreKeys; entityTtlMs: number; counterTtlMs: number }) {
+export function createArchiveStore(deps: { redis: RedisClient; keys: StoreKeys; entityTtlMs: number; counterTtlMs: number }) {
   const { redis, keys } = deps;
 
   /** The logical per-day keys of days in [from, to]. */
   async function dayKeys(from: string, to: string): Promise<string[]> {
     const out: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.figurePattern(`${INTERVALS_PREFIX}*`), 'COUNT', 1000);
-      cursor = next;
+    for await (const found of scanKeys(redis, keys.figurePattern(`${INTERVALS_PREFIX}*`))) {
       for (const key of found.map(keys.logical)) {
         const day = DAY_KEY.exec(key)?.[1];
         if (day !== undefined && day >= from && day <= to) out.push(key);
       }
-    } while (cursor !== '0');
+    }
     return out.sort();
   }
 

@@ -1,5 +1,5 @@
 // Manual banners in Redis: the active ones (a hash) and their history (a capped stream).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import type { Banner } from '../../shared/socket.ts';
 import type { StoreKeys } from './keys.ts';
 
@@ -12,7 +12,7 @@ export interface BannerHistoryEntry {
 
 const HISTORY_LENGTH = '10000';
 
-export function createBannerStore(deps: { redis: Redis; keys: StoreKeys }) {
+export function createBannerStore(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis } = deps;
   const { active: activeKey, history: historyKey } = deps.keys.banners;
 

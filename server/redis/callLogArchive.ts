@@ -2,7 +2,8 @@
 // ~250 bytes a call, the archive ~15–40. Records written after a day was archived stay in its sorted set and win.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
+import { scanKeys } from './scan.ts';
 import { escapeGlob, figureKeys, type StoreKeys } from './keys.ts';
 
 /** [record, start] pairs, as in the sorted set. */
@@ -26,7 +27,7 @@ export function unpackArchive(blob: Buffer): LogMembers {
 /** The call id of a stored record (its first element). */
 const idOf = (member: string) => (JSON.parse(member) as [string])[0];
 
-export function createCallLogArchive(deps: { redis: Redis; keys: StoreKeys; ttlMs: number }) {
+export function createCallLogArchive(deps: { redis: RedisClient; keys: StoreKeys; ttlMs: number }) {
   const { redis, keys } = deps;
   const logKey = (day: string) => keys.figure(figureKeys.callLog(day));
   const archiveKey = (day: string) => keys.figure(figureKeys.callLogArchive(day));
@@ -67,15 +68,12 @@ export function createCallLogArchive(deps: { redis: Redis; keys: StoreKeys; ttlM
   /** The days before `before` (YYYY-MM-DD) whose call log has open records. */
   async function openDaysBefore(before: string): Promise<string[]> {
     const days = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${escapeGlob(logKey(''))}*`, 'COUNT', 1000);
-      cursor = next;
+    for await (const found of scanKeys(redis, `${escapeGlob(logKey(''))}*`)) {
       for (const key of found) {
         const day = key.slice(-10);
         if (/^\d{4}-\d{2}-\d{2}$/.test(day) && day < before) days.add(day);
       }
-    } while (cursor !== '0');
+    }
     return [...days].sort();
   }
 

@@ -1,9 +1,9 @@
 // Reads of the call log: each day's sorted set of call records (see keys.ts `figureKeys.callLog`), newest first.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import { figureKeys, type StoreKeys } from './keys.ts';
 import { repliesOf } from './pipeline.ts';
 
-export function createCallLogReader(deps: { redis: Redis; keys: StoreKeys }) {
+export function createCallLogReader(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis, keys } = deps;
   const key = (day: string) => keys.figure(figureKeys.callLog(day));
 

@@ -47,11 +47,17 @@ export async function startEmbeddedRedis(opts: {
   fsync?: 'always' | 'everysec';
   /** Receives redis-server's log lines (notices and warnings) once it is up. */
   log?: (msg: string) => void;
+  /** More redis-server options (`--replicaof …`, `--cluster-enabled yes`): for the topology tests. */
+  extraArgs?: string[];
+  /** A config file read first (a sentinel's, which it rewrites), and the log line that says it is up. */
+  configFile?: string;
+  ready?: RegExp;
 }): Promise<EmbeddedRedis> {
   stopChildrenOnExit();
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const args = [
+    ...(opts.configFile ? [opts.configFile] : []),
     '--port',
     String(port),
     '--bind',
@@ -70,6 +76,7 @@ export async function startEmbeddedRedis(opts: {
     'no',
     '--loglevel',
     'notice', // 'warning' would hide the "Ready to accept connections" line we wait for
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -100,7 +107,7 @@ export async function startEmbeddedRedis(opts: {
       if (ready && opts.log) for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log(`redis-server: ${line.trim()}`);
       output += chunk.toString();
       if (output.length > 20_000) output = output.slice(-10_000);
-      if (!ready && /Ready to accept connections/.test(output)) {
+      if (!ready && (opts.ready ?? /Ready to accept connections/).test(output)) {
         ready = true;
         clearTimeout(timer);
         resolve();

@@ -1,8 +1,10 @@
 // Calls' and agents' stored events, and the one script that applies a batch of their changes, all or nothing.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
+import { scanKeys } from './scan.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { BATCH_CONFLICT, BATCH_REFUSED } from './scripts.ts';
 import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
+import { ReplicaNotConfirmedError } from './errors.ts';
 import { repliesOf } from './pipeline.ts';
 
 /** What is stored of an entity ("call:<id>" or "agent:<id>"): its events and how they were last counted. */
@@ -51,7 +53,19 @@ export class BatchRefusedError extends Error {}
 
 const OP_CODES: Record<Operation['kind'], string> = { increment: 'c', addMember: 'z', removeMember: 'Z', setValue: 'h', deleteValue: 'H' };
 
-export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityTtlMs: number; counterTtlMs: number }) {
+export interface EntityStoreDeps {
+  redis: RedisClient;
+  keys: StoreKeys;
+  entityTtlMs: number;
+  counterTtlMs: number;
+  /**
+   * WALLBOARD_REDIS_DURABILITY=replica: a batch counts as written once `count` replicas hold it (WAIT) within
+   * `timeoutMs`; batches go on `writer`, a connection of their own (WAIT blocks the connection it runs on).
+   */
+  replicas?: { count: number; timeoutMs: number; writer: RedisClient };
+}
+
+export function createEntityStore(deps: EntityStoreDeps) {
   const { redis, keys } = deps;
 
   async function read(entities: string[]): Promise<StoredEntity[]> {
@@ -110,10 +124,28 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
       payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
     }
     const args = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs, JSON.stringify(payload), ...eventArgs];
-    const reply = await redis.applyBatch(scriptKeys.length, ...scriptKeys, ...args);
+    const reply = await runBatch([...scriptKeys, ...args], scriptKeys.length);
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));
     return { fresh: reply.map(Number) };
+  }
+
+  /**
+   * The batch script, then (durability=replica) WAIT on the same connection: pipelined, so on a Cluster both
+   * go to the primary of the centre's slot. A write no replica confirmed in time is ReplicaNotConfirmedError.
+   */
+  async function runBatch(keysAndArgs: (string | number)[], numKeys: number): Promise<(number | string)[]> {
+    if (!deps.replicas) return redis.applyBatch(numKeys, ...keysAndArgs);
+    const { count, timeoutMs, writer } = deps.replicas;
+    const [reply, acknowledged] = (await repliesOf(
+      writer
+        .pipeline()
+        .applyBatch(numKeys, ...keysAndArgs)
+        .call('WAIT', count, timeoutMs),
+    )) as [(number | string)[], number];
+    const wrote = reply[0] !== BATCH_CONFLICT && reply[0] !== BATCH_REFUSED;
+    if (wrote && acknowledged < count) throw new ReplicaNotConfirmedError(`${acknowledged} of ${count} replicas confirmed the batch within ${timeoutMs} ms`);
+    return reply;
   }
 
   /** Of these event ids, those already accepted (for any call or agent). */
@@ -156,12 +188,7 @@ export function createEntityStore(deps: { redis: Redis; keys: StoreKeys; entityT
 
   /** Every stored entity's name, a page at a time. */
   async function* entityNames(): AsyncGenerator<string[]> {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.entity.metaPattern(), 'COUNT', 1000);
-      cursor = next;
-      if (found.length > 0) yield found.map(keys.entity.ofMeta);
-    } while (cursor !== '0');
+    for await (const found of scanKeys(redis, keys.entity.metaPattern())) yield found.map(keys.entity.ofMeta);
   }
 
   /** When the last event arrived, for the "live data delayed" banner (not part of the figures). */

@@ -1,9 +1,45 @@
 // Telling an unreachable store from every other failure.
 
-/** Redis is unreachable when ioredis refuses a command offline or the connection drops mid-command. */
+/**
+ * The primary holds the batch but no replica confirmed it in time (durability=replica): answered 503, and
+ * unlike other 503s the batch may be in the store, so resending it counts its events once, as duplicates.
+ */
+export class ReplicaNotConfirmedError extends Error {}
+
+/** The store did not answer within the deadline; the command may still run (its outcome is unknown). */
+export class StoreDeadlineError extends Error {}
+
+/**
+ * `work`, or StoreDeadlineError after `ms`: a bound on the whole operation, whatever ioredis does inside
+ * (a Cluster pipeline waits for the slots to be served again; a failover can take longer than a request may).
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreDeadlineError(`${what}: no answer from the store within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // a late failure of abandoned work is not an unhandled rejection
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Whether a failed command may still have run: the reply never came (timeout, connection lost) or a replica never confirmed it. */
+export function outcomeUnknown(err: unknown): boolean {
+  return (
+    err instanceof ReplicaNotConfirmedError ||
+    err instanceof StoreDeadlineError ||
+    (err instanceof Error && /Command timed out|Command aborted|ECONNRESET|Connection is closed/i.test(err.message))
+  );
+}
+
+/**
+ * Redis is unreachable when ioredis refuses a command offline, the connection drops mid-command, a command
+ * times out, or a failover is under way (no primary yet, a demoted one, the cluster reconfiguring; a
+ * pipeline's MOVED, which ioredis passes on when the pipeline mixes a write with WAIT: nothing ran).
+ */
 export function isStoreDown(err: unknown): boolean {
+  if (err instanceof ReplicaNotConfirmedError || err instanceof StoreDeadlineError) return true;
   const message = err instanceof Error ? err.message : '';
-  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE/i.test(
+  return /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|enableOfflineQueue|max retries|MaxRetriesPerRequest|NOSCRIPT|LOADING|ETIMEDOUT|EPIPE|Command timed out|Command aborted|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED \d|ASK \d|NOREPLICAS|isn't ready|Too many Cluster redirections|Failed to refresh slots cache|sentinels are unreachable|None of the sentinels|No subscriber|Cluster is ended/i.test(
     message,
   );
 }

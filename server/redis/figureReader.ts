@@ -1,5 +1,6 @@
 // Reads of the figure keys: what the metrics of a scope are built from, and raw reads for the self-audit.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
+import { scanKeys } from './scan.ts';
 import { figureKeys, type StoreKeys } from './keys.ts';
 import { repliesOf } from './pipeline.ts';
 
@@ -13,7 +14,7 @@ export interface FigureInputs {
   agents?: { seen: Map<string, string>; states: Map<string, string>; onCall: [string, number][]; inWrap: [string, number][] };
 }
 
-export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
+export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis, keys } = deps;
   const k = keys.figure;
 
@@ -77,12 +78,7 @@ export function createFigureReader(deps: { redis: Redis; keys: StoreKeys }) {
   /** The logical names of the stored figure keys matching a glob over logical names. */
   async function scan(logicalPattern: string): Promise<string[]> {
     const out: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.figurePattern(logicalPattern), 'COUNT', 1000);
-      cursor = next;
-      for (const key of found) out.push(keys.logical(key));
-    } while (cursor !== '0');
+    for await (const found of scanKeys(redis, keys.figurePattern(logicalPattern))) for (const key of found) out.push(keys.logical(key));
     return out;
   }
 

@@ -89,6 +89,16 @@ export function createStoreKeys(rawPrefix: string) {
       evaluations: k('qa:evaluations'),
       evaluation: (id: string) => k(`qa:evaluation:${id}`),
     },
+    escalations: {
+      /** Hash: agent → the id of its live escalation (one at a time). */
+      open: k('escalations:open'),
+      /** Sorted set: escalation ids by when they were raised. */
+      log: k('escalations:log'),
+      /** String: one escalation's JSON. */
+      record: (id: string) => k(`escalation:${id}`),
+      /** Who closes escalations whose call ended (one instance at a time). */
+      lock: k('escalations:lock'),
+    },
     rules: { lock: k('rules:lock'), cooldown: (rule: string, subject: string) => k(`rules:cooldown:${rule}:${subject}`) },
     auth: {
       tokens: k('auth:tokens'),

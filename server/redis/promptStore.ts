@@ -1,5 +1,5 @@
 // Coaching prompts in Redis: one hash per prompt (meta and a field per recipient), each agent's inbox and the log.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import type { PromptRecord, Recipient } from '../../shared/socket.ts';
 import type { StoreKeys } from './keys.ts';
 
@@ -8,7 +8,7 @@ export function recipientMap(): Record<string, Recipient> {
   return Object.create(null) as Record<string, Recipient>;
 }
 
-export function createPromptStore(deps: { redis: Redis; keys: StoreKeys }) {
+export function createPromptStore(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis } = deps;
   const key = deps.keys.prompts;
 

@@ -1,7 +1,8 @@
 // Quality forms and evaluations in Redis: one hash each, saved by compare-and-set on its seq (lua/qaSave.lua), each in its log; no TTL.
-import type { Redis } from 'ioredis';
 import type { EvaluationRecord, FormSummary, FormVersion } from '../../shared/qa.ts';
+import type { RedisClient } from './connect.ts';
 import type { StoreKeys } from './keys.ts';
+import { repliesOf } from './pipeline.ts';
 
 /** A form as stored: what lists it, its open draft, and every published version by number. */
 export interface StoredForm {
@@ -16,7 +17,7 @@ export interface StoredEvaluation {
   record: EvaluationRecord;
 }
 
-export function createQaStore(deps: { redis: Redis; keys: StoreKeys }) {
+export function createQaStore(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis } = deps;
   const key = deps.keys.qa;
 
@@ -50,9 +51,9 @@ export function createQaStore(deps: { redis: Redis; keys: StoreKeys }) {
   async function listForms(): Promise<FormSummary[]> {
     const ids = await redis.zrangebyscore(key.forms, '-inf', '+inf');
     if (ids.length === 0) return [];
-    const tx = redis.multi();
-    for (const id of ids) tx.hget(key.form(id), 'meta');
-    const metas = ((await tx.exec()) ?? []).map(([, value]) => value as string | null);
+    const pipe = redis.pipeline();
+    for (const id of ids) pipe.hget(key.form(id), 'meta');
+    const metas = (await repliesOf(pipe)) as (string | null)[];
     return metas.filter((m): m is string => m !== null).map((m) => JSON.parse(m) as FormSummary);
   }
 
@@ -69,9 +70,9 @@ export function createQaStore(deps: { redis: Redis; keys: StoreKeys }) {
   async function evaluationsBetween(from: number | undefined, to: number | undefined, limit: number): Promise<EvaluationRecord[]> {
     const ids = await redis.zrevrangebyscore(key.evaluations, to ?? '+inf', from ?? '-inf', 'LIMIT', 0, limit);
     if (ids.length === 0) return [];
-    const tx = redis.multi();
-    for (const id of ids) tx.hget(key.evaluation(id), 'rec');
-    const recs = ((await tx.exec()) ?? []).map(([, value]) => value as string | null);
+    const pipe = redis.pipeline();
+    for (const id of ids) pipe.hget(key.evaluation(id), 'rec');
+    const recs = (await repliesOf(pipe)) as (string | null)[];
     return recs.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as EvaluationRecord);
   }
 

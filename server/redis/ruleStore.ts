@@ -1,6 +1,6 @@
 // What the automatic-prompt rules keep in Redis: a short lock (one instance evaluates at a time), the
 // cool-downs per rule and subject, and the open parts and holds they look at.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import { figureKeys, type StoreKeys } from './keys.ts';
 
 /** An open agent part or hold: the agent, the part ("<callId>#<segment>#<part>") and since when. */
@@ -10,7 +10,7 @@ export interface OpenPart {
   since: number;
 }
 
-export function createRuleStore(deps: { redis: Redis; keys: StoreKeys }) {
+export function createRuleStore(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis, keys } = deps;
 
   /** Takes the evaluation lock for `ms`; false when another instance holds it. */

@@ -1,6 +1,7 @@
 // The Lua scripts, one file per atomic operation (lua/<name>.lua, its header lists KEYS and ARGV), defined on a client.
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 
 const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
 
@@ -17,11 +18,17 @@ declare module 'ioredis' {
     compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
     /** See lua/qaSave.lua. */
     qaSave(hash: string, log: string, seq: string, id: string, createdAt: number, ...fields: string[]): Result<number, Context>;
+    /** See lua/raiseEscalation.lua. */
+    raiseEscalation(open: string, record: string, log: string, agent: string, id: string, json: string, at: number): Result<string, Context>;
+    /** See lua/stepEscalation.lua. */
+    stepEscalation(record: string, open: string, read: string, next: string, agent: string, id: string, closes: string): Result<number, Context>;
   }
 }
 
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
   redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
+  redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
+  redis.defineCommand('stepEscalation', { numberOfKeys: 2, lua: lua('stepEscalation.lua') });
 }

@@ -1,5 +1,5 @@
 // A cap on concurrent sockets per token and per session, counted across instances in Redis with leases.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect.ts';
 import type { StoreKeys } from './keys.ts';
 
 /**
@@ -18,7 +18,7 @@ return 1`;
 export const LEASE_MS = 90_000;
 
 export interface SocketCapsDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: StoreKeys;
   /** At most this many sockets per token or session (0: no cap). */
   max: number;

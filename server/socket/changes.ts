@@ -1,6 +1,8 @@
 // The change feed: which scopes' figures changed, published once per change on Redis so that every
-// instance pushes to its own subscribers. One typed message, checked when it arrives.
-import type { Redis } from 'ioredis';
+// instance pushes to its own subscribers. One typed message, checked when it arrives. On a Cluster the
+// channel is sharded (SPUBLISH/SSUBSCRIBE, Redis 7): it carries the centre's hash tag, so only the shard
+// holding the centre's keys relays it, and the feed fails over with that shard.
+import type { RedisClient } from '../redis/connect.ts';
 import type { Log } from '../logger.ts';
 
 /** What travels on the channel (version 1). */
@@ -10,12 +12,19 @@ export interface ChangeMessage {
   scopes: string[];
 }
 
-export function createChangeFeed(deps: { publisher: Redis; subscriber: Redis; channel: string; onChange: (scopes: string[]) => Promise<void>; log: Log }) {
+export function createChangeFeed(deps: {
+  publisher: RedisClient;
+  subscriber: RedisClient;
+  channel: string;
+  onChange: (scopes: string[]) => Promise<void>;
+  log: Log;
+}) {
   const { publisher, subscriber, channel, onChange, log } = deps;
 
   async function start(): Promise<void> {
-    await subscriber.subscribe(channel);
-    subscriber.on('message', (from: string, raw: string) => {
+    const sharded = subscriber.isCluster;
+    await (sharded ? subscriber.ssubscribe(channel) : subscriber.subscribe(channel));
+    subscriber.on(sharded ? 'smessage' : 'message', (from: string, raw: string) => {
       if (from !== channel) return;
       const message = parse(raw);
       if (!message) return log('change message ignored: not a change feed message');
@@ -27,7 +36,8 @@ export function createChangeFeed(deps: { publisher: Redis; subscriber: Redis; ch
   function publish(scopes: Set<string>): void {
     if (scopes.size === 0) return;
     const message: ChangeMessage = { v: 1, scopes: [...scopes] };
-    publisher.publish(channel, JSON.stringify(message)).catch(() => onChange(message.scopes).catch(() => undefined));
+    const sent = publisher.isCluster ? publisher.spublish(channel, JSON.stringify(message)) : publisher.publish(channel, JSON.stringify(message));
+    sent.catch(() => onChange(message.scopes).catch(() => undefined));
   }
 
   return { start, publish };

@@ -39,6 +39,8 @@ export interface HubDeps {
 
 export function createLiveHub(deps: HubDeps) {
   const { io, directory, snapshots, banners, log } = deps;
+  /** Counts banner broadcasts, so a connecting socket's first list never lands after a newer broadcast. */
+  let bannerEpoch = 0;
 
   io.use(async (socket, next) => {
     // A browser sends its cookie to any site's socket: a cookie is only good from this server's own pages.
@@ -134,7 +136,10 @@ export function createLiveHub(deps: HubDeps) {
     deps.onConnected?.(socket);
     socket.emit('clock:synced', { now: (deps.clock ?? Date.now)() });
     try {
-      socket.emit('banners', await banners.active());
+      // A broadcast that starts while this read is on its way carries a newer list: this older one must not follow it.
+      const epoch = bannerEpoch;
+      const active = await banners.active();
+      if (epoch === bannerEpoch) socket.emit('banners', active);
     } catch (err) {
       log('banners on connect failed', { error: (err as Error).message });
     }
@@ -162,6 +167,7 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   async function broadcastBanners(): Promise<void> {
+    bannerEpoch++;
     io.emit('banners', await banners.active());
   }
 

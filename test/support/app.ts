@@ -2,18 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { closeConnection, createApplication, type Application } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { settingsSchema, type Settings } from '../../server/settings.ts';
+import { connectRedis, type RedisClient } from '../../server/redis/connect.ts';
 import { hashTaggedPrefix } from '../../server/redis/keys.ts';
+import { topologyOf } from './topologies.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 
 export interface TestApp {
   url: string;
   prefix: string;
-  redis: Redis;
+  redis: RedisClient;
   ingestToken: string;
   apiToken: string;
   application: Application;
@@ -26,6 +27,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** `redisUrl`: a redis:// URL, or a Sentinel or Cluster setup's address (support/topologies.ts). */
 export async function startApp(
   redisUrl: string,
   opts: {
@@ -38,19 +40,21 @@ export async function startApp(
     maxFutureMinutes?: number;
     /** The live-call sweeper's timer; off by default so a test sweeps when it says (application.sweepLiveCalls). */
     sweepEveryMs?: number;
+    /** The timer that closes escalations whose call ended; off by default (application.closeEndedEscalations). */
+    escalationsEveryMs?: number;
     /** The store's clock (arrivals, live-call timeout). */
     clock?: () => number;
     trustProxy?: number | string[] | false;
     maxSocketsPerPrincipal?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
+    /** `replica`: a 202 waits for a replica (WAIT). */
+    durability?: 'primary' | 'replica';
   } = {},
 ): Promise<TestApp> {
   // The tagged form the server keeps its keys under (see redis/keys.ts), so tests can name keys directly.
   const prefix = hashTaggedPrefix(opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`);
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  redis.on('error', () => undefined);
-  await redis.connect();
+  const redis = await connectRedis(topologyOf(redisUrl));
   // Tokens follow the prefix so a restarted app (same prefix) keeps its credentials.
   const ingestToken = `ingest-${prefix}`;
   const apiToken = `api-${prefix}`;
@@ -62,16 +66,18 @@ export async function startApp(
     settings: settingsSchema.parse(opts.settings ?? {}),
     ingestToken,
     apiToken,
-    log: createLogger({ silent: true }),
+    log: createLogger({ silent: !process.env.TEST_LOG }),
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
     sweepEveryMs: opts.sweepEveryMs ?? 0,
+    escalationsEveryMs: opts.escalationsEveryMs ?? 0,
     liveCallTimeoutMinutes: opts.liveCallTimeoutMinutes,
     maxFutureMinutes: opts.maxFutureMinutes,
     clock: opts.clock,
     trustProxy: opts.trustProxy,
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
+    durability: opts.durability,
   });
   await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

@@ -1,9 +1,10 @@
 // The live connection: typed Socket.IO, subscriptions re-made on every reconnect, banners, prompts.
 import { io, type Socket } from 'socket.io-client';
 import { untrack } from 'svelte';
+import type { Escalation } from '../../../shared/escalations.ts';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { EvaluationUpdate } from '../../../shared/qa.ts';
-import type { Ack, Banner, ClientToServerEvents, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
+import type { Ack, Banner, ClientToServerEvents, EscalationAck, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
 import { clock } from './clock.svelte.ts';
 import type { MessageKey } from './i18n/translate.ts';
 import { ScopeGroups } from './scopes.ts';
@@ -18,6 +19,8 @@ export class LiveConnection {
   metrics = $state<Record<string, Metrics>>({});
   subscribeErrors = $state<Record<string, string>>({});
   prompts = $state<PromptDelivery[]>([]);
+  /** Escalations this screen may see, as last pushed (live ones on connecting, then every change), oldest first. */
+  escalations = $state<Escalation[]>([]);
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   // Not reactive on purpose: it only remembers what to subscribe, and re-subscribe after a reconnect.
   readonly #scopes = new ScopeGroups();
@@ -54,6 +57,7 @@ export class LiveConnection {
       if (at >= 0) this.prompts[at] = { ...this.prompts[at], ...p };
       else this.prompts = [p, ...this.prompts];
     });
+    this.#socket.on('escalation', (e) => this.#keep(e));
     this.#socket.on('prompt:updated', (u) => {
       for (const listener of this.#updateListeners) listener(u);
     });
@@ -94,6 +98,43 @@ export class LiveConnection {
 
   reply(id: string, text: string): Promise<Ack> {
     return new Promise((resolve) => this.#socket.emit('prompt:reply', { id, text }, resolve));
+  }
+
+  /** Asks for help on the current call (agents), or takes, hands on or resolves an escalation (leads, supervisors). */
+  escalate(reason: string): Promise<EscalationAck> {
+    return this.#escalation('escalation:raise', reason ? { reason } : {});
+  }
+
+  take(id: string): Promise<EscalationAck> {
+    return this.#escalation('escalation:take', { id });
+  }
+
+  handoff(id: string, to: string): Promise<EscalationAck> {
+    return this.#escalation('escalation:handoff', { id, to });
+  }
+
+  resolve(id: string): Promise<EscalationAck> {
+    return this.#escalation('escalation:resolve', { id });
+  }
+
+  #escalation<E extends 'escalation:raise' | 'escalation:take' | 'escalation:handoff' | 'escalation:resolve'>(
+    event: E,
+    request: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<EscalationAck> {
+    return new Promise((resolve) => {
+      // One signature per event; the map's union is not callable with a generic event name.
+      (this.#socket.emit as (e: string, r: unknown, ack: (a: EscalationAck) => void) => void)(event, request, (answer) => {
+        if (answer.ok) this.#keep(answer.escalation);
+        resolve(answer);
+      });
+    });
+  }
+
+  /** The newest word on an escalation, pushed or answered (the push may come first or second). */
+  #keep(e: Escalation): void {
+    const at = this.escalations.findIndex((x) => x.id === e.id);
+    if (at >= 0) this.escalations[at] = e;
+    else this.escalations = [...this.escalations, e];
   }
 
   #subscribe(scope: string): void {

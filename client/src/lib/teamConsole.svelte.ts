@@ -1,5 +1,6 @@
 // The team lead's console state: the lead's teams, the one shown, the agent picked, and today's prompt log.
 import { untrack } from 'svelte';
+import type { EscalationLead, EscalationStats } from '../../../shared/escalations.ts';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { PromptRecord, PromptUpdate } from '../../../shared/socket.ts';
 import type { Team } from '../../../shared/wire.ts';
@@ -17,6 +18,8 @@ export class TeamConsole {
   prompts = $state<PromptRecord[]>([]);
   /** The team's agents with a screen open, as of the last look (null: not known yet). */
   screens = $state<readonly string[] | null>(null);
+  /** Today's escalations of the team shown: how many, and the mean times to take and to resolve. */
+  escalationStats = $state<EscalationStats | null>(null);
   readonly team = $derived(this.teams.find((t) => t.id === this.teamId));
   /** The live scopes the console shows: the team and each of its agents. */
   readonly scopes = $derived(this.team ? [`team:${this.team.id}`, ...this.team.agents.map((a) => `agent:${a}`)] : []);
@@ -50,6 +53,19 @@ export class TeamConsole {
     const request = ++this.#logRequest;
     const log = await this.#session.get<PromptRecord[]>(`/api/v1/prompts?team=${encodeURIComponent(id)}&from=${encodeURIComponent(from)}`);
     if (request === this.#logRequest) this.prompts = log;
+  }
+
+  /** Reloads today's escalation counts of the team shown. Reads no state an effect would track. */
+  async loadEscalationStats(): Promise<void> {
+    const [id, from] = untrack(() => [this.team?.id, startOfToday(this.#session.tz, clock.now)]);
+    if (id === undefined || from === undefined) return;
+    const stats = await this.#session.get<EscalationStats>(`/api/v1/escalations/summary?team=${encodeURIComponent(id)}&from=${encodeURIComponent(from)}`);
+    if (untrack(() => this.team?.id) === id) this.escalationStats = stats;
+  }
+
+  /** Who an escalation of `team` may be handed to: its leads and the supervisors with a console open. */
+  async leadsFor(team: string): Promise<EscalationLead[]> {
+    return (await this.#session.get<{ leads: EscalationLead[] }>(`/api/v1/escalations/leads?team=${encodeURIComponent(team)}`)).leads;
   }
 
   /** Looks again at which of the team's agents have a screen open (for the composer's "To" list). */
