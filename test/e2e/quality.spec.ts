@@ -1,8 +1,8 @@
 // Quality evaluations in real Chromium: a lead scores a call on a published form with the live score and releases it;
-// the agent, in a second browser, comments and acknowledges; the lead sees both live. Both screens axe-clean at 390 px.
+// the agent, in a second browser, comments, acknowledges and assesses itself; the lead sees all of it live. Axe-clean at 390 px.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { keepScreenshot, test, expect } from './fixtures.ts';
 import { signInAs } from './signin.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -41,7 +41,7 @@ test.describe('quality evaluations', () => {
     expect([200, 409]).toContain((await server.post('/api/v1/qa/forms/e2e-inbound/publish', {})).status);
   });
 
-  test('a lead evaluates a call; the agent comments and acknowledges in a second browser; the lead sees it live', async ({ browser, server }) => {
+  test('a lead evaluates a call; the agent comments and acknowledges in a second browser; the lead sees it live', async ({ browser, server }, testInfo) => {
     const now = Date.now();
     const callId = `qa-call-${now}`;
     await server.send([
@@ -80,8 +80,19 @@ test.describe('quality evaluations', () => {
     await mine.getByTestId('qa-acknowledge').click();
     await expect(seen.getByTestId('qa-acknowledged')).toBeVisible();
     await expect(mine.getByTestId('qa-acknowledge')).toHaveCount(0);
+    // The agent assesses the same call on the same form; the lead sees it beside its own, live.
+    await mine.getByTestId('qa-self-start').click();
+    const own = (question: string) => agent.locator(`[data-testid="qa-answer"][data-question="${question}"]`);
+    await own('greet').selectOption('yes');
+    await own('dpa').selectOption('yes');
+    await own('tone').selectOption('5');
+    await expect(agent.getByTestId('qa-live-score')).toHaveText('100%');
+    await agent.getByTestId('qa-self-submit').click();
+    await expect(lead.locator('[data-testid="qa-evaluation"][data-kind="self"]').getByTestId('qa-score')).toHaveText('100%');
+    await keepScreenshot(lead, testInfo, 'quality-lead-phone');
+    await keepScreenshot(agent, testInfo, 'agent-quality-phone');
 
-    // The release fed the quality figures: the agent's QA is the score.
+    // The release fed the quality figures: the agent's QA is the score (the self-assessment does not count).
     const figures = await fetch(`${server.url}/api/v1/metrics?scope=agent:q1`, { headers: { authorization: `Bearer ${server.apiToken}` } });
     expect(await figures.json()).toMatchObject({ evaluations: 1, qaScore: 0.75 });
     await Promise.all([lead, agent].map((p) => p.context().close()));
