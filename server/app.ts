@@ -34,6 +34,7 @@ import { createChangeFeed } from './socket/changes.ts';
 import { createEscalationChannel, registerEscalationHandlers } from './socket/escalations.ts';
 import { createLiveHub } from './socket/hub.ts';
 import { createPromptChannel, registerPromptHandlers } from './socket/prompts.ts';
+import { createQuality } from './quality.ts';
 import { createSocketServer, sameOriginCheck } from './socket/server.ts';
 
 export { closeConnection };
@@ -56,6 +57,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     settings: deps.settings,
     log: deps.log,
     coaching: live.coaching,
+    quality: live.quality,
     escalations: live.escalations,
     sockets: () => live.io.engine.clientsCount,
     notify: {
@@ -213,7 +215,7 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();
-  return { connections, io, coaching, escalations, hub, changes };
+  return { connections, io, coaching, escalations, hub, changes, quality: createQuality({ ...core, io, publish: changes.publish }) };
 }
 
 /** The rule engine and every timer; the store's health drives the automatic banners. */

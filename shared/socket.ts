@@ -2,6 +2,7 @@
 import type { ErrorCode } from './errors.ts';
 import type { Escalation } from './escalations.ts';
 import type { Metrics } from './figures.ts';
+import type { EvaluationUpdate } from './qa.ts';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -100,6 +101,8 @@ export interface ServerToClientEvents {
   banners: (banners: Banner[]) => void;
   prompt: (prompt: PromptDelivery) => void;
   'prompt:updated': (update: PromptUpdate) => void;
+  /** A quality evaluation as it now stands (to its evaluator, supervisors, the agent's leads, and the agent once released). */
+  'qa:evaluation': (update: EvaluationUpdate) => void;
   /** An escalation the socket may see, at once on connecting (the live ones) and at every change. */
   escalation: (escalation: Escalation) => void;
   /** The server's clock, so screens can correct theirs: epoch ms. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 
-const SCREENS = ['/', '/wall', '/lead', '/agent', '/login', '/admin', '/supervisor', '/calls', '/reports'];
+const SCREENS = ['/', '/wall', '/lead', '/agent', '/login', '/admin', '/supervisor', '/calls', '/reports', '/quality'];
 
 export function serveClient(app: express.Express, clientDir: string | undefined): void {
   const index = clientDir ? join(clientDir, 'index.html') : undefined;

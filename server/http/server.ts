@@ -33,6 +33,10 @@ import { twilioFeedRouter } from './feeds.ts';
 import { metricsRouter } from './metrics.ts';
 import { opsRouter } from './ops.ts';
 import { promptsRouter } from './prompts.ts';
+import type { QaForms } from '../domain/qaForms.ts';
+import type { QaEvaluations } from '../domain/qaEvaluations.ts';
+import { qaFormsRouter } from './qaForms.ts';
+import { qaEvaluationsRouter } from './qaEvaluations.ts';
 import { sessionRouter } from './session.ts';
 import { teamsRouter } from './teams.ts';
 import { tokensRouter } from './tokens.ts';
@@ -56,6 +60,7 @@ export interface HttpDeps {
   snapshots: SnapshotCache;
   banners: BannerBoard;
   coaching: Coaching;
+  quality: { forms: QaForms; evaluations: QaEvaluations };
   archive: ArchiveStore;
   callLogArchive: CallLogArchive;
   escalations: Escalations;
@@ -109,6 +114,8 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
   app.use(promptsRouter({ prompts: deps.coaching, directory }));
+  app.use(qaFormsRouter({ forms: deps.quality.forms }));
+  app.use(qaEvaluationsRouter({ evaluations: deps.quality.evaluations, directory, calendar: deps.calendar }));
   app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));
   const eventsReceived = async () => (await deps.redis.exists(deps.keys.lastEventAt)) === 1;
   app.use(configRouter({ tz: deps.tz, locale: deps.locale, settings: deps.settings, clock: deps.clock, eventsReceived }));

@@ -82,6 +82,13 @@ export function createStoreKeys(rawPrefix: string) {
     socketCaps: (holder: string) => k(`sockets:${holder}`),
     banners: { active: k('banners'), history: k('banners:history') },
     prompts: { log: k('prompts:log'), prompt: (id: string) => k(`prompt:${id}`), inbox: (agent: string) => k(`prompts:agent:${agent}`) },
+    /** Quality: forms (hash: seq, meta, draft, v:<n> per published version) and evaluations (hash: seq, rec), each with its log; kept for ever. */
+    qa: {
+      forms: k('qa:forms'),
+      form: (id: string) => k(`qa:form:${id}`),
+      evaluations: k('qa:evaluations'),
+      evaluation: (id: string) => k(`qa:evaluation:${id}`),
+    },
     escalations: {
       /** Hash: agent → the id of its live escalation (one at a time). */
       open: k('escalations:open'),

@@ -16,6 +16,8 @@ declare module 'ioredis' {
     applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
     /** See lua/compactCallLog.lua. */
     compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
+    /** See lua/qaSave.lua. */
+    qaSave(hash: string, log: string, seq: string, id: string, createdAt: number, ...fields: string[]): Result<number, Context>;
     /** See lua/raiseEscalation.lua. */
     raiseEscalation(open: string, record: string, log: string, agent: string, id: string, json: string, at: number): Result<string, Context>;
     /** See lua/stepEscalation.lua. */
@@ -26,6 +28,7 @@ declare module 'ioredis' {
 export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
+  redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
   redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
   redis.defineCommand('stepEscalation', { numberOfKeys: 2, lua: lua('stepEscalation.lua') });
 }

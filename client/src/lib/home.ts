@@ -32,8 +32,9 @@ export function linksOf(role: Role | undefined): { path: string; label: string }
       { path: '/supervisor', label: t('nav.banners') },
       { path: '/admin', label: t('nav.admin') },
       ...PAST(),
+      { path: '/quality', label: t('nav.quality') },
     ];
-  if (role === 'lead') return [{ path: '/lead', label: t('nav.myTeam') }, ...PAST()];
+  if (role === 'lead') return [{ path: '/lead', label: t('nav.myTeam') }, ...PAST(), { path: '/quality', label: t('nav.quality') }];
   if (role === 'agent') return [{ path: '/agent', label: t('nav.myDay') }, ...PAST()];
   return [];
 }

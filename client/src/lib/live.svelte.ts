@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { untrack } from 'svelte';
 import type { Escalation } from '../../../shared/escalations.ts';
 import type { Metrics } from '../../../shared/figures.ts';
+import type { EvaluationUpdate } from '../../../shared/qa.ts';
 import type { Ack, Banner, ClientToServerEvents, EscalationAck, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
 import { clock } from './clock.svelte.ts';
 import type { MessageKey } from './i18n/translate.ts';
@@ -24,6 +25,7 @@ export class LiveConnection {
   // Not reactive on purpose: it only remembers what to subscribe, and re-subscribe after a reconnect.
   readonly #scopes = new ScopeGroups();
   #updateListeners: ((u: PromptUpdate) => void)[] = [];
+  #evaluationListeners: ((u: EvaluationUpdate) => void)[] = [];
 
   constructor(token?: string) {
     this.#socket = io({ auth: token ? { token } : {}, withCredentials: true, reconnectionDelayMax: 5000 });
@@ -59,6 +61,9 @@ export class LiveConnection {
     this.#socket.on('prompt:updated', (u) => {
       for (const listener of this.#updateListeners) listener(u);
     });
+    this.#socket.on('qa:evaluation', (u) => {
+      for (const listener of this.#evaluationListeners) listener(u);
+    });
   }
 
   /**
@@ -80,6 +85,11 @@ export class LiveConnection {
 
   onPromptUpdate(listener: (u: PromptUpdate) => void): void {
     this.#updateListeners.push(listener);
+  }
+
+  /** Quality evaluations as they change (comments, acknowledgements, releases). */
+  onEvaluation(listener: (u: EvaluationUpdate) => void): void {
+    this.#evaluationListeners.push(listener);
   }
 
   ack(id: string): Promise<Ack> {

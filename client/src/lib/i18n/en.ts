@@ -2,6 +2,7 @@
 // `{name}` is a parameter; an object is a message with plural forms (Intl.PluralRules on `count`).
 // Texts a Playwright test reads are kept byte-identical.
 import { PAST_EN } from './past.ts';
+import { QUALITY_EN } from './quality.ts';
 
 export type Message = string | { one?: string; few?: string; many?: string; two?: string; zero?: string; other: string };
 
@@ -332,6 +333,7 @@ export const en = {
   'error.store_unavailable': 'The metrics store is unreachable — please try again in a moment',
   'error.internal': 'Something went wrong on the server — please try again',
   ...PAST_EN,
+  ...QUALITY_EN,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

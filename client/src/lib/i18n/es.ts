@@ -1,6 +1,7 @@
 // Español. Every key of en.ts, the same `{parameters}`; the type makes a missing key a compile error.
 import type { Messages } from './en.ts';
 import { PAST_ES } from './past.ts';
+import { QUALITY_ES } from './quality.ts';
 
 export const es: Messages = {
   // El panel de pared
@@ -328,4 +329,5 @@ export const es: Messages = {
   'error.store_unavailable': 'El almacén de cifras no responde — inténtalo de nuevo en un momento',
   'error.internal': 'Algo ha fallado en el servidor — inténtalo de nuevo',
   ...PAST_ES,
+  ...QUALITY_ES,
 };
