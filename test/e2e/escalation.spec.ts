@@ -104,6 +104,15 @@ test.describe('escalation', () => {
     const log = await (await lead.request.get(`${server.url}/api/v1/escalations?team=esc`)).json();
     expect(log[0]).toMatchObject({ agent: 'e1', callId, queue: 'sales', status: 'resolved', takenBy: { name: 'esme-lead' } });
     expect(log[0].timeToResolveMs).toBeGreaterThanOrEqual(log[0].timeToTakeMs);
+    // And the lead's report of its team counts it, with the same mean time to take.
+    await lead.goto(`${server.url}/reports`);
+    await expect(lead.getByTestId('reports-scope')).toHaveValue('team:esc');
+    const row = lead.getByTestId('esc-report-row');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('td').nth(1)).toHaveText('1');
+    await expect(row.locator('td').nth(2)).toHaveText('0');
+    const take = Math.floor(log[0].timeToTakeMs / 1000);
+    await expect(row.locator('td').nth(3)).toHaveText(`${Math.floor(take / 60)}:${String(take % 60).padStart(2, '0')}`);
     await Promise.all([lead, agent].map((p) => p.context().close()));
   });
 
