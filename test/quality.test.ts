@@ -86,16 +86,19 @@ describe('forms', () => {
     expect((await call('POST', '/api/v1/qa/forms/constructor/publish', tokens.sup!)).status).toBe(409);
   });
 
-  it('are designed only by supervisors and admins; leads and agents read published ones only', async () => {
-    expect((await call('POST', '/api/v1/qa/forms', tokens.lead!, form('Lead form'))).status).toBe(403);
+  it('are designed by supervisors, admins and team leads; agents read published ones only', async () => {
+    expect((await call('POST', '/api/v1/qa/forms', tokens.lead!, form('Lead form', { id: 'by-lead' }))).status).toBe(201);
+    expect((await call('POST', '/api/v1/qa/forms/by-lead/publish', tokens.lead!)).body).toMatchObject({ published: 1 });
     expect((await call('POST', '/api/v1/qa/forms', tokens.r1!, form('Agent form'))).status).toBe(403);
     await call('POST', '/api/v1/qa/forms', tokens.sup!, form('Unpublished', { id: 'hidden' }));
-    expect((await call('PUT', '/api/v1/qa/forms/hidden', tokens.lead!, form('x'))).status).toBe(403);
-    expect((await call('POST', '/api/v1/qa/forms/hidden/publish', tokens.lead!)).status).toBe(403);
-    expect((await call('GET', '/api/v1/qa/forms/hidden', tokens.lead!)).status).toBe(404);
+    expect((await call('PUT', '/api/v1/qa/forms/hidden', tokens.r1!, form('x'))).status).toBe(403);
+    expect((await call('POST', '/api/v1/qa/forms/hidden/publish', tokens.r1!)).status).toBe(403);
+    expect((await call('GET', '/api/v1/qa/forms/hidden', tokens.r1!)).status).toBe(404);
     const ids = (token: string) => call('GET', '/api/v1/qa/forms', token).then((r) => r.body.forms.map((f: { id: string }) => f.id));
     expect(await ids(tokens.sup!)).toContain('hidden');
-    expect(await ids(tokens.lead!)).not.toContain('hidden');
+    expect(await ids(tokens.lead!)).toContain('hidden');
+    expect(await ids(tokens.r1!)).not.toContain('hidden');
+    expect(await ids(tokens.r1!)).toContain('by-lead');
   });
 
   it('are published once when two supervisors publish the same draft at once', async () => {

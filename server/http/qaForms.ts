@@ -1,4 +1,4 @@
-// Evaluation forms over HTTP: supervisors and admins design and publish; leads and agents read what evaluations are made with.
+// Evaluation forms over HTTP: supervisors, admins and team leads design and publish; agents read what evaluations are made with.
 import { Router } from 'express';
 import { formBody } from '../../shared/qa.ts';
 import type { Principal } from '../../shared/roles.ts';
@@ -7,7 +7,7 @@ import type { FormView, QaForms } from '../domain/qaForms.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { parseBody } from './validate.ts';
 
-const DESIGNERS = ['admin', 'supervisor'] as const;
+const DESIGNERS = ['admin', 'supervisor', 'lead'] as const;
 const READERS = ['admin', 'supervisor', 'lead', 'agent'] as const;
 
 export function qaFormsRouter(deps: { forms: QaForms }): Router {
@@ -47,4 +47,4 @@ export function qaFormsRouter(deps: { forms: QaForms }): Router {
   return router;
 }
 
-const isDesigner = (p: Principal) => p.role === 'admin' || p.role === 'supervisor';
+const isDesigner = (p: Principal) => p.role === 'admin' || p.role === 'supervisor' || p.role === 'lead';
