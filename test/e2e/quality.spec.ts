@@ -98,9 +98,8 @@ test.describe('quality evaluations', () => {
     await Promise.all([lead, agent].map((p) => p.context().close()));
   });
 
-  test('a supervisor designs a form in the browser and publishes it as version 1', async ({ browser, server }) => {
-    await server.createUser({ username: 'sam-qa', password: 'sam-password-1', role: 'supervisor' });
-    const page = await signInAs(browser, server, 'sam-qa', 'sam-password-1', { next: '/quality', viewport: PHONE });
+  test('a team lead designs a form in the browser and publishes it as version 1', async ({ browser, server }) => {
+    const page = await signInAs(browser, server, 'quinn', 'quinn-password-1', { next: '/quality', viewport: PHONE });
     await page.getByTestId('qa-new-form').click();
     await page.getByTestId('qa-form-id').fill('e2e-designed');
     await page.getByTestId('qa-form-name').fill('Designed in the browser');
