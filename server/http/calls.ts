@@ -43,7 +43,9 @@ async function queryOf(req: Request, p: Principal, deps: { calendar: Calendar; c
   const from = boundParam(req, 'from', calendar);
   const to = boundParam(req, 'to', calendar);
   // Unbounded ends reach as far as the log does: back over the longest range, forward past any event's `ts`.
-  const range = { from: from ?? (to ?? deps.clock()) - MAX_RANGE_MS + DAY_MS, to: to ?? deps.clock() + DAY_MS };
+  // One reading of the clock: two could be a millisecond apart and make the default range one too long.
+  const now = deps.clock();
+  const range = { from: from ?? (to ?? now) - MAX_RANGE_MS + DAY_MS, to: to ?? now + DAY_MS };
   if (range.from >= range.to) throw new DomainError('bad_request', 'to: must be after from');
   if (range.to - range.from > MAX_RANGE_MS) throw new DomainError('bad_request', 'to: a range of at most 800 days');
   const outcome = param(req, 'outcome');
