@@ -91,9 +91,10 @@ describe('subscriptions', () => {
     const now = Date.now();
     for (let i = 0; i < 20; i++) await send(app, [ev('call.offered', now - i, { callId: `burst-${i}`, queue: 'burst' })]);
     await final;
-    // 20 changes produced far fewer pushes, spaced by at least the window (less a little timer slack).
+    // 20 changes produced fewer pushes, and the last one carries them all. (The window itself, 250 ms between pushes,
+    // is held by test/unit/coalescer.test.ts on a test clock: arrival times here bunch up when this process is busy.)
     expect(pushes.length).toBeLessThan(20);
-    for (let i = 2; i < pushes.length; i++) expect(pushes[i]!.at - pushes[i - 1]!.at).toBeGreaterThanOrEqual(240);
+    expect(pushes.at(-1)!.offered).toBe(20);
   });
 });
 
