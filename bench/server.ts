@@ -1,15 +1,27 @@
-// Runs the real server as a child process for a benchmark, against a fresh embedded Redis.
+// Runs the real server as a child process for a benchmark, against a fresh embedded Redis or a given one (a second
+// instance beside the first, as `npm run cluster` runs them).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedRedis } from '../server/redis/embedded.ts';
 
-export async function startBenchServer() {
-  const dir = await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
-  const redis = await startEmbeddedRedis({ dir, fsync: process.env.WALLBOARD_REDIS_FSYNC === 'everysec' ? 'everysec' : 'always' });
-  const ingestToken = 'bench-ingest-token-0123456789';
-  const apiToken = 'bench-api-token-0123456789abc';
+export const BENCH_INGEST_TOKEN = 'bench-ingest-token-0123456789';
+export const BENCH_API_TOKEN = 'bench-api-token-0123456789abc';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  redisUrl: string;
+  ingestToken: string;
+  apiToken: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(opts: { redisUrl?: string } = {}): Promise<BenchServer> {
+  const dir = opts.redisUrl ? undefined : await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
+  const redis = dir ? await startEmbeddedRedis({ dir, fsync: process.env.WALLBOARD_REDIS_FSYNC === 'everysec' ? 'everysec' : 'always' }) : undefined;
+  const redisUrl = opts.redisUrl ?? redis!.url;
   const child = spawn(
     process.execPath,
     [
@@ -24,9 +36,9 @@ export async function startBenchServer() {
       env: {
         ...process.env,
         PORT: '0',
-        REDIS_URL: redis.url,
-        WALLBOARD_INGEST_TOKEN: ingestToken,
-        WALLBOARD_API_TOKEN: apiToken,
+        REDIS_URL: redisUrl,
+        WALLBOARD_INGEST_TOKEN: BENCH_INGEST_TOKEN,
+        WALLBOARD_API_TOKEN: BENCH_API_TOKEN,
         WALLBOARD_TZ: 'UTC',
         WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL: '0',
       },
@@ -45,14 +57,14 @@ export async function startBenchServer() {
   return {
     url,
     pid: child.pid!,
-    redisUrl: redis.url,
-    ingestToken,
-    apiToken,
+    redisUrl,
+    ingestToken: BENCH_INGEST_TOKEN,
+    apiToken: BENCH_API_TOKEN,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      await redis.stop();
-      await rm(dir, { recursive: true, force: true });
+      await redis?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }
