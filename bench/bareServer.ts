@@ -1,5 +1,6 @@
 // The baseline: a bare Socket.IO server (no auth, no Redis reads), with the same Redis adapter as the wallboard when
-// REDIS_URL is set. POST /emit [{ room, payload }] emits each payload to its room as `metrics`; `subscribe { scope }`
+// REDIS_URL is set. POST /emit [{ room, payload }] emits each payload to its room as `metrics`, at most 4 times a
+// second a room (the contract's window: the first at once, the latest at the end of the window), as the wallboard does; `subscribe { scope }`
 // joins the room `scope`; GET /api/v1/ops answers as the wallboard's does (memory, event-loop delay).
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,11 +25,28 @@ const http = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    for (const { room, payload } of JSON.parse(Buffer.concat(chunks).toString()) as { room: string; payload: unknown }[]) io.to(room).emit('metrics', payload);
+    for (const { room, payload } of JSON.parse(Buffer.concat(chunks).toString()) as { room: string; payload: unknown }[]) throttled(room, payload);
     res.statusCode = 202;
     res.end();
   });
 });
+const lastSent = new Map<string, number>();
+const pending = new Map<string, unknown>();
+function throttled(room: string, payload: unknown): void {
+  const wait = (lastSent.get(room) ?? -Infinity) + 250 - Date.now();
+  if (wait <= 0) {
+    lastSent.set(room, Date.now());
+    io.to(room).emit('metrics', payload);
+    return;
+  }
+  if (!pending.has(room))
+    setTimeout(() => {
+      lastSent.set(room, Date.now());
+      io.to(room).emit('metrics', pending.get(room));
+      pending.delete(room);
+    }, wait);
+  pending.set(room, payload);
+}
 const redisUrl = process.env.REDIS_URL;
 const io = new Server(http, redisUrl ? { adapter: createAdapter(new Redis(redisUrl), new Redis(redisUrl), { key: 'bare' }) } : {});
 io.on('connection', (socket) => {

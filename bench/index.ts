@@ -90,11 +90,12 @@ console.log(
   `two instances / one, pushes delivered: wallboard ${(app2.pushesPerSecond / app1.pushesPerSecond).toFixed(2)}× at p99 ${f0(app2.p99)} against ${f0(app1.p99)} ms (goal ≥ 1.6 at equal p99); bare ${(bare2.pushesPerSecond / bare1.pushesPerSecond).toFixed(2)}×\n`,
 );
 
-console.log('| agents | queues | scope | read | size |');
-console.log('| ---: | ---: | --- | ---: | ---: |');
+console.log('| agents | queues | scope | read | size | delta push |');
+console.log('| ---: | ---: | --- | ---: | ---: | ---: |');
 for (const [agents, queues] of SIZES) {
   const r = await measureReads(agents, queues);
-  for (const s of r.scopes) console.log(`| ${agents} | ${queues} | ${s.scope} | ${f1(s.ms)} ms | ${f1(s.kb)} KB |`);
+  for (const s of r.scopes)
+    console.log(`| ${agents} | ${queues} | ${s.scope} | ${f1(s.ms)} ms | ${f1(s.kb)} KB | ${s.deltaKb === undefined ? '–' : `${f1(s.deltaKb)} KB`} |`);
 }
 process.exit(0);
 

@@ -1,12 +1,14 @@
 // The read cost and size of `all`, a queue and a team of 40, with each agent taking about 10 calls today: what one
 // push of that scope costs the server (GET /api/v1/metrics reads exactly what a push sends).
+import { io } from 'socket.io-client';
 import { batchesOf, calls } from './generate.ts';
-import { startBenchServer } from './server.ts';
+import { startBenchServer, type BenchServer } from './server.ts';
 
 export interface ReadFigures {
   agents: number;
   queues: number;
-  scopes: { scope: string; ms: number; kb: number }[];
+  /** `deltaKb`: the size of a `metrics:delta` push after one call is answered and one agent changes state. */
+  scopes: { scope: string; ms: number; kb: number; deltaKb?: number }[];
 }
 
 const READS = 15;
@@ -58,8 +60,36 @@ export async function measureReads(agents: number, queues: number): Promise<Read
       times.sort((a, b) => a - b);
       scopes.push({ scope, ms: times[Math.floor(times.length / 2)]!, kb: bytes / 1024 });
     }
-    return { agents, queues, scopes };
+    const deltas = await deltaSizes(server, ['all', 'queue:q0']);
+    return { agents, queues, scopes: scopes.map((s) => ({ ...s, deltaKb: deltas.get(s.scope) })) };
   } finally {
     await server.stop();
   }
+}
+
+/** Subscribes with `delta: true`, makes one small change (a call answered in q0, an agent on a break) and measures the delta pushed. */
+async function deltaSizes(server: BenchServer, scopes: string[]): Promise<Map<string, number>> {
+  const socket = io(server.url, { auth: { token: server.apiToken }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const sizes = new Map<string, number>();
+  const got = new Promise<void>((resolve) => {
+    socket.on('metrics:delta', (delta: { scope: string }) => {
+      sizes.set(delta.scope, Buffer.byteLength(JSON.stringify(delta)) / 1024);
+      if (sizes.size === scopes.length) resolve();
+    });
+  });
+  for (const scope of scopes) await new Promise((resolve) => socket.emit('subscribe', { scope, delta: true }, resolve));
+  const now = Date.now();
+  const events = [
+    { id: 'delta-1', type: 'call.offered', ts: now - 20_000, callId: 'delta-call', queue: 'q0' },
+    { id: 'delta-2', type: 'call.answered', ts: now - 1000, callId: 'delta-call', agent: 'agent1' },
+    { id: 'delta-3', type: 'agent.state', ts: now - 500, agent: 'agent2', state: 'break' },
+  ];
+  await fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+  await Promise.race([got, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  socket.disconnect();
+  return sizes;
 }
