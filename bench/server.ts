@@ -1,5 +1,6 @@
 // Runs the real server as a child process for a benchmark, against a fresh embedded Redis, or with
-// BENCH_TOPOLOGY=sentinel a fresh primary, replica and three sentinels (WALLBOARD_REDIS_DURABILITY passes through).
+// BENCH_TOPOLOGY=sentinel a fresh primary, replica and three sentinels (WALLBOARD_REDIS_DURABILITY passes through),
+// or a given Redis (a second instance beside the first, as `npm run cluster` runs them).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,8 +8,26 @@ import { join } from 'node:path';
 import { startEmbeddedRedis } from '../server/redis/embedded.ts';
 import { startSentinelSetup, SENTINEL_MASTER } from '../test/support/topologies.ts';
 
+export const BENCH_INGEST_TOKEN = 'bench-ingest-token-0123456789';
+export const BENCH_API_TOKEN = 'bench-api-token-0123456789abc';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  redisUrl: string;
+  ingestToken: string;
+  apiToken: string;
+  stop(): Promise<void>;
+}
+
+interface BenchRedis {
+  env: Record<string, string>;
+  primaryUrl: string;
+  stop(): Promise<void>;
+}
+
 /** Where the bench server's Redis is: its env for the server, the primary's URL for the statistics, and how to stop it. */
-async function startBenchRedis(dir: string): Promise<{ env: Record<string, string>; primaryUrl: string; stop(): Promise<void> }> {
+async function startBenchRedis(dir: string): Promise<BenchRedis> {
   if (process.env.BENCH_TOPOLOGY === 'sentinel') {
     const setup = await startSentinelSetup();
     const sentinels = setup.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',');
@@ -22,11 +41,10 @@ async function startBenchRedis(dir: string): Promise<{ env: Record<string, strin
   return { env: { REDIS_URL: redis.url }, primaryUrl: redis.url, stop: () => redis.stop() };
 }
 
-export async function startBenchServer() {
-  const dir = await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
-  const redis = await startBenchRedis(dir);
-  const ingestToken = 'bench-ingest-token-0123456789';
-  const apiToken = 'bench-api-token-0123456789abc';
+/** A server on a fresh Redis of its own, or on `redisUrl` (which it neither starts nor stops). */
+export async function startBenchServer(opts: { redisUrl?: string } = {}): Promise<BenchServer> {
+  const dir = opts.redisUrl ? undefined : await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
+  const redis: BenchRedis = dir ? await startBenchRedis(dir) : { env: { REDIS_URL: opts.redisUrl! }, primaryUrl: opts.redisUrl!, stop: async () => undefined };
   const child = spawn(
     process.execPath,
     [
@@ -42,8 +60,8 @@ export async function startBenchServer() {
         ...process.env,
         PORT: '0',
         ...redis.env,
-        WALLBOARD_INGEST_TOKEN: ingestToken,
-        WALLBOARD_API_TOKEN: apiToken,
+        WALLBOARD_INGEST_TOKEN: BENCH_INGEST_TOKEN,
+        WALLBOARD_API_TOKEN: BENCH_API_TOKEN,
         WALLBOARD_TZ: 'UTC',
         WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL: '0',
       },
@@ -63,13 +81,13 @@ export async function startBenchServer() {
     url,
     pid: child.pid!,
     redisUrl: redis.primaryUrl,
-    ingestToken,
-    apiToken,
+    ingestToken: BENCH_INGEST_TOKEN,
+    apiToken: BENCH_API_TOKEN,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       await redis.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

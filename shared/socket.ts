@@ -1,6 +1,7 @@
 // The Socket.IO event maps, typed once and imported by the server and the client.
 import type { ErrorCode } from './errors.ts';
 import type { Escalation } from './escalations.ts';
+import type { MetricsDelta } from './delta.ts';
 import type { Metrics } from './figures.ts';
 import type { EvaluationUpdate } from './qa.ts';
 
@@ -98,6 +99,8 @@ export type EscalationAck = { ok: true; escalation: Escalation } | Extract<Ack, 
 
 export interface ServerToClientEvents {
   metrics: (metrics: Metrics) => void;
+  /** Extension, to a subscriber that asked for `delta: true`: the changes since the figures it was last sent. */
+  'metrics:delta': (delta: MetricsDelta) => void;
   banners: (banners: Banner[]) => void;
   prompt: (prompt: PromptDelivery) => void;
   'prompt:updated': (update: PromptUpdate) => void;
@@ -110,7 +113,8 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  subscribe: (request: { scope: string }, ack: (answer: Ack) => void) => void;
+  /** `delta: true` (an extension): after the whole object, changes come as `metrics:delta` (shared/delta.ts). */
+  subscribe: (request: { scope: string; delta?: boolean }, ack: (answer: Ack) => void) => void;
   unsubscribe: (request: { scope: string }, ack?: (answer: Ack) => void) => void;
   'prompt:ack': (request: { id: string }, ack?: (answer: Ack) => void) => void;
   'prompt:reply': (request: { id: string; text: string }, ack?: (answer: Ack) => void) => void;

@@ -34,7 +34,9 @@ export function createMetricsReader(deps: { figures: FigureReader; calendar: Cal
     if (!parsed) throw new DomainError('bad_request', SCOPE_FORMAT);
     const { counterScopes, agents, teamQueues } = await whatToRead(parsed.kind, parsed.id);
     const hasQueue = parsed.kind === 'all' || parsed.kind === 'queue';
-    const inputs = await figures.inputs(counterScopes, day, { ...(hasQueue ? { waitingOf: scope } : {}), agents: parsed.kind !== 'queue' });
+    // A team or an agent reads its own agents' entries only: its cost follows its size, not the centre's.
+    const shown = parsed.kind === 'queue' ? false : agents ? [...agents] : true;
+    const inputs = await figures.inputs(counterScopes, day, { ...(hasQueue ? { waitingOf: scope } : {}), agents: shown });
     const { totals, intervals } = sumCounters(inputs.counters, calendar);
     const metrics: Metrics = { scope, day, tz: calendar.tz, ...withRatios(totals), intervals, asOf: deps.clock(), stale: false };
     if (parsed.kind === 'all')

@@ -25,13 +25,18 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
       .map(([queue]) => queue);
   }
 
-  /** One round trip for everything a scope's figures need. */
-  async function inputs(counterScopes: string[], day: string, live: { waitingOf?: string; agents: boolean }): Promise<FigureInputs> {
+  /**
+   * One round trip for everything a scope's figures need. `agents`: true for every agent (`all`), a list for those
+   * only (a team or an agent: the cost follows the team, not the centre), false for none.
+   */
+  async function inputs(counterScopes: string[], day: string, live: { waitingOf?: string; agents: boolean | string[] }): Promise<FigureInputs> {
     const pipe = redis.pipeline();
     for (const scope of counterScopes) pipe.hgetall(k(figureKeys.intervals(scope, day)));
     if (live.waitingOf !== undefined) pipe.zcard(k(figureKeys.waiting(live.waitingOf))).zrange(k(figureKeys.waiting(live.waitingOf)), 0, '0', 'WITHSCORES');
+    const only = Array.isArray(live.agents) ? live.agents : null;
+    if (only && only.length > 0) pipe.hmget(k(figureKeys.agentsSeen), ...only).hmget(k(figureKeys.agentStates), ...only);
+    else if (live.agents && !only) pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
     if (live.agents) {
-      pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
       pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
     }
     const values = await repliesOf(pipe);
@@ -41,8 +46,14 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
       out.waiting = { count: Number(count), oldestSince: oldest.length === 2 ? Number(oldest[1]) : null };
     }
     if (live.agents) {
-      const [seen, states, onCall, inWrap] = values.splice(0, 4) as [Record<string, string>, Record<string, string>, string[], string[]];
-      out.agents = { seen: new Map(Object.entries(seen)), states: new Map(Object.entries(states)), onCall: pairs(onCall), inWrap: pairs(inWrap) };
+      const [seen, states] = only ? (only.length > 0 ? values.splice(0, 2).map((v) => fieldsOf(only, v as (string | null)[])) : [{}, {}]) : values.splice(0, 2);
+      const [onCall, inWrap] = values.splice(0, 2) as [string[], string[]];
+      out.agents = {
+        seen: new Map(Object.entries(seen as Record<string, string>)),
+        states: new Map(Object.entries(states as Record<string, string>)),
+        onCall: pairs(onCall),
+        inWrap: pairs(inWrap),
+      };
     }
     return out;
   }
@@ -86,6 +97,15 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
 }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;
+
+/** An HMGET reply as the fields that are set. */
+function fieldsOf(fields: string[], values: (string | null)[]): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  fields.forEach((field, i) => {
+    if (values[i] !== null && values[i] !== undefined) out[field] = values[i];
+  });
+  return out;
+}
 
 /** A WITHSCORES reply as [member, score] pairs, in order. */
 function pairs(reply: string[]): [string, number][] {

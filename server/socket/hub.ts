@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { BannerBoard } from '../domain/banners.ts';
 import { createCoalescer } from './coalescer.ts';
+import { createDeltaSubscribers } from './deltas.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
 import { rooms } from './rooms.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
@@ -73,11 +74,19 @@ export function createLiveHub(deps: HubDeps) {
     return true;
   }
 
+  const deltas = createDeltaSubscribers();
   const pushes = createCoalescer(PUSH_WINDOW_MS, async (scope) => {
     const room = rooms.scope(scope);
     if (!hasLocalSubscribers(room)) return;
     try {
-      io.local.to(room).emit('metrics', await snapshots.read(scope));
+      const snapshot = await snapshots.read(scope);
+      // The whole object to the others; to each delta subscriber, the changes since what it was last sent.
+      const deltaIds = deltas.ids(scope);
+      (deltaIds.length > 0 ? io.local.to(room).except(deltaIds) : io.local.to(room)).emit('metrics', snapshot);
+      for (const group of deltas.advance(scope, snapshot)) {
+        if (group.delta) io.local.to(group.ids).emit('metrics:delta', group.delta);
+        else io.local.to(group.ids).emit('metrics', snapshot);
+      }
     } catch (err) {
       log('push failed', { scope, error: (err as Error).message });
     }
@@ -118,6 +127,8 @@ export function createLiveHub(deps: HubDeps) {
         if (!mayRead(p, scope, () => agents)) return reply(refusal('forbidden', `forbidden: the ${p.role} role may not read ${scope}`));
         const snapshot = await snapshots.read(scope);
         await socket.join(rooms.scope(scope));
+        if (request.delta === true) deltas.add(scope, socket.id, snapshot);
+        else deltas.remove(scope, socket.id);
         reply({ ok: true });
         socket.emit('metrics', snapshot);
       } catch (err) {
@@ -128,9 +139,14 @@ export function createLiveHub(deps: HubDeps) {
     });
 
     socket.on('unsubscribe', (request, ack) => {
-      if (typeof request?.scope === 'string') void socket.leave(rooms.scope(request.scope));
+      if (typeof request?.scope === 'string') {
+        void socket.leave(rooms.scope(request.scope));
+        deltas.remove(request.scope, socket.id);
+      }
       if (typeof ack === 'function') ack({ ok: true });
     });
+
+    socket.on('disconnect', () => deltas.forget(socket.id));
 
     // Every handler is on before the first await: an event sent right after connecting is not lost.
     deps.onConnected?.(socket);

@@ -1,6 +1,7 @@
 // The live connection: typed Socket.IO, subscriptions re-made on every reconnect, banners, prompts.
 import { io, type Socket } from 'socket.io-client';
 import { untrack } from 'svelte';
+import { applyDelta } from '../../../shared/delta.ts';
 import type { Escalation } from '../../../shared/escalations.ts';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { EvaluationUpdate } from '../../../shared/qa.ts';
@@ -50,6 +51,15 @@ export class LiveConnection {
       // Figures still in flight for a scope just unfollowed are dropped, not kept to go stale.
       if (!this.#scopes.has(m.scope)) return;
       this.metrics[m.scope] = m;
+      this.lastDataAt = clock.now;
+    });
+    // Subscriptions ask for deltas: the whole figures once, then only what changed, merged here into the same object.
+    this.#socket.on('metrics:delta', (d) => {
+      if (!this.#scopes.has(d.scope)) return;
+      const base = this.metrics[d.scope];
+      // No figures to merge into (dropped meanwhile): subscribing again brings the whole object.
+      if (!base) return this.#subscribe(d.scope);
+      this.metrics[d.scope] = applyDelta(base, d);
       this.lastDataAt = clock.now;
     });
     this.#socket.on('prompt', (p) => {
@@ -138,7 +148,7 @@ export class LiveConnection {
   }
 
   #subscribe(scope: string): void {
-    this.#socket.emit('subscribe', { scope }, (answer) => {
+    this.#socket.emit('subscribe', { scope, delta: true }, (answer) => {
       if (answer.ok) delete this.subscribeErrors[scope];
       else this.subscribeErrors[scope] = answer.error;
     });

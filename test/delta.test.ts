@@ -1,0 +1,142 @@
+// `subscribe { scope, delta: true }` (README "Live updates", an extension): the whole object first, then
+// `metrics:delta` with only what changed; merged, it is the whole object a default subscriber gets from the same push.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { applyDelta, metricsDelta, type MetricsDelta } from '../shared/delta.ts';
+import type { Metrics } from '../shared/figures.ts';
+import type { Ack } from '../shared/socket.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { ev, send } from './support/events.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'));
+});
+afterAll(() => app.close());
+
+type TestSocket = ReturnType<TestApp['socket']>;
+const subscribe = (socket: TestSocket, scope: string, delta?: boolean) =>
+  new Promise<Ack>((resolve) => socket.emit('subscribe', delta === undefined ? { scope } : { scope, delta }, resolve));
+
+/** A delta subscriber's figures for one scope as it merges them, and every delta it was sent. */
+function follow(socket: TestSocket, scope: string) {
+  const state: { metrics: Metrics | null; deltas: MetricsDelta[]; wholes: number } = { metrics: null, deltas: [], wholes: 0 };
+  socket.on('metrics', (m) => {
+    if (m.scope !== scope) return;
+    state.metrics = m;
+    state.wholes++;
+  });
+  socket.on('metrics:delta', (d) => {
+    if (d.scope !== scope) return;
+    state.deltas.push(d);
+    state.metrics = applyDelta(state.metrics!, d);
+  });
+  return state;
+}
+
+describe('delta subscriptions', () => {
+  it('sends the whole object once, then changes that merge into what a default subscriber gets', async () => {
+    const now = Date.now();
+    // Earlier figures in another interval, so there is an interval that must not be sent again.
+    await send(app, [ev('call.offered', now - 3600_000, { callId: 'd-0', queue: 'dq' }), ev('call.abandoned', now - 3590_000, { callId: 'd-0' })]);
+    const whole = app.socket(app.apiToken);
+    const delta = app.socket(app.apiToken);
+    const merged = follow(delta, 'queue:dq');
+    const firstWhole = nextEvent<Metrics>(whole, 'metrics', (m) => m.scope === 'queue:dq');
+    const firstDelta = nextEvent<Metrics>(delta, 'metrics', (m) => m.scope === 'queue:dq');
+    expect(await subscribe(whole, 'queue:dq')).toEqual({ ok: true });
+    expect(await subscribe(delta, 'queue:dq', true)).toEqual({ ok: true });
+    await Promise.all([firstWhole, firstDelta]);
+    const pushedWhole = nextEvent<Metrics>(whole, 'metrics', (m) => m.scope === 'queue:dq' && m.answered === 1);
+    const pushedDelta = nextEvent<MetricsDelta>(delta, 'metrics:delta', (d) => d.changed.answered === 1);
+    await send(app, [ev('call.offered', now - 20_000, { callId: 'd-1', queue: 'dq' }), ev('call.answered', now - 1000, { callId: 'd-1', agent: 'dq-agent' })]);
+    const [latest, change] = await Promise.all([pushedWhole, pushedDelta]);
+    expect(merged.wholes).toBe(1);
+    expect(merged.metrics).toEqual(latest);
+    // Only the interval that changed travels; the hour-old one does not.
+    expect(latest.intervals.length).toBeGreaterThan(change.intervals.length);
+    expect(change.intervals.map((i) => i.start)).not.toContain(latest.intervals[0]!.start);
+    expect(change.changed).not.toHaveProperty('abandoned');
+  });
+
+  it('sends the roster of `all` as changes: the agent whose state changed, not the whole roster', async () => {
+    const now = Date.now();
+    await send(
+      app,
+      ['ra', 'rb', 'rc'].map((agent) => ev('agent.state', now - 5000, { agent, state: 'available' })),
+    );
+    const socket = app.socket(app.apiToken);
+    const merged = follow(socket, 'all');
+    const first = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'all');
+    expect(await subscribe(socket, 'all', true)).toEqual({ ok: true });
+    const before = await first;
+    const pushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.roster?.set.some((a) => a.agent === 'rb' && a.state === 'break') ?? false);
+    await send(app, [ev('agent.state', now - 1000, { agent: 'rb', state: 'break' })]);
+    const change = await pushed;
+    expect(before.roster!.length).toBeGreaterThanOrEqual(3);
+    expect(change.roster!.set.map((a) => a.agent)).toEqual(['rb']);
+    expect(merged.metrics!.roster!.find((a) => a.agent === 'rb')).toMatchObject({ state: 'break' });
+    const read = await app.request('GET', '/api/v1/metrics?scope=all', { token: app.apiToken });
+    expect({ ...merged.metrics!, asOf: 0 }).toEqual({ ...read.body, asOf: 0 });
+  });
+
+  it('keeps the default whole-object push for a socket that subscribes again without delta', async () => {
+    const socket = app.socket(app.apiToken);
+    expect(await subscribe(socket, 'queue:dq2', true)).toEqual({ ok: true });
+    expect(await subscribe(socket, 'queue:dq2')).toEqual({ ok: true });
+    let deltas = 0;
+    socket.on('metrics:delta', () => deltas++);
+    const pushed = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:dq2' && m.offered === 1);
+    await send(app, [ev('call.offered', Date.now() - 1000, { callId: 'd2-1', queue: 'dq2' })]);
+    await pushed;
+    expect(deltas).toBe(0);
+  });
+});
+
+describe('metricsDelta and applyDelta', () => {
+  const figure = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(null));
+  const interval = fc.record({
+    start: fc.integer({ min: 0, max: 95 }).map((q) => new Date(Date.UTC(2026, 0, 1) + q * 900_000).toISOString()),
+    offered: figure,
+  });
+  const agent = fc.record({ agent: fc.constantFrom('a', 'b', 'c', 'd'), state: fc.constantFrom('available', 'onCall', 'break'), since: fc.constant(null) });
+  const metrics = fc.record(
+    {
+      scope: fc.constant('all'),
+      day: fc.constant('2026-01-01'),
+      offered: figure,
+      waiting: figure,
+      agents: fc.record({ onCall: figure }),
+      intervals: fc.uniqueArray(interval, { selector: (i) => i.start }).map((list) => list.sort((x, y) => x.start.localeCompare(y.start))),
+      roster: fc.uniqueArray(agent, { selector: (a) => a.agent }).map((list) => list.sort((x, y) => x.agent.localeCompare(y.agent))),
+    },
+    { requiredKeys: ['scope', 'day', 'intervals'] },
+  ) as unknown as fc.Arbitrary<Metrics>;
+
+  it('merging the delta of two figures objects gives the second', () => {
+    fc.assert(
+      fc.property(metrics, metrics, (a, b) => {
+        expect(applyDelta(a, metricsDelta(a, b)!)).toEqual(b);
+      }),
+    );
+  });
+
+  it('sends nothing that did not change', () => {
+    fc.assert(
+      fc.property(metrics, (a) => {
+        const delta = metricsDelta(a, structuredClone(a))!;
+        expect(delta.changed).toEqual({});
+        expect(delta.intervals).toEqual([]);
+        expect(delta.roster?.set ?? []).toEqual([]);
+      }),
+    );
+  });
+
+  it('gives no delta across days: the whole object goes', () => {
+    fc.assert(
+      fc.property(metrics, (a) => {
+        expect(metricsDelta(a, { ...a, day: '2026-01-02' })).toBeNull();
+      }),
+    );
+  });
+});
