@@ -84,8 +84,12 @@ export async function startBenchServer(opts: { redisUrl?: string } = {}): Promis
     ingestToken: BENCH_INGEST_TOKEN,
     apiToken: BENCH_API_TOKEN,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // A server already gone (a fault test killed it) has nothing to wait for.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await redis.stop();
       if (dir) await rm(dir, { recursive: true, force: true });
     },
