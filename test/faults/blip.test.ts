@@ -1,15 +1,14 @@
 // Fault test (npm run test:faults): the network between the server and Redis drops for 2 s and for 20 s (a TCP proxy
 // that cuts every connection and refuses new ones meanwhile) under steady ingest. Ingest answers 503 or 202, never
 // stalls, resumes by itself, and `npm run verify` finds the figures equal to the events that got 202.
-import { execFile } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Banner } from '../../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from '../support/app.ts';
 import { metrics } from '../support/events.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { steadyIngest } from '../support/steadyIngest.ts';
+import { verifyFindsNoDifference } from '../support/verify.ts';
 
 /** A proxy to Redis whose link can be cut: `cut()` drops every connection and refuses new ones until `mend()`. */
 function cuttableLink(target: number): Promise<{ port: number; cut(): void; mend(): void; close(): void }> {
@@ -85,11 +84,7 @@ describe('a network blip between the server and Redis', () => {
       expect(report.slowestMs).toBeLessThan(7500);
       const after = await metrics(app, `queue:${queue}`);
       expect(after).toMatchObject({ offered: report.events, stale: false });
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', '--day', after.day], {
-        env: { ...process.env, URL: app.url, WALLBOARD_API_TOKEN: app.apiToken },
-        timeout: 60_000,
-      });
-      expect(stdout).toMatch(/no difference/);
+      await verifyFindsNoDifference(app, after.day);
     });
   }
 });

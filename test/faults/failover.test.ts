@@ -1,13 +1,12 @@
 // Fault tests (npm run test:faults): Redis fails over under steady ingest. Ingest answers 503 meanwhile (never a
 // stall), screens keep the last figures marked stale under the banner, everything resumes by itself, and
 // `npm run verify` then finds the figures equal to the events that got 202, each counted once.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Banner } from '../../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from '../support/app.ts';
 import { metrics } from '../support/events.ts';
 import { steadyIngest } from '../support/steadyIngest.ts';
+import { verifyFindsNoDifference } from '../support/verify.ts';
 import { startClusterSetup, startSentinelSetup, type ClusterSetup, type SentinelSetup } from '../support/topologies.ts';
 
 /** The longest a request may take while Redis fails over: the ingest deadline (6 s) and a margin. */
@@ -44,15 +43,6 @@ async function failoverUnderIngest(app: TestApp, queue: string, fail: (whileDown
   expect(after).toMatchObject({ offered: report.events, stale: false });
   await verifyFindsNoDifference(app, after.day);
   return report;
-}
-
-/** `npm run verify` against the running server: "no difference" means every counter equals a recomputation from the stored events. */
-async function verifyFindsNoDifference(app: TestApp, day: string): Promise<void> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', '--day', day], {
-    env: { ...process.env, URL: app.url, WALLBOARD_API_TOKEN: app.apiToken },
-    timeout: 60_000,
-  });
-  expect(stdout).toMatch(/no difference/);
 }
 
 describe('Sentinel failover under steady ingest (durability=replica)', () => {

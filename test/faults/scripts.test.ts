@@ -1,14 +1,13 @@
 // Fault test (npm run test:faults): Redis forgets its scripts (SCRIPT FLUSH, as after a restart without its
 // append-only file, or a failover to a node that never ran them) under steady ingest. Every batch still gets its
 // answer, none is lost, and `npm run verify` finds the figures equal to the events that got 202.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
 import { metrics } from '../support/events.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { steadyIngest } from '../support/steadyIngest.ts';
+import { verifyFindsNoDifference } from '../support/verify.ts';
 
 describe('SCRIPT FLUSH under steady ingest', () => {
   let redis: TestRedis;
@@ -39,10 +38,6 @@ describe('SCRIPT FLUSH under steady ingest', () => {
     expect(report.acknowledged).toBeGreaterThanOrEqual(25);
     const after = await metrics(app, `queue:${queue}`);
     expect(after).toMatchObject({ offered: report.events, stale: false });
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', '--day', after.day], {
-      env: { ...process.env, URL: app.url, WALLBOARD_API_TOKEN: app.apiToken },
-      timeout: 60_000,
-    });
-    expect(stdout).toMatch(/no difference/);
+    await verifyFindsNoDifference(app, after.day);
   });
 });
