@@ -2,38 +2,21 @@
 // screen on the other, and Ctrl-C stops both instances and the Redis.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { portRefuses, stopGroup } from './support/processes.ts';
 
 const apiToken = 'cluster-test-api-token-0123456789';
 const ingestToken = 'cluster-test-ingest-token-0123456789';
-
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('npm run cluster', () => {
   let dir: string;
   let group: number | undefined;
   afterAll(async () => {
-    if (group !== undefined) {
-      try {
-        process.kill(-group, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    stopGroup(group);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,47 +1,21 @@
 // `npm run demo` itself, as someone runs it: it prints every URL, the figures move, and Ctrl-C stops every process it started.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isRunning, portRefuses, stopGroup } from './support/processes.ts';
 
 const apiToken = 'demo-test-api-token-0123456789';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 describe('npm run demo', () => {
   let dir: string;
   let group: number | undefined;
   afterAll(async () => {
     // A failed run must not leave the demo's processes behind: stop the group it started, then its folder.
-    if (group !== undefined) {
-      try {
-        process.kill(-group, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    stopGroup(group);
     await rm(dir, { recursive: true, force: true });
   });
 
