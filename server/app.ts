@@ -20,8 +20,9 @@ import { createBannerStore } from './redis/bannerStore.ts';
 import { anotherCommandsClient, backgroundConnections, closeConnection, whenReady } from './redis/connect.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createEscalationStore } from './redis/escalationStore.ts';
-import { createStoreKeys } from './redis/keys.ts';
+import { createStoreKeys, type StoreKeys } from './redis/keys.ts';
 import { migratePrefix } from './redis/migrate.ts';
+import { ensureFigureSchema } from './redis/figureSchema.ts';
 import { createPromptStore } from './redis/promptStore.ts';
 import { createRuleStore } from './redis/ruleStore.ts';
 import { defineScripts } from './redis/scripts.ts';
@@ -115,17 +116,24 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   };
 }
 
+/** Brings data kept by an older version to this one's layout, before anything reads or writes it. */
+async function upgradeStore({ redis, prefix, log }: AppDeps, keys: StoreKeys): Promise<void> {
+  // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
+  const migrated = await migratePrefix(redis, prefix, keys.prefix);
+  if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: prefix, to: keys.prefix, keys: migrated });
+  // `all`'s own counters and the counts by state kept as they change since 0.9.
+  await ensureFigureSchema({ redis, keys, log });
+}
+
 /** The stores and the domain: keys, people, ingest, figures and banners. */
 async function createCore(deps: AppDeps) {
-  const { redis, log, settings } = deps;
+  const { redis, settings } = deps;
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
   defineScripts(redis);
   const writer = deps.durability === 'replica' ? await anotherCommandsClient(redis) : undefined;
   if (writer) defineScripts(writer);
-  // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
-  const migrated = await migratePrefix(redis, deps.prefix, keys.prefix);
-  if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: deps.prefix, to: keys.prefix, keys: migrated });
+  await upgradeStore(deps, keys);
   const calendar = new Calendar(deps.tz);
   const bootstrap = [
     { token: deps.ingestToken, role: 'ingest' as const, name: 'bootstrap-ingest' },

@@ -77,6 +77,32 @@ describe('export and import', () => {
     expect(after.offered).toBe(before.offered);
   });
 
+  it('imports an export of version 1 (before 0.9, `all` held only what no queue did) into `all` summed again', async () => {
+    // The same archive as version 1 wrote it: each day's `all` without its queues' counters.
+    const parsed = archive
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const queuesOf = (day: string) => parsed.filter((l) => l.kind === 'hash' && l.key.startsWith('i:queue:') && l.key.endsWith(day));
+    const older = parsed.map((l) => {
+      if (l.kind === 'export') return { ...l, version: 1 };
+      if (l.kind !== 'hash' || !l.key.startsWith('i:all:')) return l;
+      const own = new Map(Object.entries<string>(l.fields).map(([f, n]) => [f, Number(n)]));
+      for (const q of queuesOf(l.key.slice(-10))) for (const [f, n] of Object.entries<string>(q.fields)) own.set(f, own.get(f)! - Number(n));
+      return { ...l, fields: Object.fromEntries([...own].filter(([, n]) => n !== 0).map(([f, n]) => [f, String(n)])) };
+    });
+    expect(older.filter((l) => l.kind === 'hash' && l.key.startsWith('i:all:')).length).toBeGreaterThan(3);
+    const fresh = await startApp(inject('redisUrl'), { tz: TZ });
+    try {
+      const res = await importInto(fresh, older.map((l) => JSON.stringify(l)).join('\n'));
+      expect(res.status, res.text).toBe(200);
+      const path = '/api/v1/reports?scope=all&from=2026-03-07&to=2026-11-02&by=interval';
+      expect(await read(fresh, path)).toEqual(await read(source, path));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses a bad line naming it, a wrong type, and callers that are not operators', async () => {
     const bad = await importInto(target, `${archive.split('\n')[0]}\n{"kind":"hash","key":"live:seen","fields":{}}\n`);
     expect(bad.status).toBe(400);

@@ -59,25 +59,39 @@ describe('delta subscriptions', () => {
     expect(change.changed).not.toHaveProperty('abandoned');
   });
 
-  it('sends the roster of `all` as changes: the agent whose state changed, not the whole roster', async () => {
+  it("sends a team's roster as changes (the agent whose state changed), and `all` only its counts by state", async () => {
     const now = Date.now();
     await send(
       app,
       ['ra', 'rb', 'rc'].map((agent) => ev('agent.state', now - 5000, { agent, state: 'available' })),
     );
+    expect((await app.request('PUT', '/api/v1/teams/roster-team', { token: app.apiToken, body: { name: 'R', agents: ['ra', 'rb', 'rc'] } })).status).toBe(200);
     const socket = app.socket(app.apiToken);
-    const merged = follow(socket, 'all');
-    const first = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'all');
+    const team = follow(socket, 'team:roster-team');
+    const all = follow(socket, 'all');
+    const firstTeam = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'team:roster-team');
+    const firstAll = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'all');
+    expect(await subscribe(socket, 'team:roster-team', true)).toEqual({ ok: true });
     expect(await subscribe(socket, 'all', true)).toEqual({ ok: true });
-    const before = await first;
-    const pushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.roster?.set.some((a) => a.agent === 'rb' && a.state === 'break') ?? false);
+    const [before, allBefore] = await Promise.all([firstTeam, firstAll]);
+    const pushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.scope === 'team:roster-team' && (d.roster?.set.some((a) => a.agent === 'rb') ?? false));
+    const allPushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.scope === 'all' && d.changed.agents !== undefined);
     await send(app, [ev('agent.state', now - 1000, { agent: 'rb', state: 'break' })]);
-    const change = await pushed;
-    expect(before.roster!.length).toBeGreaterThanOrEqual(3);
-    expect(change.roster!.set.map((a) => a.agent)).toEqual(['rb']);
-    expect(merged.metrics!.roster!.find((a) => a.agent === 'rb')).toMatchObject({ state: 'break' });
-    const read = await app.request('GET', '/api/v1/metrics?scope=all', { token: app.apiToken });
-    expect({ ...merged.metrics!, asOf: 0 }).toEqual({ ...read.body, asOf: 0 });
+    const [change, allChange] = await Promise.all([pushed, allPushed]);
+    expect(before.roster).toHaveLength(3);
+    expect(change.roster!.set).toEqual([expect.objectContaining({ agent: 'rb', state: 'break' })]);
+    expect(team.metrics!.roster!.find((a) => a.agent === 'rb')).toMatchObject({ state: 'break' });
+    // `all` carries no roster: its push is the counts by state, whatever the number of agents.
+    expect(allBefore.roster).toBeUndefined();
+    expect(allChange.roster).toBeUndefined();
+    expect(allChange.changed.agents!.break).toBe(allBefore.agents!.break + 1);
+    for (const [scope, merged] of [
+      ['team:roster-team', team],
+      ['all', all],
+    ] as const) {
+      const read = await app.request('GET', `/api/v1/metrics?scope=${scope}`, { token: app.apiToken });
+      expect({ ...merged.metrics!, asOf: 0 }).toEqual({ ...read.body, asOf: 0 });
+    }
   });
 
   it('keeps the default whole-object push for a socket that subscribes again without delta', async () => {

@@ -116,7 +116,7 @@ describe('a scripted TaskRouter day', () => {
     const all = await metrics(app, 'all');
     // Lunch is mapped to break in the settings; Offline is one of the defaults.
     expect(all.agents).toEqual({ available: 0, onCall: 0, wrap: 0, break: 1, offline: 1 });
-    expect(all.roster.find((a: { agent: string }) => a.agent === W1)).toMatchObject({ state: 'break', reason: 'Lunch' });
+    expect((await metrics(app, `agent:${W1}`)).roster).toEqual([expect.objectContaining({ agent: W1, state: 'break', reason: 'Lunch' })]);
   });
 
   it('sums the queues into all, and the self-audit finds the counters equal to the stored events', async () => {

@@ -5,6 +5,7 @@ import { figureKeys, INTERVALS_PREFIX } from '../redis/keys.ts';
 import type { LogEntry } from './callLog.ts';
 import type { Contribution } from './contribution.ts';
 import type { Ingest } from './ingest.ts';
+import { bucketOf } from '../redis/buckets.ts';
 
 export interface Difference {
   /** The scope the key belongs to (`all`, `queue:…`, `agent:…`), or `live` for the agents' live sets. */
@@ -72,6 +73,19 @@ class Expectation {
   dropZeros(): void {
     for (const fields of [...this.dayKeys.values(), ...this.liveHashes.values()]) for (const [field, value] of fields) if (value === '0') fields.delete(field);
   }
+
+  /** Each seen agent's bucket and the counts by bucket, from the expected hashes they are computed from. */
+  addBuckets(): void {
+    const hash = (key: string) => this.liveHashes.get(key) ?? new Map<string, string>();
+    const [seen, states, open, wrap] = [figureKeys.agentsSeen, figureKeys.agentStates, figureKeys.onCallParts, figureKeys.wrapParts].map(hash);
+    for (const [agent, count] of seen!) {
+      const bucket = bucketOf({ seen: Number(count), open: Number(open!.get(agent) ?? 0), wrap: Number(wrap!.get(agent) ?? 0), latest: states!.get(agent) });
+      if (bucket === null) continue;
+      put(this.liveHashes, figureKeys.agentBuckets, agent, bucket);
+      const counts = hash(figureKeys.agentCounts);
+      put(this.liveHashes, figureKeys.agentCounts, bucket, String(Number(counts.get(bucket) ?? 0) + 1));
+    }
+  }
 }
 
 /**
@@ -85,6 +99,7 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader; ar
     expected.addLog(log);
   }
   expected.dropZeros();
+  expected.addBuckets();
 
   // Keys that exist in Redis but that nothing should have written count too.
   const { expiredKey, callLogKey } = expected;
@@ -100,6 +115,10 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader; ar
       figureKeys.agentsSeen,
       figureKeys.queuesSeen,
       figureKeys.agentStates,
+      figureKeys.onCallParts,
+      figureKeys.wrapParts,
+      figureKeys.agentBuckets,
+      figureKeys.agentCounts,
     ]),
   ].filter((k) => !daySets.has(k));
   const setKeys = [

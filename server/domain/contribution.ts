@@ -79,8 +79,9 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
 
   story.segments.forEach((segment, s) => {
     const queueScope = segment.queue === undefined ? undefined : `queue:${segment.queue}`;
-    // `all` is summed over the queues when read, so it needs no counters of its own (measured: ~1/3 fewer writes).
-    const queueScopes = queueScope ? [queueScope] : [];
+    // `all` gets every queue's figures as they are counted (CONTRACT: "`all` gets every queue"), so reading it costs
+    // one hash, whatever the number of queues. Its write costs about a third more counter increments.
+    const queueScopes = queueScope ? [queueScope, 'all'] : [];
     if (segment.queue !== undefined) {
       queues.add(segment.queue);
       b.touch('all');
@@ -118,7 +119,8 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
 
   const target = surveyTarget(story);
   for (const survey of story.surveys) {
-    const who = [target.queue === undefined ? undefined : `queue:${target.queue}`, target.agent === undefined ? undefined : `agent:${target.agent}`];
+    const queued = target.queue === undefined ? [] : [`queue:${target.queue}`, 'all'];
+    const who = [...queued, target.agent === undefined ? undefined : `agent:${target.agent}`];
     b.add(who, survey.at, 'surveys');
     if (survey.score >= 4) b.add(who, survey.at, 'satisfied');
   }
@@ -135,15 +137,15 @@ export function callContribution(callId: string, events: readonly TimedCallEvent
 }
 
 /**
- * Each agent's standing evaluation counts for that agent and the call's last queue, on the day and interval of its
- * `ts`. A call with no queue yet (no offer arrived) counts it on `all`'s own counters, which `all` adds to its queues';
- * when an offer arrives, the next contribution moves it to that queue. Evaluations do not make an agent "seen" live.
+ * Each agent's standing evaluation counts for that agent, the call's last queue and `all`, on the day and interval of
+ * its `ts`. A call with no queue yet (no offer arrived) counts it on `all` only; when an offer arrives, the next
+ * contribution adds it to that queue. Evaluations do not make an agent "seen" live.
  */
 function addEvaluations(b: Builder, story: CallStory, queue: string | undefined): void {
   if (story.evaluations.size === 0) return;
   b.touch('all');
   for (const [agent, evaluation] of story.evaluations) {
-    const who = [queue === undefined ? 'all' : `queue:${queue}`, `agent:${agent}`];
+    const who = [queue === undefined ? undefined : `queue:${queue}`, 'all', `agent:${agent}`];
     b.add(who, evaluation.at, 'evaluations');
     b.add(who, evaluation.at, 'qaScoreMicros', qaScoreMicros(evaluation.score));
   }
@@ -153,6 +155,7 @@ function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, m
   const agentMember = `${part.agent}\u0000${member}`;
   if (part.endAt === undefined) {
     b.members.push([keys.onCall, agentMember, part.answeredAt]);
+    b.bump(keys.onCallParts, part.agent, 1);
     if (part.openHoldAt !== undefined) b.members.push([keys.onHold, agentMember, part.openHoldAt]);
     return;
   }
@@ -165,6 +168,7 @@ function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, m
   }
   if (part.wrappedAt === undefined) {
     b.members.push([keys.inWrap, agentMember, part.endAt]);
+    b.bump(keys.wrapParts, part.agent, 1);
     return;
   }
   addHandled(b, who, part.wrappedAt, talkMs, holdMs, Math.max(0, part.wrappedAt - part.endAt));

@@ -96,8 +96,9 @@ export function contributionUnder(entity: string, events: StoredEvent[], context
   if (!expired) return contribution;
   const last = lastEventAt(events);
   const members = contribution.members.filter(([key]) => !isLiveCallKey(key));
+  const counters = new Map([...contribution.counters].filter(([key]) => !isLiveCallKey(key)));
   if (Number.isFinite(last)) members.push([figureKeys.expired(context.calendar.dayOf(last)), callId, last]);
-  return { ...contribution, members };
+  return { ...contribution, counters, members };
 }
 
 /** A call's entry in the call log, under the rules it is counted by (their time zone decides its day). */

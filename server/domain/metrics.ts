@@ -32,39 +32,38 @@ export function createMetricsReader(deps: { figures: FigureReader; calendar: Cal
   async function read(scope: string, day: string = calendar.today(deps.clock())): Promise<Metrics> {
     const parsed = parseScope(scope);
     if (!parsed) throw new DomainError('bad_request', SCOPE_FORMAT);
-    const { counterScopes, agents, teamQueues } = await whatToRead(parsed.kind, parsed.id);
+    const { agents, teamQueues } = await whatToRead(parsed.kind, parsed.id);
     const hasQueue = parsed.kind === 'all' || parsed.kind === 'queue';
+    // `all` reads its own counters and counts by state (kept as they change): its cost does not grow with the centre.
     // A team or an agent reads its own agents' entries only: its cost follows its size, not the centre's.
-    const shown = parsed.kind === 'queue' ? false : agents ? [...agents] : true;
-    const inputs = await figures.inputs(counterScopes, day, { ...(hasQueue ? { waitingOf: scope } : {}), agents: shown });
+    const inputs = await figures.inputs(agents ? agents.map((agent) => `agent:${agent}`) : [scope], day, {
+      ...(hasQueue ? { waitingOf: scope } : {}),
+      ...(agents ? { agents } : {}),
+      centre: parsed.kind === 'all',
+    });
     const { totals, intervals } = sumCounters(inputs.counters, calendar);
     const metrics: Metrics = { scope, day, tz: calendar.tz, ...withRatios(totals), intervals, asOf: deps.clock(), stale: false };
-    if (parsed.kind === 'all')
-      metrics.queues = counterScopes
-        .slice(1)
-        .map((s) => s.slice(6))
-        .sort();
+    if (inputs.queues) metrics.queues = inputs.queues.sort();
     if (inputs.waiting) {
       metrics.waiting = inputs.waiting.count;
       metrics.longestWaitSince = inputs.waiting.oldestSince === null ? null : iso(inputs.waiting.oldestSince);
     }
+    if (inputs.agentCounts) metrics.agents = countsOf(inputs.agentCounts);
     if (inputs.agents) {
-      const roster = buildRoster(inputs.agents);
-      metrics.roster = agents ? roster.filter((a) => agents.has(a.agent)) : roster;
+      metrics.roster = buildRoster(inputs.agents);
       metrics.agents = countByState(metrics.roster);
     }
     if (teamQueues.length > 0) metrics.teamQueues = await Promise.all(teamQueues.map((queue) => queueSummary(queue, day)));
     return metrics;
   }
 
-  /** The counter scopes behind a scope, whose agents it shows (null: all), and the queues a team serves. */
-  async function whatToRead(kind: string, id: string): Promise<{ counterScopes: string[]; agents: Set<string> | null; teamQueues: string[] }> {
-    // `all` is its queues plus its own counters (evaluations of calls no queue was offered yet).
-    if (kind === 'all') return { counterScopes: ['all', ...(await figures.queuesSeen()).map((q) => `queue:${q}`)], agents: null, teamQueues: [] };
-    if (kind !== 'team') return { counterScopes: [`${kind}:${id}`], agents: new Set([id]), teamQueues: [] };
+  /** The agents a scope shows by name (a team's, or the agent itself; none for `all` and a queue), and the queues a team serves. */
+  async function whatToRead(kind: string, id: string): Promise<{ agents: string[] | null; teamQueues: string[] }> {
+    if (kind === 'agent') return { agents: [id], teamQueues: [] };
+    if (kind !== 'team') return { agents: null, teamQueues: [] };
     const team = await deps.teams.teamOf(id);
     if (!team) throw new DomainError('not_found', `no team "${id}"`);
-    return { counterScopes: team.agents.map((agent) => `agent:${agent}`), agents: new Set(team.agents), teamQueues: team.queues ?? [] };
+    return { agents: [...new Set(team.agents)], teamQueues: team.queues ?? [] };
   }
 
   async function queueSummary(queue: string, day: string): Promise<QueueSummary> {
@@ -127,6 +126,13 @@ function buildRoster({ seen, states, onCall, inWrap }: NonNullable<FigureInputs[
     else roster.push({ agent, state: 'available', since: null });
   }
   return roster.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+}
+
+/** The counts by state as the batch script keeps them (a bucket with no agent is not stored). */
+function countsOf(stored: Map<string, string>) {
+  const counts = emptyAgentCounts();
+  for (const bucket of AGENT_BUCKETS) counts[bucket] = Number(stored.get(bucket) ?? 0);
+  return counts;
 }
 
 function countByState(roster: AgentLive[]) {

@@ -29,12 +29,10 @@ const DAYS_PER_READ = 31;
 export function createReports(deps: { figures: FigureReader; calendar: Calendar; teams: TeamLookup }) {
   const { figures, calendar } = deps;
 
-  /** The counter scopes behind a scope: `all` its queues and its own counters (evaluations of calls no queue was
-   * offered yet), a team its agents (as the metrics read them). */
+  /** The counter scopes behind a scope: a team its agents (as the metrics read them), any other scope its own. */
   async function counterScopesOf(scope: string): Promise<string[]> {
     const parsed = parseScope(scope);
     if (!parsed) throw new DomainError('bad_request', `scope: ${SCOPE_FORMAT}`);
-    if (parsed.kind === 'all') return ['all', ...(await figures.queuesSeen()).map((q) => `queue:${q}`)];
     if (parsed.kind !== 'team') return [scope];
     const team = await deps.teams.teamOf(parsed.id);
     if (!team) throw new DomainError('not_found', `scope: no team "${parsed.id}"`);

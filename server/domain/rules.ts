@@ -26,6 +26,8 @@ export interface RuleContext {
   rulesOfAgent(agent: string): Rules;
   queue(queue: string): { settings: QueueSettings; rules: Rules };
   openParts(which: 'onCall' | 'onHold'): Promise<OpenPart[]>;
+  /** Every agent `all` counts by state. */
+  agentsSeen(): Promise<string[]>;
   read(scope: string): Promise<Metrics>;
 }
 
@@ -127,7 +129,7 @@ function agentTargetRule(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', message: (m
     name,
     async evaluate(ctx) {
       const firings: Firing[] = [];
-      for (const { agent } of (await ctx.read('all')).roster ?? []) {
+      for (const agent of (await ctx.agentsSeen()).sort()) {
         const rules = ctx.rulesOfAgent(agent);
         if (!rules[name].enabled) continue;
         const m = await ctx.read(`agent:${agent}`);
@@ -187,6 +189,7 @@ export function createRuleEngine(deps: RuleEngineDeps) {
     const teamSettings = new Map(settings.teams.map((t) => [t.id, t]));
     const reads = new Map<string, Promise<Metrics>>();
     const parts = new Map<string, Promise<OpenPart[]>>();
+    let seen: Promise<string[]> | undefined;
     return {
       now: deps.clock(),
       settings,
@@ -199,6 +202,7 @@ export function createRuleEngine(deps: RuleEngineDeps) {
         return { settings: q, rules: rulesFor(settings, q.rules) };
       },
       openParts: (which) => cached(parts, which, () => store.openParts(which)),
+      agentsSeen: () => (seen ??= store.agentsSeen()),
       read: (scope) => cached(reads, scope, () => deps.read(scope)),
     };
   }

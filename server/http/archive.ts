@@ -8,6 +8,8 @@ import { requireRole } from './authenticate.ts';
 import { dayParam } from './pastQuery.ts';
 
 const DAY_KEY = /^i:.+:\d{4}-\d{2}-\d{2}$/;
+const ALL_KEY = /^i:all:\d{4}-\d{2}-\d{2}$/;
+const QUEUE_KEY = /^i:queue:.+:\d{4}-\d{2}-\d{2}$/;
 const CHUNK = 1000;
 
 export function archiveRouter(deps: { archive: ArchiveStore; calendar: Calendar }): Router {
@@ -20,7 +22,7 @@ export function archiveRouter(deps: { archive: ArchiveStore; calendar: Calendar 
     if (to === undefined) throw new DomainError('bad_request', 'to: is required (YYYY-MM-DD)');
     if (to < from) throw new DomainError('bad_request', 'to: must not be before from');
     res.type('application/x-ndjson').setHeader('Content-Disposition', `attachment; filename="wallboard-${from}-${to}.ndjson"`);
-    const head: ArchiveLine = { kind: 'export', version: 1, from, to, tz: deps.calendar.tz, exportedAt: new Date().toISOString() };
+    const head: ArchiveLine = { kind: 'export', version: 2, from, to, tz: deps.calendar.tz, exportedAt: new Date().toISOString() };
     res.write(`${JSON.stringify(head)}\n`);
     for await (const line of deps.archive.exportDays(from, to)) {
       if (!res.write(`${JSON.stringify(line)}\n`)) await new Promise((resolve) => res.once('drain', resolve));
@@ -40,15 +42,22 @@ export function archiveRouter(deps: { archive: ArchiveStore; calendar: Calendar 
       totals.calls += done.calls;
       pending = [];
     };
+    // An export of version 1 kept in `all` only what no queue holds: its days' `all` is summed again once they are in.
+    let version = 2;
+    const olderAll = new Map<string, Record<string, string>>();
     for await (const text of createInterface({ input: req, crlfDelay: Infinity })) {
       totals.lines++;
       if (text.trim() === '') continue;
       const line = archiveLine(text, totals.lines);
-      if (line.kind === 'export') continue;
-      pending.push(line);
+      const day = line.kind === 'hash' ? line.key.slice(-10) : '';
+      if (line.kind === 'export') version = line.version;
+      else if (version === 1 && line.kind === 'hash' && ALL_KEY.test(line.key)) olderAll.set(day, line.fields);
+      else pending.push(line);
+      if (version === 1 && line.kind === 'hash' && QUEUE_KEY.test(line.key) && !olderAll.has(day)) olderAll.set(day, {});
       if (pending.length >= CHUNK) await flush();
     }
     await flush();
+    for (const [day, own] of olderAll) await deps.archive.settleAll(day, own);
     res.json(totals);
   });
   return router;
@@ -67,7 +76,7 @@ function archiveLine(text: string, n: number): ArchiveLine {
   const ok =
     v !== null &&
     typeof v === 'object' &&
-    ((v.kind === 'export' && v.version === 1) ||
+    ((v.kind === 'export' && (v.version === 1 || v.version === 2)) ||
       (v.kind === 'hash' && typeof v.key === 'string' && DAY_KEY.test(v.key) && strings(v.fields)) ||
       (v.kind === 'member' && typeof v.key === 'string' && DAY_KEY.test(v.key) && typeof v.member === 'string' && Number.isFinite(v.score)) ||
       (v.kind === 'entity' && typeof v.entity === 'string' && v.entity.startsWith('call:') && strings(v.meta) && strings(v.events)) ||

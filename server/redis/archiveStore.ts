@@ -5,15 +5,16 @@ import { scanKeys } from './scan.ts';
 import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
 import { unpackArchive } from './callLogArchive.ts';
 import { repliesOf } from './pipeline.ts';
+import { queueKeysByDay, setAllOfDay } from './figureSchema.ts';
 
 /** One line of an archive. Keys are logical (without the centre's prefix), so an archive moves between prefixes. */
 export type ArchiveLine =
-  | { kind: 'export'; version: 1; from: string; to: string; tz: string; exportedAt: string }
+  | { kind: 'export'; version: 1 | 2; from: string; to: string; tz: string; exportedAt: string }
   | { kind: 'hash'; key: string; fields: Record<string, string> }
   | { kind: 'member'; key: string; member: string; score: number }
   | { kind: 'entity'; entity: string; meta: Record<string, string>; events: Record<string, string> }
   | { kind: 'rules'; fingerprint: string; rules: string }
-  /** A queue with figures in the range: `all` sums the queues the store has seen. */
+  /** A queue with figures in the range (the queues `all` lists). */
   | { kind: 'queue'; queue: string; seen: string };
 
 const DAY_KEY = /^i:.+:(\d{4}-\d{2}-\d{2})$/;
@@ -103,7 +104,12 @@ export function createArchiveStore(deps: { redis: RedisClient; keys: StoreKeys; 
     return { keys: touched.size, calls };
   }
 
-  return { exportDays, importLines };
+  /** A day's `all` made its own counters `own` plus every queue's as stored (an import of an export of version 1). */
+  async function settleAll(day: string, own: Record<string, string>): Promise<void> {
+    await setAllOfDay(redis, keys, day, (await queueKeysByDay(redis, keys, day)).get(day) ?? [], own);
+  }
+
+  return { exportDays, importLines, settleAll };
 }
 
 export type ArchiveStore = ReturnType<typeof createArchiveStore>;

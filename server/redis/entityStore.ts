@@ -3,7 +3,7 @@ import type { RedisClient } from './connect.ts';
 import { scanKeys } from './scan.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { BATCH_CONFLICT, BATCH_REFUSED } from './scripts.ts';
-import { figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
+import { BUCKET_SOURCES, figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
 import { ReplicaNotConfirmedError } from './errors.ts';
 import { repliesOf } from './pipeline.ts';
 
@@ -108,8 +108,16 @@ export function createEntityStore(deps: EntityStoreDeps) {
         (op.key.startsWith(INTERVALS_PREFIX) ? expiring : live).push(op.key);
       }
     }
+    // A change to what an agent's live state is computed from also moves it between the counts by state.
+    const buckets = BUCKET_SOURCES.some((key) => index.has(key));
+    const bucketKeyNames = [...BUCKET_SOURCES, figureKeys.agentBuckets, figureKeys.agentCounts];
+    for (const key of buckets ? bucketKeyNames.filter((name) => !index.has(name)) : []) {
+      index.set(key, 0);
+      live.push(key);
+    }
     const firstExpiring = scriptKeys.length + live.length + 1;
     for (const key of [...live, ...expiring]) index.set(key, scriptKeys.push(keys.figure(key)));
+    const bucketKeys = buckets ? bucketKeyNames.map((key) => index.get(key)!) : [];
 
     // Events go as arguments of their own (their JSON kept as is); the rest as one JSON argument.
     const payload: unknown[] = [];
@@ -123,7 +131,7 @@ export function createEntityStore(deps: EntityStoreDeps) {
       for (const e of w.events) eventArgs.push(e.id, JSON.stringify(e));
       payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
     }
-    const args = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs, JSON.stringify(payload), ...eventArgs];
+    const args = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs, JSON.stringify(payload), JSON.stringify(bucketKeys), ...eventArgs];
     const reply = await runBatch([...scriptKeys, ...args], scriptKeys.length);
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));

@@ -12,33 +12,35 @@ export interface FigureInputs {
   waiting?: { count: number; oldestSince: number | null };
   /** Scopes that show agents: who was seen, their last `agent.state`, and their open and wrapping parts. */
   agents?: { seen: Map<string, string>; states: Map<string, string>; onCall: [string, number][]; inWrap: [string, number][] };
+  /** `all`: how many agents are in each state, as the batch script keeps them. */
+  agentCounts?: Map<string, string>;
+  /** `all`: the queues that have been offered a call. */
+  queues?: string[];
+}
+
+/** What live parts to read beside the counters. */
+export interface LiveParts {
+  /** The waiting set of this scope (`all` or `queue:…`). */
+  waitingOf?: string;
+  /** The roster of these agents (a team or an agent: the cost follows the team, not the centre). */
+  agents?: string[];
+  /** `all`: the counts by state and the queues seen, each one hash whatever the size of the centre. */
+  centre?: boolean;
 }
 
 export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }) {
   const { redis, keys } = deps;
   const k = keys.figure;
 
-  /** The queues that have been offered a call (their counters make up `all`). */
-  async function queuesSeen(): Promise<string[]> {
-    return Object.entries(await redis.hgetall(k(figureKeys.queuesSeen)))
-      .filter(([, count]) => Number(count) > 0)
-      .map(([queue]) => queue);
-  }
-
-  /**
-   * One round trip for everything a scope's figures need. `agents`: true for every agent (`all`), a list for those
-   * only (a team or an agent: the cost follows the team, not the centre), false for none.
-   */
-  async function inputs(counterScopes: string[], day: string, live: { waitingOf?: string; agents: boolean | string[] }): Promise<FigureInputs> {
+  /** One round trip for everything a scope's figures need. */
+  async function inputs(counterScopes: string[], day: string, live: LiveParts): Promise<FigureInputs> {
     const pipe = redis.pipeline();
     for (const scope of counterScopes) pipe.hgetall(k(figureKeys.intervals(scope, day)));
     if (live.waitingOf !== undefined) pipe.zcard(k(figureKeys.waiting(live.waitingOf))).zrange(k(figureKeys.waiting(live.waitingOf)), 0, '0', 'WITHSCORES');
-    const only = Array.isArray(live.agents) ? live.agents : null;
-    if (only && only.length > 0) pipe.hmget(k(figureKeys.agentsSeen), ...only).hmget(k(figureKeys.agentStates), ...only);
-    else if (live.agents && !only) pipe.hgetall(k(figureKeys.agentsSeen)).hgetall(k(figureKeys.agentStates));
-    if (live.agents) {
-      pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
-    }
+    const only = live.agents ?? [];
+    if (only.length > 0) pipe.hmget(k(figureKeys.agentsSeen), ...only).hmget(k(figureKeys.agentStates), ...only);
+    if (live.agents) pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
+    if (live.centre) pipe.hgetall(k(figureKeys.agentCounts)).hgetall(k(figureKeys.queuesSeen));
     const values = await repliesOf(pipe);
     const out: FigureInputs = { counters: values.splice(0, counterScopes.length).map((v) => new Map(Object.entries(v as Record<string, string>))) };
     if (live.waitingOf !== undefined) {
@@ -46,7 +48,7 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
       out.waiting = { count: Number(count), oldestSince: oldest.length === 2 ? Number(oldest[1]) : null };
     }
     if (live.agents) {
-      const [seen, states] = only ? (only.length > 0 ? values.splice(0, 2).map((v) => fieldsOf(only, v as (string | null)[])) : [{}, {}]) : values.splice(0, 2);
+      const [seen, states] = only.length > 0 ? values.splice(0, 2).map((v) => fieldsOf(only, v as (string | null)[])) : [{}, {}];
       const [onCall, inWrap] = values.splice(0, 2) as [string[], string[]];
       out.agents = {
         seen: new Map(Object.entries(seen as Record<string, string>)),
@@ -55,7 +57,19 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
         inWrap: pairs(inWrap),
       };
     }
+    if (live.centre) {
+      const [counts, queues] = values.splice(0, 2) as Record<string, string>[];
+      out.agentCounts = new Map(Object.entries(counts!));
+      out.queues = Object.entries(queues!)
+        .filter(([, count]) => Number(count) > 0)
+        .map(([queue]) => queue);
+    }
     return out;
+  }
+
+  /** The agents seen, each with its live bucket (what `all` counts by state), as the batch script keeps them. */
+  async function agentBuckets(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await redis.hgetall(k(figureKeys.agentBuckets))));
   }
 
   /** The counter hashes of every scope for each day (reports over a range): day → one hash per scope. One round trip. */
@@ -93,7 +107,7 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
     return out;
   }
 
-  return { queuesSeen, inputs, countersOfDays, read, scan };
+  return { inputs, agentBuckets, countersOfDays, read, scan };
 }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;

@@ -32,6 +32,17 @@ export const figureKeys = {
   queuesSeen: 'live:queues',
   /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
   agentStates: 'live:state',
+  /** Hash: agent → how many of its parts are open (answered, not ended): the count of its members in `onCall`. */
+  onCallParts: 'live:oncall:n',
+  /** Hash: agent → how many of its parts are in after-call work: the count of its members in `inWrap`. */
+  wrapParts: 'live:wrap:n',
+  /**
+   * Hash: agent → its live state bucket (onCall, wrap, available, break, offline), and hash: bucket → how many
+   * agents are in it. Both kept by the batch script as the four hashes above change, so the counts of `all` are
+   * read without the roster (see redis/lua/applyBatch.lua).
+   */
+  agentBuckets: 'live:bucket',
+  agentCounts: 'live:counts',
   /** Sorted set: calls swept out of the live figures (no event for the live-call timeout), by their last event; per day of that event. */
   expired: (day: string) => `${INTERVALS_PREFIX}expired:${day}`,
   /**
@@ -46,8 +57,18 @@ export type FigureKeys = typeof figureKeys;
 
 /** Whether a figure key is one of the live sets a call sits in while waiting, on a call, on hold or in after-call work. */
 export function isLiveCallKey(key: string): boolean {
-  return key.startsWith('w:') || key === figureKeys.onCall || key === figureKeys.onHold || key === figureKeys.inWrap;
+  return (
+    key.startsWith('w:') ||
+    key === figureKeys.onCall ||
+    key === figureKeys.onHold ||
+    key === figureKeys.inWrap ||
+    key === figureKeys.onCallParts ||
+    key === figureKeys.wrapParts
+  );
 }
+
+/** The hashes an agent's live bucket is computed from, in the order the batch script takes them. */
+export const BUCKET_SOURCES = [figureKeys.agentsSeen, figureKeys.agentStates, figureKeys.onCallParts, figureKeys.wrapParts] as const;
 
 /** Every physical key, for one centre's prefix. */
 export function createStoreKeys(rawPrefix: string) {
@@ -74,6 +95,11 @@ export function createStoreKeys(rawPrefix: string) {
     /** Hash: fingerprint → the figure rules (time zone, thresholds) contributions were computed under. */
     figureRules: k('rules'),
     lastEventAt: k('live:lastEventAt'),
+    /**
+     * String: the version of how the figure keys are laid out (see redis/figureSchema.ts); with its lock, and the
+     * days already moved while an upgrade runs.
+     */
+    figureSchema: { version: k('figures:schema'), lock: k('figures:schema:lock'), days: k('figures:schema:days') },
     /** String: set once every call stored before the call log existed has its record (see ingest.backfillCallLog). */
     callLogBackfilled: k('calls:backfilled'),
     /** Pub/sub channel of changed scopes. */

@@ -4,7 +4,7 @@ import { scanKeys } from './scan.ts';
 import { escapeGlob } from './keys.ts';
 
 /** The first part of every key this product writes after its prefix (another centre's `wb:east:…` is not one). */
-const OWN = /^(ev:|m:|i:|w:|live:|rules|sockets:|banners|prompts:|prompt:|auth:|teams|socket\.io)/;
+const OWN = /^(ev:|m:|i:|w:|live:|figures:|rules|sockets:|banners|prompts:|prompt:|auth:|teams|socket\.io)/;
 
 /** Renames this centre's `from…` keys to `to…`, once: only when nothing is stored under `to` yet. */
 export async function migratePrefix(redis: RedisClient, from: string, to: string): Promise<number> {

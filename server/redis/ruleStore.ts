@@ -1,5 +1,5 @@
 // What the automatic-prompt rules keep in Redis: a short lock (one instance evaluates at a time), the
-// cool-downs per rule and subject, and the open parts and holds they look at.
+// cool-downs per rule and subject, and the open parts, holds and agents they look at.
 import type { RedisClient } from './connect.ts';
 import { figureKeys, type StoreKeys } from './keys.ts';
 
@@ -33,7 +33,12 @@ export function createRuleStore(deps: { redis: RedisClient; keys: StoreKeys }) {
     return parts;
   }
 
-  return { lock, claimCooldown, openParts };
+  /** Every agent seen today or live (those `all` counts by state), in no order. */
+  async function agentsSeen(): Promise<string[]> {
+    return redis.hkeys(keys.figure(figureKeys.agentBuckets));
+  }
+
+  return { lock, claimCooldown, openParts, agentsSeen };
 }
 
 export type RuleStore = ReturnType<typeof createRuleStore>;

@@ -157,8 +157,9 @@ describe('abandoned and timed out', () => {
 
   it('leaves a waiting segment offered, in the live waiting sets, and nothing else', () => {
     const c = contributionOf('wait-1', (e) => [e('call.offered', s(0), { queue: 'sales' })]);
-    expect(countedScopes(c)).toEqual([`queue:sales@${DAY}`]);
+    expect(countedScopes(c)).toEqual([`all@${DAY}`, `queue:sales@${DAY}`]);
     expect(counter(c, 'queue:sales', DAY, 'offered')).toBe(1);
+    expect(counter(c, 'all', DAY, 'offered')).toBe(1);
     expect(members(c, liveKeys.waiting('queue:sales'))).toEqual(new Map([['wait-1#0', s(0)]]));
     expect(members(c, liveKeys.waiting('all'))).toEqual(new Map([['wait-1#0', s(0)]]));
   });
@@ -275,9 +276,19 @@ describe('transfers', () => {
     expect(counter(c, 'queue:sales', DAY, 'wrapMs')).toBe(10_000);
   });
 
+  it('gives `all` every figure of every queue it touches, as it counts them', () => {
+    const byField = new Map<string, number>();
+    for (const [key, fields] of c.counters) {
+      if (!key.startsWith('i:queue:')) continue;
+      for (const [field, n] of fields) byField.set(field, (byField.get(field) ?? 0) + n);
+    }
+    expect(byField.size).toBeGreaterThan(5);
+    expect(c.counters.get(liveKeys.intervals('all', DAY))).toEqual(byField);
+  });
+
   it('touches the queue, both agents and all', () => {
     expect(touchedScopes(c)).toEqual(['agent:ann', 'agent:bob', 'all', 'queue:sales']);
-    expect(countedScopes(c)).toEqual([`agent:ann@${DAY}`, `agent:bob@${DAY}`, `queue:sales@${DAY}`]);
+    expect(countedScopes(c)).toEqual([`agent:ann@${DAY}`, `agent:bob@${DAY}`, `all@${DAY}`, `queue:sales@${DAY}`]);
     expect(seen(c, liveKeys.agentsSeen, 'ann')).toBe(1);
     expect(seen(c, liveKeys.agentsSeen, 'bob')).toBe(1);
     expect(seen(c, liveKeys.queuesSeen, 'sales')).toBe(1);

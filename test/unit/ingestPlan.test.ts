@@ -66,6 +66,7 @@ describe('planEntity: a call', () => {
     expect(sorted(plan.write.ops)).toEqual(
       sorted([
         inc(day('queue:sales'), at('offered'), 1),
+        inc(day('all'), at('offered'), 1),
         inc(figureKeys.queuesSeen, 'sales', 1),
         add(figureKeys.waiting('queue:sales'), 'new1#0', s(0)),
         add(figureKeys.waiting('all'), 'new1#0', s(0)),
@@ -99,12 +100,14 @@ describe('planEntity: a call', () => {
     const handling = (scope: string) => [inc(day(scope), at('handled'), 1), inc(day(scope), at('talkMs'), 60_000), inc(day(scope), at('wrapMs'), 30_000)];
     expect(sorted(plan.write.ops)).toEqual(
       sorted([
-        inc(day('queue:sales'), at('offered'), 1),
-        inc(day('queue:sales'), at('answered'), 1),
-        inc(day('queue:sales'), at('answerWaitMs'), 40_000),
+        ...['queue:sales', 'all'].flatMap((scope) => [
+          inc(day(scope), at('offered'), 1),
+          inc(day(scope), at('answered'), 1),
+          inc(day(scope), at('answerWaitMs'), 40_000),
+          ...handling(scope),
+        ]),
         inc(day('agent:ann'), at('answered'), 1),
         inc(day('agent:ann'), at('answerWaitMs'), 40_000),
-        ...handling('queue:sales'),
         ...handling('agent:ann'),
         inc(figureKeys.queuesSeen, 'sales', 1),
         inc(figureKeys.agentsSeen, 'ann', 1),
@@ -123,14 +126,14 @@ describe('planEntity: a call', () => {
       sorted([
         remove(figureKeys.waiting('queue:sales'), 'late#0'),
         remove(figureKeys.waiting('all'), 'late#0'),
-        inc(day('queue:sales'), at('answered'), 1),
-        inc(day('queue:sales'), at('answeredInSL'), 1),
-        inc(day('queue:sales'), at('answerWaitMs'), 20_000),
-        inc(day('agent:ann'), at('answered'), 1),
-        inc(day('agent:ann'), at('answeredInSL'), 1),
-        inc(day('agent:ann'), at('answerWaitMs'), 20_000),
+        ...['queue:sales', 'all', 'agent:ann'].flatMap((scope) => [
+          inc(day(scope), at('answered'), 1),
+          inc(day(scope), at('answeredInSL'), 1),
+          inc(day(scope), at('answerWaitMs'), 20_000),
+        ]),
         inc(figureKeys.agentsSeen, 'ann', 1),
         add(figureKeys.onCall, 'ann\u0000late#0#0', s(20)),
+        inc(figureKeys.onCallParts, 'ann', 1),
       ]),
     );
     expect(plan.write.expectedVersion).toBe('4');
@@ -162,7 +165,7 @@ describe('planEntity: a call', () => {
       { expired: false, arrivedAt: s(1) },
       { before: current, current: strict, fingerprint: 'fp-strict' },
     );
-    expect(sorted(plan.write.ops)).toEqual(sorted([inc(day('queue:vip'), at('answeredInSL'), -1), inc(day('agent:ann'), at('answeredInSL'), -1)]));
+    expect(sorted(plan.write.ops)).toEqual(sorted(['queue:vip', 'all', 'agent:ann'].map((scope) => inc(day(scope), at('answeredInSL'), -1))));
     expect(plan.next.rules).toBe('fp-strict');
   });
 });
@@ -174,7 +177,7 @@ describe('planEntity: the live-call timeout', () => {
     const stored = known(events, { arrivedAt: s(25) });
     const plan = planEntity('call:gone', stored, [], { expired: true, arrivedAt: s(25) }, RULES);
 
-    expect(sorted(plan.write.ops)).toEqual(sorted([remove(figureKeys.onCall, 'ann\u0000gone#0#0'), add(figureKeys.expired(DAY), 'gone', s(20))]));
+    expect(sorted(plan.write.ops)).toEqual(sorted([remove(figureKeys.onCall, 'ann\u0000gone#0#0'), inc(figureKeys.onCallParts, 'ann', -1), add(figureKeys.expired(DAY), 'gone', s(20))]));
     expect(plan.write).toMatchObject({ force: true, meta: { expired: true, floor: 0 }, events: [], drops: [] });
     expect(plan.write.meta).not.toHaveProperty('arrivedAt');
     expect([...plan.scopes].sort()).toEqual(['agent:ann', 'all', 'queue:sales']);

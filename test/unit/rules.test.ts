@@ -53,6 +53,8 @@ function contextOf(data: Data): RuleContext {
       return { settings: q, rules: rulesFor(settings, q.rules) };
     },
     openParts: async (which) => (which === 'onCall' ? (data.onCall ?? []) : (data.onHold ?? [])),
+    // The agents `all` counts: in this data, those of its roster.
+    agentsSeen: async () => (byScope.get('all')?.roster ?? []).map((a) => a.agent),
     read: async (scope) => {
       const m = byScope.get(scope);
       if (!m) throw new Error(`the test did not expect a read of ${scope}`);
@@ -302,6 +304,7 @@ describe('createRuleEngine.tick', () => {
         return true;
       },
       openParts: async (which) => (which === 'onHold' ? [part('bob', 'b1', 90)] : []),
+      agentsSeen: async () => ['bob'],
     };
     const figures = new Map([
       ['all', metrics('all', {}, { roster: rosterOf('bob'), queues: ['sales'], agents: breakCount(1) })],

@@ -15,10 +15,17 @@
   ARGV[6] the entities, one JSON array (one argument: far cheaper to send than one per value), each
           [name, expected version ("0" when new), force (1: apply even with no new event, for sweeps),
            [meta field, value, ...], n new events, [event id to drop, ...], [op, key index, field, value, ...]]
-  ARGV[7 ..] the new events, entity after entity: n pairs (event id, event JSON) each
+  ARGV[7] the agents' live-state keys, one JSON array of KEYS indexes: [seen, states, open parts, wrap parts,
+          bucket, counts], or [] when no operation touches the first four (see below)
+  ARGV[8 ..] the new events, entity after entity: n pairs (event id, event JSON) each
           ops: "c" HINCRBY (the field is dropped at 0)   "z" ZADD key value field   "Z" ZREM key field
                "h" HSET key field value                  "H" HDEL key field
           Every value is a string (a Lua number would be written as 1e+15).
+
+  Agents' counts by state: every agent whose seen count, latest state, open parts or parts in wrap an operation
+  changes is put in its bucket again (onCall if it has an open part, else wrap if a part is in after-call work,
+  else its latest agent.state, else available; no bucket once it is not seen), and the counts by bucket follow.
+  server/redis/buckets.ts holds the same rule for the audit.
 
   Returns an array: per entity, the number of its events that were new (0: nothing written for it);
   or {-1, e, ...} the entities whose version moved, or that carry an id another entity took meanwhile
@@ -31,7 +38,8 @@ local LARGE_STEP = 1048576 -- 2^20
 
 -- The plan, as decoded: per entity {name, version, force, meta, n, drops, ops}; `first` is where its events start in ARGV.
 local entities = cjson.decode(ARGV[6])
-local at = 7
+local bucketKeys = cjson.decode(ARGV[7])
+local at = 8
 for e = 1, E do
   entities[e].first = at
   at = at + 2 * entities[e][5]
@@ -75,6 +83,10 @@ local function expect(index, wanted)
   return nil
 end
 local pending = {}
+for _, index in ipairs(bucketKeys) do
+  local problem = expect(index, 'hash')
+  if problem then return { -2, problem } end
+end
 for e = 1, E do
   local entity = entities[e]
   if entity.apply then
@@ -104,6 +116,9 @@ end
 -- Every check passed: write.
 local entityTtl, counterTtl, firstExpiring = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[3])
 local touched = {}
+local sources = {}
+for i = 1, 4 do if bucketKeys[i] then sources[bucketKeys[i]] = true end end
+local agentsMoved = {}
 for e = 1, E do
   local entity = entities[e]
   if entity.apply then
@@ -129,11 +144,39 @@ for e = 1, E do
         redis.call('HDEL', key, field)
       end
       if index >= firstExpiring then touched[index] = true end
+      if sources[index] then agentsMoved[field] = true end
     end
     redis.call('HSET', metaKey, 'v', tostring(tonumber(entity[2]) + 1), 'r', ARGV[2], unpack(entity[4]))
     if entityTtl > 0 then
       redis.call('PEXPIRE', eventsKey, entityTtl)
       redis.call('PEXPIRE', metaKey, entityTtl)
+    end
+  end
+end
+if #bucketKeys == 6 then
+  local seenKey, statesKey, openKey, wrapKey = KEYS[bucketKeys[1]], KEYS[bucketKeys[2]], KEYS[bucketKeys[3]], KEYS[bucketKeys[4]]
+  local bucketKey, countsKey = KEYS[bucketKeys[5]], KEYS[bucketKeys[6]]
+  for agent in pairs(agentsMoved) do
+    local bucket = false
+    if tonumber(redis.call('HGET', seenKey, agent) or '0') > 0 then
+      if tonumber(redis.call('HGET', openKey, agent) or '0') > 0 then
+        bucket = 'onCall'
+      elseif tonumber(redis.call('HGET', wrapKey, agent) or '0') > 0 then
+        bucket = 'wrap'
+      else
+        local latest = redis.call('HGET', statesKey, agent)
+        bucket = latest and cjson.decode(latest).state or 'available'
+      end
+    end
+    local was = redis.call('HGET', bucketKey, agent)
+    if was ~= bucket then
+      if was and redis.call('HINCRBY', countsKey, was, -1) == 0 then redis.call('HDEL', countsKey, was) end
+      if bucket then
+        redis.call('HINCRBY', countsKey, bucket, 1)
+        redis.call('HSET', bucketKey, agent, bucket)
+      else
+        redis.call('HDEL', bucketKey, agent)
+      end
     end
   end
 end
