@@ -74,7 +74,11 @@ describe('delta subscriptions', () => {
     expect(await subscribe(socket, 'team:roster-team', true)).toEqual({ ok: true });
     expect(await subscribe(socket, 'all', true)).toEqual({ ok: true });
     const [before, allBefore] = await Promise.all([firstTeam, firstAll]);
-    const pushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.scope === 'team:roster-team' && (d.roster?.set.some((a) => a.agent === 'rb') ?? false));
+    const pushed = nextEvent<MetricsDelta>(
+      socket,
+      'metrics:delta',
+      (d) => d.scope === 'team:roster-team' && (d.roster?.set.some((a) => a.agent === 'rb') ?? false),
+    );
     const allPushed = nextEvent<MetricsDelta>(socket, 'metrics:delta', (d) => d.scope === 'all' && d.changed.agents !== undefined);
     await send(app, [ev('agent.state', now - 1000, { agent: 'rb', state: 'break' })]);
     const [change, allChange] = await Promise.all([pushed, allPushed]);

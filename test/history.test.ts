@@ -51,7 +51,12 @@ describe('pruning the history', () => {
     const kept = { edge: await metrics(app, 'queue:__proto__', '2025-10-25'), recent: await metrics(app, 'all', '2026-11-20') };
     const doomed = [...before.keys()].filter((k) => k.startsWith(`${app.prefix}i:`) && k.endsWith(':2025-10-24'));
     // The old day had counters for `all`, its queue and agent, and a call log.
-    expect(doomed.map((k) => k.slice(app.prefix.length)).sort()).toEqual(['i:agent:a1:2025-10-24', 'i:all:2025-10-24', 'i:calls:2025-10-24', 'i:queue:sales:2025-10-24']);
+    expect(doomed.map((k) => k.slice(app.prefix.length)).sort()).toEqual([
+      'i:agent:a1:2025-10-24',
+      'i:all:2025-10-24',
+      'i:calls:2025-10-24',
+      'i:queue:sales:2025-10-24',
+    ]);
 
     expect(await app.application.pruneHistory()).toBe(doomed.length);
 

@@ -131,7 +131,16 @@ export function createEntityStore(deps: EntityStoreDeps) {
       for (const e of w.events) eventArgs.push(e.id, JSON.stringify(e));
       payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
     }
-    const args = [writes.length, rulesFingerprint, firstExpiring, deps.entityTtlMs, deps.counterTtlMs, JSON.stringify(payload), JSON.stringify(bucketKeys), ...eventArgs];
+    const args = [
+      writes.length,
+      rulesFingerprint,
+      firstExpiring,
+      deps.entityTtlMs,
+      deps.counterTtlMs,
+      JSON.stringify(payload),
+      JSON.stringify(bucketKeys),
+      ...eventArgs,
+    ];
     const reply = await runBatch([...scriptKeys, ...args], scriptKeys.length);
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));

@@ -31,7 +31,7 @@ export async function ensureFigureSchema(deps: SchemaDeps): Promise<boolean> {
   const { redis, keys } = deps;
   const { version, lock, days } = keys.figureSchema;
   const holder = `${process.pid}:${Date.now()}`;
-  for (const deadline = Date.now() + MOVE_MS; ; ) {
+  for (const deadline = Date.now() + MOVE_MS; ;) {
     if ((await redis.get(version)) === FIGURE_SCHEMA) return false;
     if ((await redis.set(lock, holder, 'PX', MOVE_MS, 'NX')) !== null) break;
     if (Date.now() > deadline) throw new Error(`the figure store is still being moved to layout ${FIGURE_SCHEMA} by another instance (${lock} is held)`);

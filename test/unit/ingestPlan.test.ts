@@ -177,7 +177,9 @@ describe('planEntity: the live-call timeout', () => {
     const stored = known(events, { arrivedAt: s(25) });
     const plan = planEntity('call:gone', stored, [], { expired: true, arrivedAt: s(25) }, RULES);
 
-    expect(sorted(plan.write.ops)).toEqual(sorted([remove(figureKeys.onCall, 'ann\u0000gone#0#0'), inc(figureKeys.onCallParts, 'ann', -1), add(figureKeys.expired(DAY), 'gone', s(20))]));
+    expect(sorted(plan.write.ops)).toEqual(
+      sorted([remove(figureKeys.onCall, 'ann\u0000gone#0#0'), inc(figureKeys.onCallParts, 'ann', -1), add(figureKeys.expired(DAY), 'gone', s(20))]),
+    );
     expect(plan.write).toMatchObject({ force: true, meta: { expired: true, floor: 0 }, events: [], drops: [] });
     expect(plan.write.meta).not.toHaveProperty('arrivedAt');
     expect([...plan.scopes].sort()).toEqual(['agent:ann', 'all', 'queue:sales']);
