@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 
 const node = process.execPath;
-const TOPOLOGY_TESTS = ['test/example-day.test.ts', 'test/live.test.ts', 'test/topologies.test.ts'];
+const TOPOLOGY_TESTS = ['test/example-day.test.ts', 'test/live.test.ts', 'test/topologies.test.ts', 'test/figure-schema.test.ts'];
 const steps = [
   ['System dependencies', ['scripts/ensure-system-deps.mjs', 'redis', 'chromium']],
   ['Type check (server, shared, tests)', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
