@@ -37,7 +37,7 @@ export async function measureReads(agents: number, queues: number): Promise<Read
           });
       }),
     );
-    // Every agent has a state (so the roster holds the whole centre).
+    // Every agent has a state (so the counts by state, and a team's roster, cover every agent).
     const states = names.map((agent, i) => ({
       id: `s-${agent}`,
       type: 'agent.state',
