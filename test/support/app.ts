@@ -46,6 +46,8 @@ export async function startApp(
     clock?: () => number;
     trustProxy?: number | string[] | false;
     maxSocketsPerPrincipal?: number;
+    /** A socket holding more unsent bytes than this is dropped (default 4 MiB). */
+    maxUnsentBytes?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
@@ -77,6 +79,7 @@ export async function startApp(
     clock: opts.clock,
     trustProxy: opts.trustProxy,
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
+    maxUnsentBytes: opts.maxUnsentBytes,
     durability: opts.durability,
   });
   await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));
