@@ -1,9 +1,11 @@
 // Browsers start Socket.IO on HTTP long-polling before upgrading: those requests must reach Socket.IO alone.
-// And a socket that stops reading must not hold the server's memory: past a cap on its unsent data it is dropped.
+// The heartbeat finds a link lost silently; and a socket that stops reading must not hold the server's memory: past
+// a cap on its unsent data it is dropped.
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readConfig } from '../server/config.ts';
 import { DEFAULT_MAX_UNSENT_BYTES, unsentBytes } from '../server/socket/backlog.ts';
+import { HEARTBEAT } from '../server/socket/server.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { ev, metrics, send } from './support/events.ts';
 import { breakableLink } from './support/links.ts';
@@ -28,6 +30,15 @@ describe('Socket.IO over long-polling', () => {
     } finally {
       socket.disconnect();
     }
+  });
+});
+
+describe('the heartbeat', () => {
+  it('asks for a pong every 10 s within 10 s: a link lost silently is given up within 20 s', async () => {
+    const open = await (await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`)).text();
+    expect(open).toMatch(/^0\{/);
+    expect(JSON.parse(open.slice(1))).toMatchObject({ pingInterval: 10_000, pingTimeout: 10_000 });
+    expect(HEARTBEAT.pingInterval + HEARTBEAT.pingTimeout).toBeLessThanOrEqual(20_000);
   });
 });
 
