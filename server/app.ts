@@ -220,6 +220,7 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
     caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
     clock,
+    maxUnsentBytes: deps.maxUnsentBytes,
   });
   const changes = createChangeFeed({ publisher: redis, subscriber: connections.changes, channel: keys.changes, onChange: hub.scopesChanged, log: deps.log });
   await changes.start();

@@ -51,4 +51,6 @@ export interface AppDeps {
   trustProxy?: number | string[] | false;
   /** At most this many sockets per token and per session (default 20; 0: no cap). */
   maxSocketsPerPrincipal?: number;
+  /** A socket holding more unsent bytes than this (a client that does not read) is dropped (default 4 MiB; 0: no cap). */
+  maxUnsentBytes?: number;
 }

@@ -71,6 +71,8 @@ export interface Config {
   trustProxy: number | string[] | false;
   /** WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL, default 20 sockets per token or session; 0 turns the cap off. */
   maxSocketsPerPrincipal: number;
+  /** WALLBOARD_SOCKET_MAX_UNSENT_MB, default 4: a socket holding more unsent data (it does not read) is dropped; 0 turns the cap off. */
+  maxUnsentBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -115,6 +117,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFutureMinutes: integer(env, 'WALLBOARD_MAX_FUTURE_MINUTES', 15, 0, 1440),
     trustProxy: trustProxy(env.WALLBOARD_TRUST_PROXY),
     maxSocketsPerPrincipal: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL', 20, 0, 100_000),
+    maxUnsentBytes: integer(env, 'WALLBOARD_SOCKET_MAX_UNSENT_MB', 4, 0, 1024) * 1024 * 1024,
   };
 }
 

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     maxFutureMinutes: config.maxFutureMinutes,
     trustProxy: config.trustProxy,
     maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
+    maxUnsentBytes: config.maxUnsentBytes,
   });
 
   if (config.admin && (await application.directory.users.count()) === 0) {

@@ -8,6 +8,7 @@ import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 import { DomainError } from '../domain/errors.ts';
 import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { BannerBoard } from '../domain/banners.ts';
+import { capUnsent, DEFAULT_MAX_UNSENT_BYTES } from './backlog.ts';
 import { createCoalescer } from './coalescer.ts';
 import { createDeltaSubscribers } from './deltas.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
@@ -36,6 +37,8 @@ export interface HubDeps {
   caps?: SocketCaps;
   /** Whether a handshake's Origin (when sent) names this server; checked for cookie-authenticated sockets only. */
   sameOrigin?: (headers: Record<string, string | string[] | undefined>) => boolean;
+  /** A socket holding more unsent bytes than this is dropped (socket/backlog.ts; default 4 MiB, 0: no cap). */
+  maxUnsentBytes?: number;
 }
 
 export function createLiveHub(deps: HubDeps) {
@@ -99,6 +102,9 @@ export function createLiveHub(deps: HubDeps) {
   io.on('connection', async (socket: LiveSocket) => {
     // The handshake (headers) is kept; the whole upgrade request need not be (Socket.IO's memory advice).
     (socket.conn as unknown as { request: unknown }).request = null;
+    capUnsent(socket.conn, deps.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES, (bytes) =>
+      log('socket dropped: too much unsent data (a client that does not read)', { id: socket.id, bytes }),
+    );
     const p = socket.data.principal;
     if (p.tokenId) void socket.join(rooms.token(p.tokenId));
     if (p.sessionId) void socket.join(rooms.session(p.sessionId));

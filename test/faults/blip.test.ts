@@ -1,58 +1,24 @@
 // Fault test (npm run test:faults): the network between the server and Redis drops for 2 s and for 20 s (a TCP proxy
 // that cuts every connection and refuses new ones meanwhile) under steady ingest. Ingest answers 503 or 202, never
 // stalls, resumes by itself, and `npm run verify` finds the figures equal to the events that got 202.
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Banner } from '../../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from '../support/app.ts';
 import { metrics } from '../support/events.ts';
+import { breakableLink, type Link } from '../support/links.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { steadyIngest } from '../support/steadyIngest.ts';
 import { verifyFindsNoDifference } from '../support/verify.ts';
-
-/** A proxy to Redis whose link can be cut: `cut()` drops every connection and refuses new ones until `mend()`. */
-function cuttableLink(target: number): Promise<{ port: number; cut(): void; mend(): void; close(): void }> {
-  const open = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) return void client.destroy();
-    const upstream = connect(target, '127.0.0.1');
-    const close = () => (client.destroy(), upstream.destroy());
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', close).on('close', () => (open.delete(s), close()));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as { port: number }).port,
-        cut() {
-          down = true;
-          for (const s of open) s.destroy();
-        },
-        mend() {
-          down = false;
-        },
-        close() {
-          for (const s of open) s.destroy();
-          server.close();
-        },
-      }),
-    ),
-  );
-}
 
 const storeDown = (list: Banner[]) => list.some((b) => b.source === 'auto' && /unreachable/.test(b.message));
 
 describe('a network blip between the server and Redis', () => {
   let redis: TestRedis;
-  let link: Awaited<ReturnType<typeof cuttableLink>>;
+  let link: Link;
   let app: TestApp;
   beforeAll(async () => {
     redis = await startTestRedis();
-    link = await cuttableLink(Number(new URL(redis.url).port));
+    link = await breakableLink(Number(new URL(redis.url).port));
     app = await startApp(`redis://127.0.0.1:${link.port}`, { watchEveryMs: 250 });
   });
   afterAll(async () => {

@@ -46,10 +46,14 @@ export async function startApp(
     clock?: () => number;
     trustProxy?: number | string[] | false;
     maxSocketsPerPrincipal?: number;
+    /** A socket holding more unsent bytes than this is dropped (default 4 MiB). */
+    maxUnsentBytes?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
     durability?: 'primary' | 'replica';
+    /** The built client to serve (screens answer 503 without it): `dist/client`, for a test in a browser. */
+    clientDir?: string;
   } = {},
 ): Promise<TestApp> {
   // The tagged form the server keeps its keys under (see redis/keys.ts), so tests can name keys directly.
@@ -77,7 +81,9 @@ export async function startApp(
     clock: opts.clock,
     trustProxy: opts.trustProxy,
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
+    maxUnsentBytes: opts.maxUnsentBytes,
     durability: opts.durability,
+    clientDir: opts.clientDir,
   });
   await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

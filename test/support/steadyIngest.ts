@@ -16,7 +16,7 @@ export interface IngestReport {
 
 export function steadyIngest(app: TestApp, opts: { queue: string; batchSize?: number; pauseMs?: number }) {
   const report: IngestReport = { acknowledged: 0, events: 0, refused: 0, unexpected: [], slowestMs: 0 };
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(events: number) => void>();
   let stopping = false;
   let n = 0;
   const newBatch = () =>
@@ -31,7 +31,7 @@ export function steadyIngest(app: TestApp, opts: { queue: string; batchSize?: nu
       if (status === 202) {
         report.acknowledged++;
         report.events += batch.length;
-        for (const listener of listeners) listener();
+        for (const listener of [...listeners]) listener(report.events);
         if (stopping) return;
         batch = newBatch();
       } else if (status === 503) report.refused++;
@@ -54,6 +54,10 @@ export function steadyIngest(app: TestApp, opts: { queue: string; batchSize?: nu
         };
         listeners.add(check);
       });
+    },
+    /** Calls `listener` with the events acknowledged so far each time a batch gets 202 (to time what follows it). */
+    onAcknowledged(listener: (events: number) => void): void {
+      listeners.add(listener);
     },
     /** Stops after the batch in flight (which is resent until 202 first, so nothing is left half-sent). */
     async stop(): Promise<IngestReport> {
