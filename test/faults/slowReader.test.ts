@@ -17,8 +17,10 @@ import { verifyFindsNoDifference } from '../support/verify.ts';
 
 const QUEUE = 'slow-reader';
 const SCREENS = 499;
-/** A large centre: 5,000 agents make the whole figures of `all` (the roster) about 400 KB a push. */
+/** A large centre: 5,000 agents in five teams of 1,000 (the most a team holds) that serve the queue; the whole figures
+ * of the five (their rosters) are about 400 KB a push. */
 const AGENTS = 5000;
+const FLOORS = ['team:floor-0', 'team:floor-1', 'team:floor-2', 'team:floor-3', 'team:floor-4'];
 
 /** One healthy screen: its scope, the figures it holds (deltas merged in, as the client does), its pushes. */
 interface Screen {
@@ -58,6 +60,10 @@ describe('one screen that stops reading among 500', () => {
       const states = Array.from({ length: 500 }, (_, j) => ev('agent.state', Date.now() - 60_000, { agent: `floor-${i + j}`, state: 'available' }));
       expect((await send(app, states)).status).toBe(202);
     }
+    for (const [t, scope] of FLOORS.entries()) {
+      const team = { name: scope, agents: Array.from({ length: 1000 }, (_, i) => `floor-${t * 1000 + i}`), queues: [QUEUE] };
+      expect((await app.request('PUT', `/api/v1/teams/${scope.slice(5)}`, { token: app.apiToken, body: team })).status).toBe(200);
+    }
   });
   afterAll(async () => {
     link?.close();
@@ -88,7 +94,7 @@ describe('one screen that stops reading among 500', () => {
   }
 
   /**
-   * The screen that stops reading, subscribed to the whole figures of `all` (no deltas) through the link about to
+   * The screen that stops reading, subscribed to the whole figures of the five teams (no deltas) through the link about to
    * stall; `conn` is its connection on the server, `cut` says when and why the server let it go, and what it held.
    */
   async function slowReader() {
@@ -107,7 +113,7 @@ describe('one screen that stops reading among 500', () => {
         resolve({ reason, unsent: unsentBytes(conn), at: performance.now() }),
       ),
     );
-    expect(await new Promise((resolve) => slow.emit('subscribe', { scope: 'all' }, resolve))).toEqual({ ok: true });
+    for (const scope of FLOORS) expect(await new Promise((resolve) => slow.emit('subscribe', { scope }, resolve))).toEqual({ ok: true });
     return { conn, cut };
   }
 
@@ -150,7 +156,7 @@ describe('one screen that stops reading among 500', () => {
     phase = 'otherwise';
     expect(dropped.reason).toBe('forced close');
     expect(dropped.unsent).toBeLessThanOrEqual(DEFAULT_MAX_UNSENT_BYTES);
-    const push = JSON.stringify(await metrics(app, 'all')).length;
+    const push = JSON.stringify(await metrics(app, FLOORS[0]!)).length;
     expect(dropped.unsent).toBeGreaterThan(DEFAULT_MAX_UNSENT_BYTES - push - 1024);
 
     const report = await load.stop();
@@ -165,7 +171,7 @@ describe('one screen that stops reading among 500', () => {
     console.log(
       `slow reader: stuck ${((stuckAt - stalledAt) / 1000).toFixed(1)} s after its link stalled, dropped ${((dropped.at - stuckAt) / 1000).toFixed(1)} s later`,
     );
-    console.log(`  holding ${(dropped.unsent / 1024 / 1024).toFixed(2)} MiB unsent (cap 4 MiB; a push of all is ${(push / 1024).toFixed(0)} KB)`);
+    console.log(`  holding ${(dropped.unsent / 1024 / 1024).toFixed(2)} MiB unsent (cap 4 MiB; a push of one team is ${(push / 1024).toFixed(0)} KB)`);
     console.log(`  GET /metrics?scope=all answered in ${answeredIn.toFixed(0)} ms while it was stuck`);
     console.log(`  202 → push at ${SCREENS} screens while one was stuck: ${figures(latencies.stuck)}; otherwise: ${figures(latencies.otherwise)}`);
   });
