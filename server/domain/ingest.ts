@@ -76,13 +76,12 @@ export function createIngest(deps: {
   async function ingestNow(batch: readonly StoredEvent[]): Promise<IngestResult> {
     await registerRules();
     const { groups, repeats } = groupByEntity(batch);
+    const batchIds = [...groups.values()].flatMap((events) => events.map((e) => e.id));
     let moved = new Set<string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const knowns = await readKnown([...groups.keys()], moved);
-      // An id is accepted once, whichever call or agent it names (an id another entity took is a duplicate).
-      const elsewhere = await store.acceptedIds(
-        [...groups].flatMap(([entity, events]) => events.filter((e) => !knowns.get(entity)!.ids.has(e.id)).map((e) => e.id)),
-      );
+      // An id is accepted once, whichever call or agent it names (an id another entity took is a duplicate); asked
+      // with the entities' read, in the same round trip (an id the entity itself holds is a duplicate either way).
+      const [knowns, elsewhere] = await Promise.all([readKnown([...groups.keys()], moved), store.acceptedIds(batchIds)]);
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
@@ -94,7 +93,8 @@ export function createIngest(deps: {
         const qaOnly = onlyEvaluations(added);
         plans.push(await plan(entity, known, added, { expired: qaOnly && known.expired, arrivedAt: qaOnly ? known.arrivedAt : arrivedAt }));
       }
-      const outcome = await applyPlans(plans);
+      // Arrival is marked as the batch reaches the store, sent with it: one round trip (and one fsync) for both.
+      const [outcome] = await Promise.all([applyPlans(plans), batch.length > 0 ? store.markArrival(arrivedAt) : undefined]);
       if ('moved' in outcome) {
         moved = new Set([...moved, ...outcome.moved]);
         continue;
@@ -107,7 +107,6 @@ export function createIngest(deps: {
         result.duplicates += p.added - fresh;
         for (const scope of p.scopes) result.scopes.add(scope);
       });
-      if (batch.length > 0) await store.markArrival(clock());
       return result;
     }
     throw new Error(`gave up after ${MAX_ATTEMPTS} attempts on contended calls`);
