@@ -77,11 +77,9 @@ export function createIngest(deps: {
     await registerRules();
     const { groups, repeats } = groupByEntity(batch);
     const batchIds = [...groups.values()].flatMap((events) => events.map((e) => e.id));
-    let moved = new Set<string>();
+    let moved: Set<string> | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      // An id is accepted once, whichever call or agent it names (an id another entity took is a duplicate); asked
-      // with the entities' read, in the same round trip (an id the entity itself holds is a duplicate either way).
-      const [knowns, elsewhere] = await Promise.all([readKnown([...groups.keys()], moved), store.acceptedIds(batchIds)]);
+      const { knowns, elsewhere } = (!moved && guessKnown(groups)) || (await readBatch(groups, batchIds, moved ?? new Set()));
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
@@ -96,7 +94,7 @@ export function createIngest(deps: {
       // Arrival is marked as the batch reaches the store, sent with it: one round trip (and one fsync) for both.
       const [outcome] = await Promise.all([applyPlans(plans), batch.length > 0 ? store.markArrival(arrivedAt) : undefined]);
       if ('moved' in outcome) {
-        moved = new Set([...moved, ...outcome.moved]);
+        moved = new Set([...(moved ?? []), ...outcome.moved]);
         continue;
       }
       const result: IngestResult = { accepted: 0, duplicates, scopes: new Set() };
@@ -110,6 +108,30 @@ export function createIngest(deps: {
       return result;
     }
     throw new Error(`gave up after ${MAX_ATTEMPTS} attempts on contended calls`);
+  }
+
+  /**
+   * A first attempt needs no read when every entity is one this process applied last (the cache) or a call the batch
+   * offers (new, as a rule): the script refuses a wrong guess (a version that moved, an id another entity took) and
+   * the retry reads. Null when some entity must be read.
+   */
+  function guessKnown(groups: Map<string, StoredEvent[]>): { knowns: Map<string, Known>; elsewhere: Set<string> } | null {
+    const knowns = new Map<string, Known>();
+    for (const [entity, events] of groups) {
+      const known = cache.get(entity) ?? (entity.startsWith('call:') && events.some((e) => e.type === 'call.offered') ? unstored() : undefined);
+      if (!known) return null;
+      knowns.set(entity, known);
+    }
+    return { knowns, elsewhere: new Set() };
+  }
+
+  /**
+   * The entities (those in `fresh` from the store, the rest from the cache) and, in the same round trip, which of the
+   * batch's ids are accepted already: an id is accepted once, whichever call or agent it names.
+   */
+  async function readBatch(groups: Map<string, StoredEvent[]>, ids: string[], fresh: Set<string>) {
+    const [knowns, elsewhere] = await Promise.all([readKnown([...groups.keys()], fresh), store.acceptedIds(ids)]);
+    return { knowns, elsewhere };
   }
 
   function registerRules(): Promise<unknown> {
@@ -256,3 +278,8 @@ export function createIngest(deps: {
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
+
+/** An entity the store does not hold, as the store reads one. */
+function unstored(): Known {
+  return { version: '0', rules: null, expired: false, arrivedAt: 0, floor: -Infinity, events: [], ids: new Set() };
+}
