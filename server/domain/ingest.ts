@@ -76,13 +76,10 @@ export function createIngest(deps: {
   async function ingestNow(batch: readonly StoredEvent[]): Promise<IngestResult> {
     await registerRules();
     const { groups, repeats } = groupByEntity(batch);
-    let moved = new Set<string>();
+    const batchIds = [...groups.values()].flatMap((events) => events.map((e) => e.id));
+    let moved: Set<string> | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const knowns = await readKnown([...groups.keys()], moved);
-      // An id is accepted once, whichever call or agent it names (an id another entity took is a duplicate).
-      const elsewhere = await store.acceptedIds(
-        [...groups].flatMap(([entity, events]) => events.filter((e) => !knowns.get(entity)!.ids.has(e.id)).map((e) => e.id)),
-      );
+      const { knowns, elsewhere } = (!moved && guessKnown(groups)) || (await readBatch(groups, batchIds, moved ?? new Set()));
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
@@ -94,9 +91,10 @@ export function createIngest(deps: {
         const qaOnly = onlyEvaluations(added);
         plans.push(await plan(entity, known, added, { expired: qaOnly && known.expired, arrivedAt: qaOnly ? known.arrivedAt : arrivedAt }));
       }
-      const outcome = await applyPlans(plans);
+      // Arrival is marked as the batch reaches the store, sent with it: one round trip (and one fsync) for both.
+      const [outcome] = await Promise.all([applyPlans(plans), batch.length > 0 ? store.markArrival(arrivedAt) : undefined]);
       if ('moved' in outcome) {
-        moved = new Set([...moved, ...outcome.moved]);
+        moved = new Set([...(moved ?? []), ...outcome.moved]);
         continue;
       }
       const result: IngestResult = { accepted: 0, duplicates, scopes: new Set() };
@@ -107,10 +105,33 @@ export function createIngest(deps: {
         result.duplicates += p.added - fresh;
         for (const scope of p.scopes) result.scopes.add(scope);
       });
-      if (batch.length > 0) await store.markArrival(clock());
       return result;
     }
     throw new Error(`gave up after ${MAX_ATTEMPTS} attempts on contended calls`);
+  }
+
+  /**
+   * A first attempt needs no read when every entity is one this process applied last (the cache) or a call the batch
+   * offers (new, as a rule): the script refuses a wrong guess (a version that moved, an id another entity took) and
+   * the retry reads. Null when some entity must be read.
+   */
+  function guessKnown(groups: Map<string, StoredEvent[]>): { knowns: Map<string, Known>; elsewhere: Set<string> } | null {
+    const knowns = new Map<string, Known>();
+    for (const [entity, events] of groups) {
+      const known = cache.get(entity) ?? (entity.startsWith('call:') && events.some((e) => e.type === 'call.offered') ? unstored() : undefined);
+      if (!known) return null;
+      knowns.set(entity, known);
+    }
+    return { knowns, elsewhere: new Set() };
+  }
+
+  /**
+   * The entities (those in `fresh` from the store, the rest from the cache) and, in the same round trip, which of the
+   * batch's ids are accepted already: an id is accepted once, whichever call or agent it names.
+   */
+  async function readBatch(groups: Map<string, StoredEvent[]>, ids: string[], fresh: Set<string>) {
+    const [knowns, elsewhere] = await Promise.all([readKnown([...groups.keys()], fresh), store.acceptedIds(ids)]);
+    return { knowns, elsewhere };
   }
 
   function registerRules(): Promise<unknown> {
@@ -257,3 +278,8 @@ export function createIngest(deps: {
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
+
+/** An entity the store does not hold, as the store reads one. */
+function unstored(): Known {
+  return { version: '0', rules: null, expired: false, arrivedAt: 0, floor: -Infinity, events: [], ids: new Set() };
+}
