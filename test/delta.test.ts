@@ -37,8 +37,10 @@ function follow(socket: TestSocket, scope: string) {
 describe('delta subscriptions', () => {
   it('sends the whole object once, then changes that merge into what a default subscriber gets', async () => {
     const now = Date.now();
-    // Earlier figures in another interval, so there is an interval that must not be sent again.
-    await send(app, [ev('call.offered', now - 3600_000, { callId: 'd-0', queue: 'dq' }), ev('call.abandoned', now - 3590_000, { callId: 'd-0' })]);
+    // Figures in another 15-minute interval of today (UTC), so there is an interval that must not be sent again: 16
+    // minutes back, or just under 15 ahead in the first minutes of the day (the server takes a `ts` up to 15 ahead).
+    const other = new Date(now - 16 * 60_000).getUTCDate() === new Date(now).getUTCDate() ? now - 16 * 60_000 : now + 14 * 60_000 + 59_000;
+    await send(app, [ev('call.offered', other, { callId: 'd-0', queue: 'dq' }), ev('call.abandoned', other + 10_000, { callId: 'd-0' })]);
     const whole = app.socket(app.apiToken);
     const delta = app.socket(app.apiToken);
     const merged = follow(delta, 'queue:dq');
@@ -49,13 +51,15 @@ describe('delta subscriptions', () => {
     await Promise.all([firstWhole, firstDelta]);
     const pushedWhole = nextEvent<Metrics>(whole, 'metrics', (m) => m.scope === 'queue:dq' && m.answered === 1);
     const pushedDelta = nextEvent<MetricsDelta>(delta, 'metrics:delta', (d) => d.changed.answered === 1);
-    await send(app, [ev('call.offered', now - 20_000, { callId: 'd-1', queue: 'dq' }), ev('call.answered', now - 1000, { callId: 'd-1', agent: 'dq-agent' })]);
+    await send(app, [ev('call.offered', now - 1000, { callId: 'd-1', queue: 'dq' }), ev('call.answered', now - 500, { callId: 'd-1', agent: 'dq-agent' })]);
     const [latest, change] = await Promise.all([pushedWhole, pushedDelta]);
     expect(merged.wholes).toBe(1);
     expect(merged.metrics).toEqual(latest);
-    // Only the interval that changed travels; the hour-old one does not.
-    expect(latest.intervals.length).toBeGreaterThan(change.intervals.length);
-    expect(change.intervals.map((i) => i.start)).not.toContain(latest.intervals[0]!.start);
+    // Only the interval that changed travels; the other one does not.
+    expect(latest.intervals).toHaveLength(2);
+    expect(change.intervals).toHaveLength(1);
+    expect(latest.intervals.find((i) => i.abandoned === 1)).toBeDefined();
+    expect(change.intervals[0]!.abandoned).toBe(0);
     expect(change.changed).not.toHaveProperty('abandoned');
   });
 

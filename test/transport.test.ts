@@ -60,14 +60,16 @@ describe('a socket that stops reading', () => {
     );
     const slow = io(`http://127.0.0.1:${link.port}`, { auth: { token: capped.apiToken }, transports: ['websocket'], reconnection: false, forceNew: true });
     try {
-      // A centre of 1,000 agents: the whole figures of `all` (its roster) weigh about 80 KB.
-      const agents = Array.from({ length: 1000 }, (_, i) => ev('agent.state', Date.now() - 60_000, { agent: `slow-reader-${i}`, state: 'available' }));
-      expect((await send(capped, agents)).status).toBe(202);
-      const size = JSON.stringify(await metrics(capped, 'all')).length;
-      await new Promise((resolve) => slow.emit('subscribe', { scope: 'all' }, resolve));
+      // A team of 1,000 agents: its whole figures (its roster) weigh about 80 KB.
+      const agents = Array.from({ length: 1000 }, (_, i) => `slow-reader-${i}`);
+      const states = agents.map((agent) => ev('agent.state', Date.now() - 60_000, { agent, state: 'available' }));
+      expect((await send(capped, states)).status).toBe(202);
+      expect((await capped.request('PUT', '/api/v1/teams/slow', { token: capped.apiToken, body: { name: 'Slow', agents } })).status).toBe(200);
+      const size = JSON.stringify(await metrics(capped, 'team:slow')).length;
+      await new Promise((resolve) => slow.emit('subscribe', { scope: 'team:slow' }, resolve));
       link.stall();
       // It asks for the whole figures again and again and reads none: 8 MB, past the kernel's buffers (about 4 MB).
-      for (let i = 0; i < 100; i++) slow.emit('subscribe', { scope: 'all' });
+      for (let i = 0; i < 100; i++) slow.emit('subscribe', { scope: 'team:slow' });
       const { reason, unsent } = await dropped;
       expect(reason).toBe('forced close');
       expect(unsent).toBeLessThanOrEqual(max);
