@@ -121,7 +121,7 @@ async function upgradeStore({ redis, prefix, log }: AppDeps, keys: StoreKeys): P
   // Keys carry a hash tag since 0.2 (Redis Cluster): data kept under the untagged prefix moves once.
   const migrated = await migratePrefix(redis, prefix, keys.prefix);
   if (migrated > 0) log('moved keys to the hash-tagged prefix', { from: prefix, to: keys.prefix, keys: migrated });
-  // `all`'s own counters and the counts by state kept as they change since 0.9.
+  // `all`'s own counters and the counts by state kept as they change (figure layout 2).
   await ensureFigureSchema({ redis, keys, log });
 }
 

@@ -77,7 +77,7 @@ describe('export and import', () => {
     expect(after.offered).toBe(before.offered);
   });
 
-  it('imports an export of version 1 (before 0.9, `all` held only what no queue did) into `all` summed again', async () => {
+  it('imports an export of version 1 (before figure layout 2, `all` held only what no queue did) into `all` summed again', async () => {
     // The same archive as version 1 wrote it: each day's `all` without its queues' counters.
     const parsed = archive
       .trim()

@@ -1,6 +1,6 @@
 // How the figure keys are laid out, by version, and the one-time move from an older layout at startup.
 //
-// Version 2 (0.9): `all` keeps counters of its own (every queue's figures, added as they are counted, where version 1
+// Layout 2: `all` keeps counters of its own (every queue's figures, added as they are counted, where version 1
 // summed the queues at each read), and each agent's open parts, parts in after-call work, live bucket and the counts
 // by bucket are kept as they change (version 1 built the whole roster at each read of `all`). A store written by
 // version 1 is moved once, before the instance takes any event; every instance waits for the one that moves it.
