@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { figureKeys, hashTaggedPrefix } from '../server/redis/keys.ts';
 import { FIGURE_SCHEMA } from '../server/redis/figureSchema.ts';
+import { scanKeys } from '../server/redis/scan.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { ev, metrics, s, send } from './support/events.ts';
 import { generatedMonth } from './support/month.ts';
@@ -31,7 +32,8 @@ async function figuresOf(app: TestApp): Promise<unknown[]> {
   return out;
 }
 
-/** Rewrites the stored figures as layout 1 kept them: `all` without its queues' counters, no kept counts by state. */
+/** Rewrites the stored figures as layout 1 kept them: `all` without its queues' counters, no kept counts by state,
+ * no agent's own sets of parts. */
 async function backToLayoutOne(app: TestApp): Promise<void> {
   const k = (key: string) => app.prefix + key;
   for (const day of DAYS) {
@@ -45,7 +47,11 @@ async function backToLayoutOne(app: TestApp): Promise<void> {
     const own = [...all].filter(([, n]) => n !== 0);
     if (own.length > 0) await app.redis.hset(k(figureKeys.intervals('all', day)), Object.fromEntries(own.map(([f, n]) => [f, String(n)])));
   }
-  await app.redis.del(...[figureKeys.onCallParts, figureKeys.wrapParts, figureKeys.agentBuckets, figureKeys.agentCounts, 'figures:schema'].map(k));
+  const ownSets: string[] = [];
+  for (const pattern of [figureKeys.onCallOf(''), figureKeys.inWrapOf('')])
+    for await (const found of scanKeys(app.redis, `${app.prefix}${pattern}*`)) ownSets.push(...found);
+  expect(ownSets.length).toBeGreaterThan(0);
+  await app.redis.del(...[figureKeys.onCallParts, figureKeys.wrapParts, figureKeys.agentBuckets, figureKeys.agentCounts, 'figures:schema'].map(k), ...ownSets);
 }
 
 describe('moving the figure store to layout 2', () => {

@@ -34,6 +34,18 @@ type Expected = Map<string, Map<string, string>>;
 
 const DIFFERENCES_LISTED = 1000;
 
+/** The live hashes and sets compared whether or not any stored event should write them (extras are differences). */
+const LIVE_HASHES = [
+  figureKeys.agentsSeen,
+  figureKeys.queuesSeen,
+  figureKeys.agentStates,
+  figureKeys.onCallParts,
+  figureKeys.wrapParts,
+  figureKeys.agentBuckets,
+  figureKeys.agentCounts,
+];
+const LIVE_SETS = [figureKeys.onCall, figureKeys.onHold, figureKeys.inWrap];
+
 /** What every entity's contribution adds up to: the day's counters, and the live hashes and sets. */
 class Expectation {
   readonly dayKeys: Expected = new Map();
@@ -107,31 +119,9 @@ export async function auditDay(deps: { ingest: Ingest; figures: FigureReader; ar
   // The archived call log (a compressed string) holds records whose events are gone: nothing to recompute it from.
   const archiveKey = figureKeys.callLogArchive(day);
   const storedDayKeys = (await deps.figures.scan(`${INTERVALS_PREFIX}*:${day}`)).filter((k) => !daySets.has(k) && k !== archiveKey);
-  const hashKeys = [
-    ...new Set([
-      ...expected.dayKeys.keys(),
-      ...storedDayKeys,
-      ...expected.liveHashes.keys(),
-      figureKeys.agentsSeen,
-      figureKeys.queuesSeen,
-      figureKeys.agentStates,
-      figureKeys.onCallParts,
-      figureKeys.wrapParts,
-      figureKeys.agentBuckets,
-      figureKeys.agentCounts,
-    ]),
-  ].filter((k) => !daySets.has(k));
-  const setKeys = [
-    ...new Set([
-      ...expected.liveSets.keys(),
-      ...(await deps.figures.scan('w:*')),
-      figureKeys.onCall,
-      figureKeys.onHold,
-      figureKeys.inWrap,
-      expiredKey,
-      callLogKey,
-    ]),
-  ];
+  const hashKeys = [...new Set([...expected.dayKeys.keys(), ...storedDayKeys, ...expected.liveHashes.keys(), ...LIVE_HASHES])].filter((k) => !daySets.has(k));
+  const storedLiveSets = await Promise.all(['w:*', `${figureKeys.onCallOf('')}*`, `${figureKeys.inWrapOf('')}*`].map((glob) => deps.figures.scan(glob)));
+  const setKeys = [...new Set([...expected.liveSets.keys(), ...storedLiveSets.flat(), ...LIVE_SETS, expiredKey, callLogKey])];
   const stored = await deps.figures.read(hashKeys, setKeys);
   // An archived day's call log is its archive with the records written since laid over it (as the call log reads it).
   const archived = deps.archive ? (await deps.archive.read(day)).members : [];

@@ -154,7 +154,7 @@ function addEvaluations(b: Builder, story: CallStory, queue: string | undefined)
 function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, member: string): void {
   const agentMember = `${part.agent}\u0000${member}`;
   if (part.endAt === undefined) {
-    b.members.push([keys.onCall, agentMember, part.answeredAt]);
+    b.members.push([keys.onCall, agentMember, part.answeredAt], [keys.onCallOf(part.agent), member, part.answeredAt]);
     b.bump(keys.onCallParts, part.agent, 1);
     if (part.openHoldAt !== undefined) b.members.push([keys.onHold, agentMember, part.openHoldAt]);
     return;
@@ -167,7 +167,7 @@ function addPart(b: Builder, keys: FigureKeys, who: string[], part: AgentPart, m
     return;
   }
   if (part.wrappedAt === undefined) {
-    b.members.push([keys.inWrap, agentMember, part.endAt]);
+    b.members.push([keys.inWrap, agentMember, part.endAt], [keys.inWrapOf(part.agent), member, part.endAt]);
     b.bump(keys.wrapParts, part.agent, 1);
     return;
   }

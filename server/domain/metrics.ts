@@ -101,18 +101,7 @@ function sumCounters(hashes: Map<string, string>[], calendar: Calendar): { total
 }
 
 /** Each seen agent's live state: on a call, else in after-call work, else its last agent.state. Ids are data: Maps only. */
-function buildRoster({ seen, states, onCall, inWrap }: NonNullable<FigureInputs['agents']>): AgentLive[] {
-  // Sorted by score, so the first of an agent is its earliest.
-  const earliest = (parts: [string, number][]) => {
-    const since = new Map<string, number>();
-    for (const [member, at] of parts) {
-      const agent = member.slice(0, member.indexOf('\u0000'));
-      if (!since.has(agent)) since.set(agent, at);
-    }
-    return since;
-  };
-  const calls = earliest(onCall);
-  const wraps = earliest(inWrap);
+function buildRoster({ seen, states, onCall: calls, inWrap: wraps }: NonNullable<FigureInputs['agents']>): AgentLive[] {
   const roster: AgentLive[] = [];
   for (const [agent, count] of seen) {
     if (Number(count) <= 0) continue;

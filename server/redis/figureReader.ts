@@ -11,7 +11,7 @@ export interface FigureInputs {
   /** Queue scopes and `all`: how many wait, and since when the oldest has waited (epoch ms). */
   waiting?: { count: number; oldestSince: number | null };
   /** Scopes that show agents: who was seen, their last `agent.state`, and their open and wrapping parts. */
-  agents?: { seen: Map<string, string>; states: Map<string, string>; onCall: [string, number][]; inWrap: [string, number][] };
+  agents?: { seen: Map<string, string>; states: Map<string, string>; onCall: Map<string, number>; inWrap: Map<string, number> };
   /** `all`: how many agents are in each state, as the batch script keeps them. */
   agentCounts?: Map<string, string>;
   /** `all`: the queues that have been offered a call. */
@@ -39,7 +39,8 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
     if (live.waitingOf !== undefined) pipe.zcard(k(figureKeys.waiting(live.waitingOf))).zrange(k(figureKeys.waiting(live.waitingOf)), 0, '0', 'WITHSCORES');
     const only = live.agents ?? [];
     if (only.length > 0) pipe.hmget(k(figureKeys.agentsSeen), ...only).hmget(k(figureKeys.agentStates), ...only);
-    if (live.agents) pipe.zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES').zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES');
+    // Each agent's earliest open part and part in wrap-up, from its own sets: the cost follows the agents read.
+    for (const agent of only) pipe.zrange(k(figureKeys.onCallOf(agent)), 0, '0', 'WITHSCORES').zrange(k(figureKeys.inWrapOf(agent)), 0, '0', 'WITHSCORES');
     if (live.centre) pipe.hgetall(k(figureKeys.agentCounts)).hgetall(k(figureKeys.queuesSeen));
     const values = await repliesOf(pipe);
     const out: FigureInputs = { counters: values.splice(0, counterScopes.length).map((v) => new Map(Object.entries(v as Record<string, string>))) };
@@ -49,12 +50,14 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
     }
     if (live.agents) {
       const [seen, states] = only.length > 0 ? values.splice(0, 2).map((v) => fieldsOf(only, v as (string | null)[])) : [{}, {}];
-      const [onCall, inWrap] = values.splice(0, 2) as [string[], string[]];
+      const parts = values.splice(0, 2 * only.length) as string[][];
+      const earliest = (offset: number) =>
+        new Map(only.flatMap((agent, i) => (parts[2 * i + offset]!.length === 2 ? [[agent, Number(parts[2 * i + offset]![1])] as const] : [])));
       out.agents = {
         seen: new Map(Object.entries(seen as Record<string, string>)),
         states: new Map(Object.entries(states as Record<string, string>)),
-        onCall: pairs(onCall),
-        inWrap: pairs(inWrap),
+        onCall: earliest(0),
+        inWrap: earliest(1),
       };
     }
     if (live.centre) {

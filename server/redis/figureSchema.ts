@@ -2,7 +2,8 @@
 //
 // Layout 2: `all` keeps counters of its own (every queue's figures, added as they are counted, where version 1
 // summed the queues at each read), and each agent's open parts, parts in after-call work, live bucket and the counts
-// by bucket are kept as they change (version 1 built the whole roster at each read of `all`). A store written by
+// by bucket are kept as they change, and each agent's own sets of open parts and parts in wrap-up (version 1 built
+// the whole roster at each read of `all`, and read the centre's sets for a team's). A store written by
 // version 1 is moved once, before the instance takes any event; every instance waits for the one that moves it.
 // Stop every instance of the older version before starting this one (they would still write the old layout).
 import type { ChainableCommander } from 'ioredis';
@@ -103,17 +104,19 @@ export async function setAllOfDay(
   await repliesOf(also(write));
 }
 
-/** Each seen agent's open and wrapping parts, bucket and the counts by bucket, from the live sets and hashes. */
+/** Each seen agent's open and wrapping parts (counted and its own sets), bucket and the counts by bucket, from the live sets and hashes. */
 async function rebuildBuckets({ redis, keys }: SchemaDeps): Promise<number> {
   const k = keys.figure;
-  const [onCall, inWrap, seen, states] = (await repliesOf(
+  const [onCallScored, inWrapScored, seen, states] = (await repliesOf(
     redis
       .pipeline()
-      .zrange(k(figureKeys.onCall), 0, '-1')
-      .zrange(k(figureKeys.inWrap), 0, '-1')
+      .zrange(k(figureKeys.onCall), 0, '-1', 'WITHSCORES')
+      .zrange(k(figureKeys.inWrap), 0, '-1', 'WITHSCORES')
       .hgetall(k(figureKeys.agentsSeen))
       .hgetall(k(figureKeys.agentStates)),
   )) as [string[], string[], Record<string, string>, Record<string, string>];
+  const onCall = onCallScored.filter((_, i) => i % 2 === 0);
+  const inWrap = inWrapScored.filter((_, i) => i % 2 === 0);
   const partsOf = (members: string[]) => {
     const count = new Map<string, number>();
     for (const member of members) {
@@ -133,7 +136,24 @@ async function rebuildBuckets({ redis, keys }: SchemaDeps): Promise<number> {
     buckets.set(agent, bucket);
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   }
-  const write = redis.multi().del(...[...BUCKET_SOURCES.slice(2), figureKeys.agentBuckets, figureKeys.agentCounts].map(k));
+  // Each agent's own sets of open parts and parts in wrap-up, from the centre's (members "<agent>\0<part>").
+  const own = new Map<string, [string, string][]>();
+  for (const [key, reply] of [
+    [figureKeys.onCallOf, onCallScored],
+    [figureKeys.inWrapOf, inWrapScored],
+  ] as const) {
+    for (let i = 0; i < reply.length; i += 2) {
+      const cut = reply[i]!.indexOf('\u0000');
+      const agentKey = key(reply[i]!.slice(0, cut));
+      own.set(agentKey, [...(own.get(agentKey) ?? []), [reply[i + 1]!, reply[i]!.slice(cut + 1)]]);
+    }
+  }
+  const stale: string[] = [];
+  for (const pattern of [figureKeys.onCallOf(''), figureKeys.inWrapOf('')]) {
+    for await (const found of scanKeys(redis, keys.figurePattern(`${pattern}*`))) stale.push(...found);
+  }
+  const write = redis.multi().del(...[...BUCKET_SOURCES.slice(2), figureKeys.agentBuckets, figureKeys.agentCounts].map(k), ...stale);
+  for (const [key, members] of own) write.zadd(k(key), ...members.flat());
   for (const [key, values] of [
     [figureKeys.onCallParts, open],
     [figureKeys.wrapParts, wrap],

@@ -32,6 +32,10 @@ export const figureKeys = {
   queuesSeen: 'live:queues',
   /** Hash: agent → JSON { state, at, reason } of its latest agent.state. */
   agentStates: 'live:state',
+  /** Sorted set: one agent's open parts "<callId>#<segment>#<part>" scored by answered time (its roster's `since`). */
+  onCallOf: (agent: string) => `live:oncall:a:${agent}`,
+  /** Sorted set: one agent's parts in after-call work, scored by their end. */
+  inWrapOf: (agent: string) => `live:wrap:a:${agent}`,
   /** Hash: agent → how many of its parts are open (answered, not ended): the count of its members in `onCall`. */
   onCallParts: 'live:oncall:n',
   /** Hash: agent → how many of its parts are in after-call work: the count of its members in `inWrap`. */
@@ -63,7 +67,9 @@ export function isLiveCallKey(key: string): boolean {
     key === figureKeys.onHold ||
     key === figureKeys.inWrap ||
     key === figureKeys.onCallParts ||
-    key === figureKeys.wrapParts
+    key === figureKeys.wrapParts ||
+    key.startsWith(figureKeys.onCallOf('')) ||
+    key.startsWith(figureKeys.inWrapOf(''))
   );
 }
 

@@ -133,6 +133,7 @@ describe('planEntity: a call', () => {
         ]),
         inc(figureKeys.agentsSeen, 'ann', 1),
         add(figureKeys.onCall, 'ann\u0000late#0#0', s(20)),
+        add(figureKeys.onCallOf('ann'), 'late#0#0', s(20)),
         inc(figureKeys.onCallParts, 'ann', 1),
       ]),
     );
@@ -178,7 +179,12 @@ describe('planEntity: the live-call timeout', () => {
     const plan = planEntity('call:gone', stored, [], { expired: true, arrivedAt: s(25) }, RULES);
 
     expect(sorted(plan.write.ops)).toEqual(
-      sorted([remove(figureKeys.onCall, 'ann\u0000gone#0#0'), inc(figureKeys.onCallParts, 'ann', -1), add(figureKeys.expired(DAY), 'gone', s(20))]),
+      sorted([
+        remove(figureKeys.onCall, 'ann\u0000gone#0#0'),
+        remove(figureKeys.onCallOf('ann'), 'gone#0#0'),
+        inc(figureKeys.onCallParts, 'ann', -1),
+        add(figureKeys.expired(DAY), 'gone', s(20)),
+      ]),
     );
     expect(plan.write).toMatchObject({ force: true, meta: { expired: true, floor: 0 }, events: [], drops: [] });
     expect(plan.write.meta).not.toHaveProperty('arrivedAt');
@@ -296,7 +302,9 @@ describe('callOfMember', () => {
       current,
       false,
     );
-    const live = c.members.map(([, member]) => member);
+    // The centre's sets (those the live-call sweep reads); an agent's own set holds the part without the agent.
+    const live = c.members.filter(([key]) => key === figureKeys.onCall || key === figureKeys.onHold).map(([, member]) => member);
+    expect(c.members.filter(([key]) => key === figureKeys.onCallOf('a#1')).map(([, member]) => member)).toEqual(['q#1#0#0#0']);
     expect(live).toEqual(['a#1\u0000q#1#0#0#0', 'a#1\u0000q#1#0#0#0']);
     expect(live.map(callOfMember)).toEqual(['q#1#0', 'q#1#0']);
   });
