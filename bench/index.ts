@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measurePush, type PushFigures, type PushTarget } from './push.ts';
 import { measureReads } from './reads.ts';
-import { startBenchServer } from './server.ts';
+import { postBatches, startBenchServer } from './server.ts';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 1000);
 const RATE = Number(process.env.RATE ?? 300);
@@ -111,17 +111,7 @@ async function ingestRate(): Promise<number> {
     });
     const bodies = batchesOf(source, 1000, 40).map((b) => JSON.stringify(b));
     const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < bodies.length)
-          await fetch(`${server.url}/api/v1/events`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
-            body: bodies[next++],
-          });
-      }),
-    );
+    await postBatches(server, bodies);
     return (bodies.length * 1000) / ((performance.now() - started) / 1000);
   } finally {
     await server.stop();

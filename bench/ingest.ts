@@ -1,19 +1,11 @@
 // npm run bench:ingest — events per second through HTTP into Redis, and Redis memory per 10,000 calls.
 import { Redis } from 'ioredis';
 import { batchesOf, calls } from './generate.ts';
-import { startBenchServer } from './server.ts';
+import { postBatch, postBatches, startBenchServer } from './server.ts';
 
 const CONCURRENCY = Number(process.env.SENDERS ?? 4);
 const server = await startBenchServer();
 const redis = new Redis(server.redisUrl);
-const post = (body: string) =>
-  fetch(`${server.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
-    body,
-  }).then(async (res) => {
-    if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
-  });
 
 async function run(batchSize: number, totalEvents: number, tag: string) {
   const source = calls({
@@ -24,14 +16,9 @@ async function run(batchSize: number, totalEvents: number, tag: string) {
     tag,
   });
   const bodies = batchesOf(source, batchSize, Math.ceil(totalEvents / batchSize)).map((b) => JSON.stringify(b));
-  await post(bodies.shift()!); // warm up
+  await postBatch(server, bodies.shift()!); // warm up
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) await post(bodies[next++]!);
-    }),
-  );
+  await postBatches(server, bodies, CONCURRENCY);
   const seconds = (performance.now() - started) / 1000;
   const events = bodies.length * batchSize;
   console.log(
@@ -60,7 +47,7 @@ let events = 0;
 for (let c = 0; c < 10_000; c += 200) {
   const batch = Array.from({ length: 200 }, () => source.next().value!).flat();
   events += batch.length;
-  await post(JSON.stringify(batch));
+  await postBatch(server, JSON.stringify(batch));
 }
 const after = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 console.log(

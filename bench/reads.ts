@@ -2,7 +2,7 @@
 // push of that scope costs the server (GET /api/v1/metrics reads exactly what a push sends).
 import { io } from 'socket.io-client';
 import { batchesOf, calls } from './generate.ts';
-import { startBenchServer, type BenchServer } from './server.ts';
+import { postBatches, startBenchServer, type BenchServer } from './server.ts';
 
 export interface ReadFigures {
   agents: number;
@@ -26,17 +26,7 @@ export async function measureReads(agents: number, queues: number): Promise<Read
     const spacingMs = Math.max(1, Math.floor((Date.now() - 20 * 60_000 - start) / total));
     const source = calls({ queues: Array.from({ length: queues }, (_, i) => `q${i}`), agents: names, start, spacingMs, tag: `r${agents}` });
     const bodies = batchesOf(source, 1000, Math.ceil((total * 5) / 1000)).map((b) => JSON.stringify(b));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < bodies.length)
-          await fetch(`${server.url}/api/v1/events`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
-            body: bodies[next++],
-          });
-      }),
-    );
+    await postBatches(server, bodies);
     // Every agent has a state (so the counts by state, and a team's roster, cover every agent).
     const states = names.map((agent, i) => ({
       id: `s-${agent}`,

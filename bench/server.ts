@@ -41,6 +41,26 @@ async function startBenchRedis(dir: string): Promise<BenchRedis> {
   return { env: { REDIS_URL: redis.url }, primaryUrl: redis.url, stop: () => redis.stop() };
 }
 
+/** POSTs one batch (JSON text) to the server's ingest API; anything but 202 is an error. */
+export async function postBatch(server: BenchServer, body: string): Promise<void> {
+  const res = await fetch(`${server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.ingestToken}`, 'content-type': 'application/json' },
+    body,
+  });
+  if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
+}
+
+/** POSTs every batch, `senders` at a time, each sender taking the next batch as its last one is answered. */
+export async function postBatches(server: BenchServer, bodies: string[], senders = 4): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (next < bodies.length) await postBatch(server, bodies[next++]!);
+    }),
+  );
+}
+
 /** A server on a fresh Redis of its own, or on `redisUrl` (which it neither starts nor stops). */
 export async function startBenchServer(opts: { redisUrl?: string } = {}): Promise<BenchServer> {
   const dir = opts.redisUrl ? undefined : await mkdtemp(join(tmpdir(), 'wallboard-bench-'));
