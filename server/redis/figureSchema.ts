@@ -43,7 +43,8 @@ export async function ensureFigureSchema(deps: SchemaDeps): Promise<boolean> {
     const moved = await addQueuesToAll(deps);
     const agents = await rebuildBuckets(deps);
     await repliesOf(redis.multi().set(version, FIGURE_SCHEMA).del(days));
-    deps.log('moved the figure store to its current layout', { layout: FIGURE_SCHEMA, days: moved, agents });
+    // A new store has nothing to move: it is only marked.
+    if (moved > 0 || agents > 0) deps.log('moved the figure store to its current layout', { layout: FIGURE_SCHEMA, days: moved, agents });
     return true;
   } finally {
     if ((await redis.get(lock)) === holder) await redis.del(lock);
