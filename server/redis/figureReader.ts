@@ -34,31 +34,19 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
 
   /** One round trip for everything a scope's figures need. */
   async function inputs(counterScopes: string[], day: string, live: LiveParts): Promise<FigureInputs> {
+    if (live.agents) {
+      if (live.waitingOf !== undefined || live.centre) throw new Error('a scope read by its agents has no waiting set nor counts by state');
+      return agentInputs(counterScopes, day, live.agents);
+    }
     const pipe = redis.pipeline();
     for (const scope of counterScopes) pipe.hgetall(k(figureKeys.intervals(scope, day)));
     if (live.waitingOf !== undefined) pipe.zcard(k(figureKeys.waiting(live.waitingOf))).zrange(k(figureKeys.waiting(live.waitingOf)), 0, '0', 'WITHSCORES');
-    const only = live.agents ?? [];
-    if (only.length > 0) pipe.hmget(k(figureKeys.agentsSeen), ...only).hmget(k(figureKeys.agentStates), ...only);
-    // Each agent's earliest open part and part in wrap-up, from its own sets: the cost follows the agents read.
-    for (const agent of only) pipe.zrange(k(figureKeys.onCallOf(agent)), 0, '0', 'WITHSCORES').zrange(k(figureKeys.inWrapOf(agent)), 0, '0', 'WITHSCORES');
     if (live.centre) pipe.hgetall(k(figureKeys.agentCounts)).hgetall(k(figureKeys.queuesSeen));
     const values = await repliesOf(pipe);
     const out: FigureInputs = { counters: values.splice(0, counterScopes.length).map((v) => new Map(Object.entries(v as Record<string, string>))) };
     if (live.waitingOf !== undefined) {
       const [count, oldest] = values.splice(0, 2) as [number, string[]];
       out.waiting = { count: Number(count), oldestSince: oldest.length === 2 ? Number(oldest[1]) : null };
-    }
-    if (live.agents) {
-      const [seen, states] = only.length > 0 ? values.splice(0, 2).map((v) => fieldsOf(only, v as (string | null)[])) : [{}, {}];
-      const parts = values.splice(0, 2 * only.length) as string[][];
-      const earliest = (offset: number) =>
-        new Map(only.flatMap((agent, i) => (parts[2 * i + offset]!.length === 2 ? [[agent, Number(parts[2 * i + offset]![1])] as const] : [])));
-      out.agents = {
-        seen: new Map(Object.entries(seen as Record<string, string>)),
-        states: new Map(Object.entries(states as Record<string, string>)),
-        onCall: earliest(0),
-        inWrap: earliest(1),
-      };
     }
     if (live.centre) {
       const [counts, queues] = values.splice(0, 2) as Record<string, string>[];
@@ -68,6 +56,22 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
         .map(([queue]) => queue);
     }
     return out;
+  }
+
+  /**
+   * A team's or an agent's inputs in one command (lua/readAgents.lua): the counter hashes summed in Redis, and each
+   * agent's entry in the live hashes and first member of its own sets. Its cost follows the agents read.
+   */
+  async function agentInputs(counterScopes: string[], day: string, agents: string[]): Promise<FigureInputs> {
+    const scriptKeys = [k(figureKeys.agentsSeen), k(figureKeys.agentStates), ...counterScopes.map((scope) => k(figureKeys.intervals(scope, day)))];
+    for (const agent of agents) scriptKeys.push(k(figureKeys.onCallOf(agent)), k(figureKeys.inWrapOf(agent)));
+    const [counters, seen, states, onCall, inWrap] = await redis.readAgents(scriptKeys.length, ...scriptKeys, counterScopes.length, ...agents);
+    const present = (values: (string | null)[]) => new Map(agents.flatMap((agent, i) => (values[i] ? [[agent, values[i]] as const] : [])));
+    const scores = (values: string[]) => new Map(agents.flatMap((agent, i) => (values[i] ? [[agent, Number(values[i])] as const] : [])));
+    return {
+      counters: [new Map(pairsOf(counters))],
+      agents: { seen: present(seen), states: present(states), onCall: scores(onCall), inWrap: scores(inWrap) },
+    };
   }
 
   /** The agents seen, each with its live bucket (what `all` counts by state), as the batch script keeps them. */
@@ -115,18 +119,14 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;
 
-/** An HMGET reply as the fields that are set. */
-function fieldsOf(fields: string[], values: (string | null)[]): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  fields.forEach((field, i) => {
-    if (values[i] !== null && values[i] !== undefined) out[field] = values[i];
-  });
+/** A flat reply (field, value, field, value, …) as pairs, in order. */
+function pairsOf(reply: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < reply.length; i += 2) out.push([reply[i]!, reply[i + 1]!]);
   return out;
 }
 
 /** A WITHSCORES reply as [member, score] pairs, in order. */
 function pairs(reply: string[]): [string, number][] {
-  const out: [string, number][] = [];
-  for (let i = 0; i < reply.length; i += 2) out.push([reply[i]!, Number(reply[i + 1])]);
-  return out;
+  return pairsOf(reply).map(([member, score]) => [member, Number(score)]);
 }

@@ -14,6 +14,8 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** See lua/applyBatch.lua; the first argument is the number of keys. */
     applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
+    /** See lua/readAgents.lua; the first argument is the number of keys. */
+    readAgents(numKeys: number, ...keysAndArgs: (string | number)[]): Result<[string[], (string | null)[], (string | null)[], string[], string[]], Context>;
     /** See lua/compactCallLog.lua. */
     compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
     /** See lua/qaSave.lua. */
@@ -27,6 +29,7 @@ declare module 'ioredis' {
 
 export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
+  redis.defineCommand('readAgents', { lua: lua('readAgents.lua') });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
   redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
   redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
