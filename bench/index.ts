@@ -1,18 +1,20 @@
 // npm run bench — one report: ingest, live pushes at N clients on one and two instances each beside a bare Socket.IO
 // baseline measured in the same run (the ratios are what travel between machines), and the read cost and size of
-// `all`, a queue and a team at 200, 1,000 and 3,000 agents. CLIENTS, RATE, SECONDS and SIZES change the load.
+// `all`, a queue and a team at 200, 1,000 and 3,000 agents. CLIENTS, RATE, SECONDS, ROUNDS and SIZES change the load.
 import { spawn } from 'node:child_process';
 import { startEmbeddedRedis } from '../server/redis/embedded.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measurePush, type PushFigures, type PushTarget } from './push.ts';
+import { measurePush, pooled, type PushFigures, type PushTarget } from './push.ts';
 import { measureReads } from './reads.ts';
 import { postBatches, startBenchServer } from './server.ts';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 1000);
 const RATE = Number(process.env.RATE ?? 300);
-const SECONDS = Number(process.env.SECONDS ?? 10);
+const SECONDS = Number(process.env.SECONDS ?? 20);
+/** Each push run is made this many times, bare and wallboard alternating; a kind's runs are pooled (push.ts `pooled`). */
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const SIZES = (process.env.SIZES ?? '200:5,1000:25,3000:75').split(',').map((s) => s.split(':').map(Number) as [number, number]);
 
 /** The bare baseline's instances, against one Redis (its adapter) when there are two. */
@@ -66,16 +68,21 @@ async function pushRun(kind: PushTarget['kind'], instances: number, clients: num
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 
-console.log(`# npm run bench — ${new Date().toISOString()}, ${CLIENTS} clients per instance, ${RATE} events/s, ${SECONDS} s a run\n`);
+console.log(
+  `# npm run bench — ${new Date().toISOString()}, ${CLIENTS} clients per instance, ${RATE} events/s, ${SECONDS} s a run (after 2 s of warm-up), ${ROUNDS} rounds\n`,
+);
 const ingest = await ingestRate();
 console.log(`ingest: ${f0(ingest)} events/s (batches of 1,000, 4 senders, fsync always)\n`);
 
-// Bare and wallboard alternate, so a neighbour's load falls on both alike.
+// Bare and wallboard alternate, so a neighbour's load falls on both alike; each kind's rounds are pooled.
 const runs: { name: string; figures: PushFigures }[] = [];
 for (const instances of [1, 2]) {
-  for (const kind of ['bare', 'app'] as const) {
-    runs.push({ name: `${kind === 'app' ? 'wallboard' : 'bare Socket.IO'} × ${instances}`, figures: await pushRun(kind, instances, CLIENTS * instances) });
+  const rounds = { bare: [] as PushFigures[], app: [] as PushFigures[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ['bare', 'app'] as const) rounds[kind].push(await pushRun(kind, instances, CLIENTS * instances));
   }
+  for (const kind of ['bare', 'app'] as const)
+    runs.push({ name: `${kind === 'app' ? 'wallboard' : 'bare Socket.IO'} × ${instances}`, figures: pooled(rounds[kind]) });
 }
 console.log('| run | clients | POST→push p50 | p99 | samples | pushes/s delivered | event-loop p99 | heap / client | RSS / client |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -11,7 +11,10 @@ export interface ReadFigures {
   scopes: { scope: string; ms: number; kb: number; deltaKb?: number }[];
 }
 
-const READS = 15;
+/** Reads of each scope (READS); the median is reported. */
+const READS = Number(process.env.READS ?? 15);
+/** The bench team's size (TEAM): its first agents. */
+const TEAM = Number(process.env.TEAM ?? 40);
 
 export async function measureReads(agents: number, queues: number): Promise<ReadFigures> {
   const server = await startBenchServer();
@@ -36,7 +39,7 @@ export async function measureReads(agents: number, queues: number): Promise<Read
       state: i % 7 === 0 ? 'break' : 'available',
     }));
     for (let i = 0; i < states.length; i += 1000) await send('/api/v1/events', 'POST', states.slice(i, i + 1000), server.ingestToken);
-    await send('/api/v1/teams/bench', 'PUT', { name: 'Bench', agents: names.slice(0, 40) }, server.apiToken);
+    await send('/api/v1/teams/bench', 'PUT', { name: 'Bench', agents: names.slice(0, TEAM) }, server.apiToken);
     const scopes = [];
     for (const scope of ['all', 'queue:q0', 'team:bench']) {
       const times: number[] = [];
