@@ -98,7 +98,7 @@ const sum = (list: Ops[], pick: (o: Ops) => number) => list.reduce((total, o) =>
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** Runs of the same kind as one: their POST→push times pooled (a p99 over all their probes), the rest averaged. */
+/** Runs of the same kind as one: their POST→push times pooled (a p99 over all their probes), the worst event-loop p99, the rest averaged. */
 export function pooled(runs: PushFigures[]): PushFigures {
   const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
   const mean = (pick: (r: PushFigures) => number) => runs.reduce((total, r) => total + pick(r), 0) / runs.length;

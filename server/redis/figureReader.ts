@@ -74,11 +74,6 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
     };
   }
 
-  /** The agents seen, each with its live bucket (what `all` counts by state), as the batch script keeps them. */
-  async function agentBuckets(): Promise<Map<string, string>> {
-    return new Map(Object.entries(await redis.hgetall(k(figureKeys.agentBuckets))));
-  }
-
   /** The counter hashes of every scope for each day (reports over a range): day → one hash per scope. One round trip. */
   async function countersOfDays(counterScopes: string[], days: string[]): Promise<Map<string, Map<string, string>[]>> {
     const pipe = redis.pipeline();
@@ -114,7 +109,7 @@ export function createFigureReader(deps: { redis: RedisClient; keys: StoreKeys }
     return out;
   }
 
-  return { inputs, agentBuckets, countersOfDays, read, scan };
+  return { inputs, countersOfDays, read, scan };
 }
 
 export type FigureReader = ReturnType<typeof createFigureReader>;

@@ -116,18 +116,23 @@ async function rebuildBuckets({ redis, keys }: SchemaDeps): Promise<number> {
       .hgetall(k(figureKeys.agentsSeen))
       .hgetall(k(figureKeys.agentStates)),
   )) as [string[], string[], Record<string, string>, Record<string, string>];
-  const onCall = onCallScored.filter((_, i) => i % 2 === 0);
-  const inWrap = inWrapScored.filter((_, i) => i % 2 === 0);
-  const partsOf = (members: string[]) => {
-    const count = new Map<string, number>();
-    for (const member of members) {
-      const agent = member.slice(0, member.indexOf('\u0000'));
-      count.set(agent, (count.get(agent) ?? 0) + 1);
+  // Each agent's own sets of open parts and parts in wrap-up, from the centre's (members "<agent>\0<part>"); how
+  // many parts each holds is its count of open parts and of parts in wrap-up.
+  const ownSets = (reply: string[]) => {
+    const byAgent = new Map<string, [string, string][]>();
+    for (let i = 0; i < reply.length; i += 2) {
+      const cut = reply[i]!.indexOf('\u0000');
+      const agent = reply[i]!.slice(0, cut);
+      const parts = byAgent.get(agent) ?? [];
+      if (parts.length === 0) byAgent.set(agent, parts);
+      parts.push([reply[i + 1]!, reply[i]!.slice(cut + 1)]);
     }
-    return count;
+    return byAgent;
   };
-  const open = partsOf(onCall);
-  const wrap = partsOf(inWrap);
+  const openSets = ownSets(onCallScored);
+  const wrapSets = ownSets(inWrapScored);
+  const open = new Map([...openSets].map(([agent, parts]) => [agent, parts.length]));
+  const wrap = new Map([...wrapSets].map(([agent, parts]) => [agent, parts.length]));
   const latest = new Map(Object.entries(states));
   const buckets = new Map<string, string>();
   const counts = new Map<string, number>();
@@ -137,24 +142,13 @@ async function rebuildBuckets({ redis, keys }: SchemaDeps): Promise<number> {
     buckets.set(agent, bucket);
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
   }
-  // Each agent's own sets of open parts and parts in wrap-up, from the centre's (members "<agent>\0<part>").
-  const own = new Map<string, [string, string][]>();
-  for (const [key, reply] of [
-    [figureKeys.onCallOf, onCallScored],
-    [figureKeys.inWrapOf, inWrapScored],
-  ] as const) {
-    for (let i = 0; i < reply.length; i += 2) {
-      const cut = reply[i]!.indexOf('\u0000');
-      const agentKey = key(reply[i]!.slice(0, cut));
-      own.set(agentKey, [...(own.get(agentKey) ?? []), [reply[i + 1]!, reply[i]!.slice(cut + 1)]]);
-    }
-  }
   const stale: string[] = [];
   for (const pattern of [figureKeys.onCallOf(''), figureKeys.inWrapOf('')]) {
     for await (const found of scanKeys(redis, keys.figurePattern(`${pattern}*`))) stale.push(...found);
   }
   const write = redis.multi().del(...[...BUCKET_SOURCES.slice(2), figureKeys.agentBuckets, figureKeys.agentCounts].map(k), ...stale);
-  for (const [key, members] of own) write.zadd(k(key), ...members.flat());
+  for (const [agent, parts] of openSets) write.zadd(k(figureKeys.onCallOf(agent)), ...parts.flat());
+  for (const [agent, parts] of wrapSets) write.zadd(k(figureKeys.inWrapOf(agent)), ...parts.flat());
   for (const [key, values] of [
     [figureKeys.onCallParts, open],
     [figureKeys.wrapParts, wrap],
