@@ -79,8 +79,10 @@ test.describe('the past on screen', () => {
     server,
   }) => {
     const queue = `chartq${Date.now()}`;
-    // One call ten minutes ago and one at the same time of day a week before (the server's zone is UTC).
-    const now = Date.now() - 600_000;
+    // One call a minute into a quarter hour already past, and one at the same time of day a week before (the server's
+    // zone is UTC). The whole call, transfer included, stays inside that quarter hour whatever the clock reads.
+    const quarter = 900_000;
+    const now = Math.floor((Date.now() - 600_000) / quarter) * quarter + 60_000;
     const weekAgo = now - 7 * 86_400_000;
     const day = new Date(now).toISOString().slice(0, 10);
     const events = [
