@@ -38,9 +38,10 @@ describe('delta subscriptions', () => {
   it('sends the whole object once, then changes that merge into what a default subscriber gets', async () => {
     const now = Date.now();
     // Figures in another 15-minute interval of today (UTC), so there is an interval that must not be sent again: 16
-    // minutes back, or just under 15 ahead in the first minutes of the day (the server takes a `ts` up to 15 ahead).
+    // minutes back, or just under 15 ahead in the first minutes of the day (the server takes a `ts` up to 15 ahead: the
+    // abandon too, so it follows the offer by half a second).
     const other = new Date(now - 16 * 60_000).getUTCDate() === new Date(now).getUTCDate() ? now - 16 * 60_000 : now + 14 * 60_000 + 59_000;
-    await send(app, [ev('call.offered', other, { callId: 'd-0', queue: 'dq' }), ev('call.abandoned', other + 10_000, { callId: 'd-0' })]);
+    await send(app, [ev('call.offered', other, { callId: 'd-0', queue: 'dq' }), ev('call.abandoned', other + 500, { callId: 'd-0' })]);
     const whole = app.socket(app.apiToken);
     const delta = app.socket(app.apiToken);
     const merged = follow(delta, 'queue:dq');

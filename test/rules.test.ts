@@ -4,9 +4,15 @@ import type { PromptDelivery } from '../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, send } from './support/events.ts';
 
+// The centre's clock (UTC) stands at noon of the real day and runs from there: "today's" figures of calls placed up
+// to 15 minutes back never start yesterday, whatever the time the suite runs at.
+const offset = Date.parse(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`) - Date.now();
+const clock = () => Date.now() + offset;
+
 let app: TestApp;
 beforeAll(async () => {
   app = await startApp(inject('redisUrl'), {
+    clock,
     settings: {
       queues: [{ id: 'rq', name: 'Rules queue', serviceLevelTarget: 0.8 } as never],
       teams: [
@@ -22,7 +28,7 @@ afterAll(() => app.close());
 
 describe('automatic prompts', () => {
   it('fires on a long call, a long hold, low CSAT and low service level, once per cool-down', async () => {
-    const now = Date.now();
+    const now = clock();
     const agentToken = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'rr1', name: 'rr1' } })).body.token;
     const agent = app.socket(agentToken);
     await nextEvent(agent, 'banners');
@@ -93,7 +99,7 @@ describe('automatic prompts', () => {
       await app.redis.del(`${app.prefix}rules:lock`);
       return (await app.application.rules.tick()).filter((f) => f.rule === 'qaBelow');
     };
-    const now = Date.now();
+    const now = clock();
     const agentToken = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'qa1', name: 'qa1' } })).body.token;
     const agent = app.socket(agentToken);
     await nextEvent(agent, 'banners');

@@ -132,7 +132,8 @@ describe('a scripted TaskRouter day', () => {
 describe('what the route refuses, ignores and retries', () => {
   let app: TestApp;
   const MIN = 60_000;
-  const base = Date.now() - 60 * MIN;
+  // Noon (UTC, the server's zone) of the day before: every call of a test, up to base + 5 minutes, is on one day.
+  const base = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 12 * 60 * MIN;
   const day = new Date(base).toISOString().slice(0, 10);
   const figures = async (queue: string) => metrics(app, `queue:${queue}`, day);
   beforeAll(async () => {
@@ -257,10 +258,11 @@ describe('configuration', () => {
   it('checks the signature against the URL as received when no public URL is set', async () => {
     const app = await startApp(inject('redisUrl'), { settings: { feeds: { twilio: { authToken: AUTH_TOKEN, activities: [] } } } });
     try {
-      const offer = tr.entered('U1', 'received', Date.now() - 60_000);
+      const at = Date.now() - 60_000;
+      const offer = tr.entered('U1', 'received', at);
       expect((await deliver(app, offer)).status).toBe(403);
       expect((await deliver(app, offer, { url: `${app.url}/api/v1/feeds/twilio` })).status).toBe(204);
-      expect((await metrics(app, 'queue:received')).offered).toBe(1);
+      expect((await metrics(app, 'queue:received', new Date(at).toISOString().slice(0, 10))).offered).toBe(1);
     } finally {
       await app.close();
     }
@@ -272,7 +274,8 @@ describe('Redis down', () => {
     const redis = await startTestRedis();
     const app = await startApp(redis.url, { settings: { feeds: { twilio: twilioSettings } }, watchEveryMs: 50 });
     try {
-      const offer = tr.entered('D1', 'down', Date.now() - 60_000);
+      const at = Date.now() - 60_000;
+      const offer = tr.entered('D1', 'down', at);
       // The server hears Redis go and come back by its health watch, which raises and clears the automatic banner.
       const socket = app.socket(app.apiToken);
       await nextEvent(socket, 'banners');
@@ -285,7 +288,7 @@ describe('Redis down', () => {
       await redis.resume();
       await up;
       expect((await deliver(app, offer)).status).toBe(204);
-      expect((await metrics(app, 'queue:down')).offered).toBe(1);
+      expect((await metrics(app, 'queue:down', new Date(at).toISOString().slice(0, 10))).offered).toBe(1);
     } finally {
       await app.close();
       await redis.stop();

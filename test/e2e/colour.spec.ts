@@ -110,11 +110,12 @@ test.describe('status on the wall without colour', () => {
   test('met, near and missed differ in shape, word and, for red-green colour-blind eyes, colour', async ({ page, server }, testInfo) => {
     const run = Date.now();
     const queues = { met: `met${run}`, near: `near${run}`, missed: `missed${run}` };
-    const now = Date.now();
+    // Two minutes ago, but today (UTC, the server's zone) even in the first two minutes of the day: the tiles show today.
+    const start = Math.max(Date.now() - 120_000, Math.floor(Date.now() / 86_400_000) * 86_400_000);
     const calls = (queue: string, waits: number[]) =>
       waits.flatMap((wait, i) => [
-        { id: id(), type: 'call.offered', ts: now - 120_000 + i, callId: `${queue}-${i}`, queue },
-        { id: id(), type: 'call.answered', ts: now - 120_000 + i + wait, callId: `${queue}-${i}`, agent: `${queue}-a${i}` },
+        { id: id(), type: 'call.offered', ts: start + i, callId: `${queue}-${i}`, queue },
+        { id: id(), type: 'call.answered', ts: start + i + wait, callId: `${queue}-${i}`, agent: `${queue}-a${i}` },
       ]);
     // Service level target 80%: 100% met; 75% is at the near band's edge; 50% is missed by 30 points.
     await server.send([...calls(queues.met, [5_000, 10_000]), ...calls(queues.near, [5_000, 6_000, 7_000, 45_000]), ...calls(queues.missed, [5_000, 50_000])]);
@@ -169,10 +170,11 @@ test.describe('status on the wall without colour', () => {
 
   test('says "live" only while the figures are live; otherwise greys them and gives their age', async ({ page, server }, testInfo) => {
     const queue = `fresh${Date.now()}`;
-    const now = Date.now();
+    // Half a minute ago, but today (UTC) even in the day's first half minute: the tile shows today's service level.
+    const at = Math.max(Date.now() - 30_000, Math.floor(Date.now() / 86_400_000) * 86_400_000);
     await server.send([
-      { id: id(), type: 'call.offered', ts: now - 30_000, callId: `${queue}-1`, queue },
-      { id: id(), type: 'call.answered', ts: now - 25_000, callId: `${queue}-1`, agent: `${queue}-a1` },
+      { id: id(), type: 'call.offered', ts: at, callId: `${queue}-1`, queue },
+      { id: id(), type: 'call.answered', ts: at + 5_000, callId: `${queue}-1`, agent: `${queue}-a1` },
     ]);
     await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=${queue}`);
     const freshness = page.getByTestId('freshness');

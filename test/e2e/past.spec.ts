@@ -12,7 +12,9 @@ test.describe('the past on screen', () => {
   test.beforeAll(async ({ server }) => {
     await server.createUser(SUPERVISOR);
     await server.createUser(AGENT);
-    const at = Date.now() - 30 * 60_000;
+    // Half an hour ago, but never before today (UTC, the server's zone) began: the calls page and the reports open on
+    // today. Just after midnight the calls start a minute into the day, a few minutes ahead (the server takes 15).
+    const at = Math.max(Date.now() - 30 * 60_000, Math.floor(Date.now() / 86_400_000) * 86_400_000 + 60_000);
     let n = 0;
     const call = (callId: string, agent: string | null, caller: string) => {
       const events: unknown[] = [{ id: `${callId}-o`, type: 'call.offered', ts: at + n++ * 60_000, callId, queue: 'pastq', caller }];
@@ -79,10 +81,12 @@ test.describe('the past on screen', () => {
     server,
   }) => {
     const queue = `chartq${Date.now()}`;
-    // One call a minute into a quarter hour already past, and one at the same time of day a week before (the server's
-    // zone is UTC). The whole call, transfer included, stays inside that quarter hour whatever the clock reads.
+    // One call a minute into a quarter hour already past (or, in the first ten minutes of the day, into the first quarter
+    // of today: the calls page opens on today), and one at the same time of day a week before (the server's zone is
+    // UTC). The whole call, transfer included, stays inside that quarter hour whatever the clock reads.
     const quarter = 900_000;
-    const now = Math.floor((Date.now() - 600_000) / quarter) * quarter + 60_000;
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const now = Math.max(Math.floor((Date.now() - 600_000) / quarter) * quarter, today) + 60_000;
     const weekAgo = now - 7 * 86_400_000;
     const day = new Date(now).toISOString().slice(0, 10);
     const events = [

@@ -66,10 +66,12 @@ test.describe('coaching', () => {
 
   test('the lead and the agent see quality (QA) against its 90% target with a status badge, and its change live', async ({ browser, server }, testInfo) => {
     const now = Date.now();
+    // A minute ago, but today (UTC, the server's zone) even in the first minute of the day: the screens show today's QA.
+    const at = Math.max(now - 60_000, Math.floor(now / 86_400_000) * 86_400_000);
     const qa = (n: number, callId: string, score: number) => ({
       id: `qa-${now}-${n}`,
       type: 'qa.evaluation',
-      ts: now - 60_000 + n,
+      ts: at + n,
       callId,
       agent: 'r1',
       score,
