@@ -84,6 +84,7 @@ export async function startBenchServer(opts: { redisUrl?: string } = {}): Promis
         WALLBOARD_API_TOKEN: BENCH_API_TOKEN,
         WALLBOARD_TZ: 'UTC',
         WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL: '0',
+        WALLBOARD_MAX_SOCKETS_PER_TOKEN: '0',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },

@@ -217,7 +217,7 @@ async function createLive(httpServer: HttpServer, deps: AppDeps, core: Core) {
       registerPromptHandlers(socket, coaching, deps.log);
       registerEscalationHandlers(socket, escalations, deps.log);
     },
-    caps: createSocketCaps({ redis, keys, max: deps.maxSocketsPerPrincipal ?? 20 }),
+    caps: createSocketCaps({ redis, keys, max: { session: deps.maxSocketsPerPrincipal ?? 20, token: deps.maxSocketsPerToken ?? 1000 } }),
     sameOrigin: sameOriginCheck(deps.trustProxy ?? false),
     clock,
     maxUnsentBytes: deps.maxUnsentBytes,

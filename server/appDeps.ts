@@ -49,8 +49,10 @@ export interface AppDeps {
   clock?: Clock;
   /** Express 'trust proxy': a hop count or the proxies' addresses/subnets; default off (X-Forwarded-* ignored). */
   trustProxy?: number | string[] | false;
-  /** At most this many sockets per token and per session (default 20; 0: no cap). */
+  /** At most this many sockets per signed-in session (default 20; 0: no cap). */
   maxSocketsPerPrincipal?: number;
+  /** At most this many sockets per token (default 1,000; 0: no cap). */
+  maxSocketsPerToken?: number;
   /** A socket holding more unsent bytes than this (a client that does not read) is dropped (default 4 MiB; 0: no cap). */
   maxUnsentBytes?: number;
 }

@@ -69,8 +69,10 @@ export interface Config {
    * subnets (`10.0.0.0/8,127.0.0.1`, or loopback / linklocal / uniquelocal); default off, X-Forwarded-For ignored.
    */
   trustProxy: number | string[] | false;
-  /** WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL, default 20 sockets per token or session; 0 turns the cap off. */
+  /** WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL, default 20 sockets per signed-in session; 0 turns the cap off. */
   maxSocketsPerPrincipal: number;
+  /** WALLBOARD_MAX_SOCKETS_PER_TOKEN, default 1,000 sockets per token (a display token runs every TV of a floor); 0 turns the cap off. */
+  maxSocketsPerToken: number;
   /** WALLBOARD_SOCKET_MAX_UNSENT_MB, default 4: a socket holding more unsent data (it does not read) is dropped; 0 turns the cap off. */
   maxUnsentBytes: number;
 }
@@ -117,6 +119,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFutureMinutes: integer(env, 'WALLBOARD_MAX_FUTURE_MINUTES', 15, 0, 1440),
     trustProxy: trustProxy(env.WALLBOARD_TRUST_PROXY),
     maxSocketsPerPrincipal: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL', 20, 0, 100_000),
+    maxSocketsPerToken: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_TOKEN', 1000, 0, 100_000),
     maxUnsentBytes: integer(env, 'WALLBOARD_SOCKET_MAX_UNSENT_MB', 4, 0, 1024) * 1024 * 1024,
   };
 }

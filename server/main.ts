@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     maxFutureMinutes: config.maxFutureMinutes,
     trustProxy: config.trustProxy,
     maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
+    maxSocketsPerToken: config.maxSocketsPerToken,
     maxUnsentBytes: config.maxUnsentBytes,
   });
 

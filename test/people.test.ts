@@ -108,24 +108,42 @@ describe('sockets', () => {
     }
   });
 
-  it('caps sockets per token: the 21st handshake is refused naming the limit, and a freed place can be taken again', async () => {
-    const token = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'display', name: 'many' } })).body.token;
-    const sockets = Array.from({ length: 20 }, () => app.socket(token));
-    await Promise.all(sockets.map(connected));
-    expect((await refused(app.socket(token))).message).toMatch(/at most 20 sockets/);
-    // Another token is not affected.
-    await connected(app.socket(app.apiToken));
-    sockets[0]!.disconnect();
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const retry = app.socket(token);
-      const ok = await connected(retry).then(
-        () => true,
-        () => false,
-      );
-      if (ok) break;
-      expect(Date.now()).toBeLessThan(deadline);
+  it('caps sockets per token and per session, each with its own cap: the next handshake is refused naming it, and a freed place can be taken again', async () => {
+    const capped = await startApp(inject('redisUrl'), { maxSocketsPerToken: 3, maxSocketsPerPrincipal: 2 });
+    try {
+      const token = (await capped.request('POST', '/api/v1/tokens', { token: capped.apiToken, body: { role: 'display', name: 'many' } })).body.token;
+      const sockets = Array.from({ length: 3 }, () => capped.socket(token));
+      await Promise.all(sockets.map(connected));
+      expect((await refused(capped.socket(token))).message).toMatch(/at most 3 sockets per token/);
+      // Another token is not affected.
+      await connected(capped.socket(capped.apiToken));
+      sockets[0]!.disconnect();
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const ok = await connected(capped.socket(token)).then(
+          () => true,
+          () => false,
+        );
+        if (ok) break;
+        expect(Date.now()).toBeLessThan(deadline);
+      }
+
+      // A signed-in person (a user named like a built-in property) has the session cap.
+      await capped.application.directory.createUser({ username: 'constructor', password: PASSWORD, role: 'supervisor' });
+      const cookie = cookieOf(await capped.request('POST', '/api/v1/session', { body: { username: 'constructor', password: PASSWORD } }));
+      const origin = { origin: capped.url };
+      await Promise.all([capped.socket(undefined, cookie, origin), capped.socket(undefined, cookie, origin)].map(connected));
+      expect((await refused(capped.socket(undefined, cookie, origin))).message).toMatch(/at most 2 sockets per session/);
+    } finally {
+      await capped.close();
     }
+  });
+
+  it('lets a display token run a floor of TVs by default: 1,000 sockets a token, 20 a session', () => {
+    expect(readConfig({}).maxSocketsPerToken).toBe(1000);
+    expect(readConfig({}).maxSocketsPerPrincipal).toBe(20);
+    expect(readConfig({ WALLBOARD_MAX_SOCKETS_PER_TOKEN: '0' }).maxSocketsPerToken).toBe(0);
+    expect(() => readConfig({ WALLBOARD_MAX_SOCKETS_PER_TOKEN: 'many' })).toThrow(/^WALLBOARD_MAX_SOCKETS_PER_TOKEN: /);
   });
 });
 

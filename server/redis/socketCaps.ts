@@ -20,8 +20,11 @@ export const LEASE_MS = 90_000;
 export interface SocketCapsDeps {
   redis: RedisClient;
   keys: StoreKeys;
-  /** At most this many sockets per token or session (0: no cap). */
-  max: number;
+  /**
+   * At most this many sockets per signed-in session, and per token (0: no cap). A person needs a few tabs; a token
+   * may run every TV of a floor (a display token) or a load test, so its cap only stops a runaway.
+   */
+  max: { session: number; token: number };
   now?: () => number;
 }
 
@@ -32,11 +35,11 @@ export function createSocketCaps(deps: SocketCapsDeps) {
   /** This instance's live claims: socket id → holder and when it was claimed. */
   const held = new Map<string, { holder: string; since: number }>();
 
-  /** Claims a place for a socket; false when the holder already has `max` sockets. */
-  async function claim(holder: string, socketId: string): Promise<boolean> {
-    if (max <= 0) return true;
+  /** Claims a place for a socket; false when the holder already has `cap` sockets. */
+  async function claim(holder: string, socketId: string, cap: number): Promise<boolean> {
+    if (cap <= 0) return true;
     const t = now();
-    const claimed = await redis.eval(CLAIM_1, 1, keyOf(holder), t, t + LEASE_MS, max, socketId);
+    const claimed = await redis.eval(CLAIM_1, 1, keyOf(holder), t, t + LEASE_MS, cap, socketId);
     if (claimed === 1) held.set(socketId, { holder, since: t });
     return claimed === 1;
   }

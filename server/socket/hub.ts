@@ -60,7 +60,8 @@ export function createLiveHub(deps: HubDeps) {
     if (!principal) return next(new Error('unauthorized: the token is missing, unknown or revoked'));
     socket.data.principal = principal;
     if (deps.caps && !(await claimPlace(deps.caps, socket, principal))) {
-      return next(new Error(`too_many_connections: at most ${deps.caps.max} sockets per token or session`));
+      const { kind, cap } = capOf(deps.caps, principal);
+      return next(new Error(`too_many_connections: at most ${cap} sockets per ${kind}`));
     }
     next();
   });
@@ -68,7 +69,7 @@ export function createLiveHub(deps: HubDeps) {
   /** A place under the cap; a store that cannot answer does not lock screens out (the cap is a guard, not auth). */
   async function claimPlace(caps: SocketCaps, socket: LiveSocket, p: Principal): Promise<boolean> {
     try {
-      if (!(await caps.claim(capHolder(p), socket.id))) return false;
+      if (!(await caps.claim(capHolder(p), socket.id, capOf(caps, p).cap))) return false;
     } catch (err) {
       log('socket cap unavailable', { error: (err as Error).message });
       return true;
@@ -232,6 +233,11 @@ function hasToken(socket: LiveSocket): boolean {
 }
 
 /** Whom a socket counts against: its token, or its session (a bootstrap token by name). */
+/** A session (a person) has the session cap; a token, the bootstrap ones from the environment included, the token cap. */
+function capOf(caps: SocketCaps, p: Principal): { kind: 'session' | 'token'; cap: number } {
+  return p.sessionId && !p.tokenId ? { kind: 'session', cap: caps.max.session } : { kind: 'token', cap: caps.max.token };
+}
+
 function capHolder(p: Principal): string {
   if (p.tokenId) return `token:${p.tokenId}`;
   if (p.sessionId) return `session:${p.sessionId}`;

@@ -54,7 +54,7 @@ describe('one screen that stops reading among 500', () => {
   let link: Link;
   beforeAll(async () => {
     redis = await startTestRedis();
-    app = await startApp(redis.url, { maxSocketsPerPrincipal: 0 });
+    app = await startApp(redis.url, { maxSocketsPerPrincipal: 0, maxSocketsPerToken: 0 });
     link = await breakableLink(Number(new URL(app.url).port));
     for (let i = 0; i < AGENTS; i += 500) {
       const states = Array.from({ length: 500 }, (_, j) => ev('agent.state', Date.now() - 60_000, { agent: `floor-${i + j}`, state: 'available' }));

@@ -46,6 +46,7 @@ export async function startApp(
     clock?: () => number;
     trustProxy?: number | string[] | false;
     maxSocketsPerPrincipal?: number;
+    maxSocketsPerToken?: number;
     /** A socket holding more unsent bytes than this is dropped (default 4 MiB). */
     maxUnsentBytes?: number;
     /** Listen on this port (0: a free one). */
@@ -81,6 +82,7 @@ export async function startApp(
     clock: opts.clock,
     trustProxy: opts.trustProxy,
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
+    maxSocketsPerToken: opts.maxSocketsPerToken,
     maxUnsentBytes: opts.maxUnsentBytes,
     durability: opts.durability,
     clientDir: opts.clientDir,
