@@ -67,7 +67,15 @@ test.describe('language and time zone', () => {
     await supervisor.getByTestId('login-password').fill('admin-password-e2e');
     await supervisor.getByTestId('login-submit').click();
     await supervisor.waitForURL('**/supervisor');
-    await expect(supervisor.getByTestId('banner-history').filter({ hasText: message }).first()).toContainText(`${at} ${CENTRE_TZ} · raised · WARNING`);
+    // The history gives the time of its own entry (a few milliseconds after the banner's createdAt: a minute may turn).
+    const history = (await (await fetch(`${server.url}/api/v1/banners/history`, { headers: { authorization: `Bearer ${server.apiToken}` } })).json()) as {
+      at: string;
+      action: string;
+      banner: { id: string };
+    }[];
+    const raisedAt = history.find((h) => h.banner.id === raised.body.id && h.action === 'raised')!.at;
+    const atInHistory = new Intl.DateTimeFormat('de', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: CENTRE_TZ }).format(new Date(raisedAt));
+    await expect(supervisor.getByTestId('banner-history').filter({ hasText: message }).first()).toContainText(`${atInHistory} ${CENTRE_TZ} · raised · WARNING`);
   });
 
   test('a lost connection reads "Conexión perdida — reintentando", never the transport error', async ({ browser, server }) => {
