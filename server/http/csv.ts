@@ -1,4 +1,6 @@
-// CSV that opens cleanly in a spreadsheet: UTF-8 with a BOM, CRLF, every cell quoted, text guarded against formulas.
+// CSV that opens cleanly in a spreadsheet and parses as it is: UTF-8, CRLF, every cell quoted, text guarded against
+// formulas. No byte-order mark: a program reading the API gets the header as written; the screens' download adds one
+// for spreadsheets (client/src/lib/api.ts downloadCsv).
 import type { Response } from 'express';
 import { csvCell } from './prompts.ts';
 
@@ -11,7 +13,7 @@ export function cell(value: unknown): string {
 
 export function csvText(header: readonly string[], rows: readonly unknown[][]): string {
   const lines = [header.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function wantsCsv(accept: string | undefined): boolean {

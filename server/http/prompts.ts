@@ -97,10 +97,15 @@ function onlyRecipients(record: PromptRecord, keep: (agent: string) => boolean):
   return { ...record, recipients };
 }
 
-/** One CSV cell: always quoted (so `,` `;` and line breaks stay inside), and a leading = + - @ tab or CR gets a ' so spreadsheets do not run it. */
+/**
+ * One CSV cell: always quoted (so `,` `;` and line breaks stay inside), and text a spreadsheet would run as a formula
+ * gets a leading ': anything starting with = @ a tab or a CR, and + or - followed by more than a number could hold
+ * (`-2+3+cmd|…`). A phone number (`+44 20 7946 0000`) or a negative number stays as it is: nothing in it can run,
+ * and a program reading the CSV gets the same value as from the JSON.
+ */
 export function csvCell(value: unknown): string {
   let s = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[+-][\d\s()./-]*$/.test(s))) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 

@@ -71,7 +71,8 @@ export async function downloadCsv(path: string, filename: string, token?: string
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await fetch(path, { headers, credentials: 'same-origin' });
   if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => ({}))) as { message?: string }).message ?? res.statusText);
-  const url = URL.createObjectURL(await res.blob());
+  // A byte-order mark, so a spreadsheet reads the file as UTF-8 (accents, names in any script); the API sends none.
+  const url = URL.createObjectURL(new Blob(['\uFEFF', await res.text()], { type: 'text/csv;charset=utf-8' }));
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });
   link.click();
   URL.revokeObjectURL(url);
