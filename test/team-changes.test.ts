@@ -108,4 +108,31 @@ describe('a team changed', () => {
     }
     for (const lead of leads) expect(await subscribe(lead, 'agent:__proto__')).toEqual({ ok: false, code: 'forbidden', message: words, error: words });
   });
+
+  it("deleted, ends its subscribers' team scope (no such team) and its leads' agents (forbidden)", async () => {
+    await putTeam(a, '__proto__', ['tc-gone-1']);
+    const token = await leadToken(a, '__proto__');
+    const lead = b.socket(token);
+    const supervisor = b.socket(b.apiToken);
+    for (const scope of ['team:__proto__', 'agent:tc-gone-1']) expect(await subscribe(lead, scope)).toEqual({ ok: true });
+    expect(await subscribe(supervisor, 'team:__proto__')).toEqual({ ok: true });
+    const leadEnded: SubscriptionEnded[] = [];
+    const bothEnded = new Promise<void>((resolve) =>
+      lead.on('subscription:ended', (e: SubscriptionEnded) => {
+        leadEnded.push(e);
+        if (leadEnded.length === 2) resolve();
+      }),
+    );
+    const supervisorEnded = within(nextEvent<SubscriptionEnded>(supervisor, 'subscription:ended'), SOON_MS);
+
+    expect((await a.request('DELETE', '/api/v1/teams/__proto__', { token: a.apiToken })).status).toBe(204);
+
+    expect(await within(bothEnded, SOON_MS)).not.toBe('no answer');
+    expect(leadEnded.sort((x, y) => (x.scope < y.scope ? -1 : 1))).toEqual([
+      { scope: 'agent:tc-gone-1', code: 'forbidden', message: expect.stringMatching(/^forbidden:/), error: expect.stringMatching(/^forbidden:/) },
+      { scope: 'team:__proto__', code: 'not_found', message: 'no team "__proto__"', error: 'no team "__proto__"' },
+    ]);
+    expect(await supervisorEnded).toMatchObject({ scope: 'team:__proto__', code: 'not_found' });
+    expect(await subscribe(supervisor, 'team:__proto__')).toMatchObject({ ok: false, code: 'not_found' });
+  });
 });

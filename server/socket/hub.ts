@@ -98,9 +98,19 @@ export function createLiveHub(deps: HubDeps) {
         else io.local.to(group.ids).emit('metrics', snapshot);
       }
     } catch (err) {
+      // The scope is gone (its team deleted): its subscriptions end with the refusal a new subscribe gets.
+      if (err instanceof DomainError) return endHere(scope, refusal(err.code, err.message));
       log('push failed', { scope, error: (err as Error).message });
     }
   });
+
+  /** Ends every subscription of this instance's sockets to a scope. */
+  function endHere(scope: string, why: Refusal): void {
+    for (const id of [...(io.of('/').adapter.rooms.get(rooms.scope(scope)) ?? [])]) {
+      const socket = io.of('/').sockets.get(id);
+      if (socket) endSubscription(socket, scope, why);
+    }
+  }
 
   function hasLocalSubscribers(room: string): boolean {
     return (io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
