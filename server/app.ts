@@ -63,6 +63,12 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     sockets: () => live.io.engine.clientsCount,
     notify: {
       changed: live.changes.publish,
+      // A team's figures are its agents' and queues': subscribers on every instance get the new ones through the
+      // change feed; its leads' subscriptions are checked again on every instance (agents they may no longer read).
+      teamChanged: (id) => {
+        live.changes.publish(new Set([`team:${id}`]));
+        live.hub.teamsChanged([id]);
+      },
       bannersChanged: () => void live.hub.broadcastBanners(),
       tokenRevoked: live.hub.disconnectToken,
       userChanged: live.hub.disconnectUser,

@@ -87,20 +87,34 @@ export interface PromptRecord {
 }
 
 /** A socket acknowledgement: success, or a refusal with its code and message (`error` too, as the contract names it). */
-export type Ack = { ok: true } | { ok: false; code: ErrorCode; message: string; error: string };
+export type Ack = { ok: true } | Refusal;
+export type Refusal = { ok: false; code: ErrorCode; message: string; error: string };
 
 /** The refusal of a socket request: one shape for every handler. */
-export function refusal(code: ErrorCode, message: string): Ack {
+export function refusal(code: ErrorCode, message: string): Refusal {
   return { ok: false, code, message, error: message };
 }
 
+/**
+ * Extension: a subscription the server ended because a new `subscribe` to its scope would now be refused (the reader
+ * lost the right to it, or the scope is gone): the same code and words as that refusal.
+ */
+export interface SubscriptionEnded {
+  scope: string;
+  code: ErrorCode;
+  message: string;
+  error: string;
+}
+
 /** The answer to an escalation request: the escalation as it now stands, or a refusal. */
-export type EscalationAck = { ok: true; escalation: Escalation } | Extract<Ack, { ok: false }>;
+export type EscalationAck = { ok: true; escalation: Escalation } | Refusal;
 
 export interface ServerToClientEvents {
   metrics: (metrics: Metrics) => void;
   /** Extension, to a subscriber that asked for `delta: true`: the changes since the figures it was last sent. */
   'metrics:delta': (delta: MetricsDelta) => void;
+  /** Extension: the server ended a subscription (no more `metrics` for that scope); subscribing again is refused. */
+  'subscription:ended': (ended: SubscriptionEnded) => void;
   banners: (banners: Banner[]) => void;
   prompt: (prompt: PromptDelivery) => void;
   'prompt:updated': (update: PromptUpdate) => void;

@@ -66,9 +66,10 @@ export interface HttpDeps {
   escalations: Escalations;
   isStoreUp: () => boolean;
   sockets: () => number;
-  /** What the socket layer must hear of: changed figures, banners, and credentials that ended. */
+  /** What the socket layer must hear of: changed figures, teams, banners, and credentials that ended. */
   notify: {
     changed(scopes: Set<string>): void;
+    teamChanged(id: string): void;
     bannersChanged(): void;
     tokenRevoked(id: string): void;
     userChanged(username: string): void;
@@ -107,7 +108,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(callsRouter({ calls, calendar: deps.calendar, clock: deps.clock, directory }));
   const reports = createReports({ figures: createFigureReader({ redis: deps.redis, keys: deps.keys }), calendar: deps.calendar, teams: directory });
   app.use(reportsRouter({ reports, calendar: deps.calendar, clock: deps.clock, directory }));
-  app.use(teamsRouter({ teams: directory.teams }));
+  app.use(teamsRouter({ teams: directory.teams, onTeamChanged: notify.teamChanged }));
   app.use(tokensRouter({ tokens: directory.tokens, onTokenRevoked: notify.tokenRevoked }));
   app.use(usersRouter({ users: directory.users, onUserChanged: notify.userChanged }));
   const session = { users: directory.users, sessions: directory.sessions, redis: deps.redis, keys: deps.keys };

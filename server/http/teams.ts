@@ -9,7 +9,13 @@ import { parseBody } from './validate.ts';
 
 const manager = requireRole('supervisor', 'admin');
 
-export function teamsRouter(deps: { teams: Pick<Teams, 'put' | 'list' | 'delete'> }): Router {
+export interface TeamsRouterDeps {
+  teams: Pick<Teams, 'put' | 'list' | 'delete'>;
+  /** A team was made, changed or deleted: its figures changed, and its leads may have lost agents. */
+  onTeamChanged: (id: string) => void;
+}
+
+export function teamsRouter(deps: TeamsRouterDeps): Router {
   const { teams } = deps;
   const router = Router();
 
@@ -29,10 +35,13 @@ export function teamsRouter(deps: { teams: Pick<Teams, 'put' | 'list' | 'delete'
       ...(body.queues ? { queues: [...new Set(body.queues)] } : {}),
     };
     await teams.put(team);
+    deps.onTeamChanged(team.id);
     res.status(200).json(team);
   });
   router.delete('/api/v1/teams/:id', manager, async (req, res) => {
-    if (!(await teams.delete(String(req.params.id)))) throw new DomainError('not_found', 'no such team');
+    const id = String(req.params.id);
+    if (!(await teams.delete(id))) throw new DomainError('not_found', 'no such team');
+    deps.onTeamChanged(id);
     res.status(204).end();
   });
   return router;

@@ -10,7 +10,7 @@ import type { Log } from '../logger.ts';
 /** What travels on the channel (version 1). */
 export interface ChangeMessage {
   v: 1;
-  /** Scopes (`all`, `queue:…`, `agent:…`) whose figures changed. */
+  /** Scopes (`all`, `queue:…`, `agent:…`, and `team:…` when a team's agents or queues changed) whose figures changed. */
   scopes: string[];
   /** The publishing instance (it has told its own subscribers already); absent from older instances. */
   from?: string;

@@ -1,8 +1,7 @@
 // Socket.IO: handshake auth, role-checked subscriptions, coalesced metrics pushes, banners and revocations.
-import type { Server, Socket } from 'socket.io';
 import type { Principal } from '../../shared/roles.ts';
 import { mayRead, principalKey } from '../../shared/roles.ts';
-import { refusal, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/socket.ts';
+import { refusal, type Refusal } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -14,9 +13,10 @@ import { createDeltaSubscribers } from './deltas.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
 import { rooms } from './rooms.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
+import { createRightsCheck, forbiddenToRead } from './rights.ts';
+import type { LiveServer, LiveSocket } from './types.ts';
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
-export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+export type { LiveServer, LiveSocket };
 
 /** At most 4 pushes a second per scope (CONTRACT "Live updates"). */
 export const PUSH_WINDOW_MS = 250;
@@ -79,6 +79,13 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   const deltas = createDeltaSubscribers();
+  /** Ends a socket's subscription, as a new subscribe would now be refused, and tells it why. */
+  function endSubscription(socket: LiveSocket, scope: string, why: Refusal): void {
+    void socket.leave(rooms.scope(scope));
+    deltas.remove(scope, socket.id);
+    socket.emit('subscription:ended', { scope, code: why.code, message: why.message, error: why.error });
+  }
+  const rights = createRightsCheck({ io, agentsOfTeams: (teams) => directory.agentsOfTeams(teams), end: endSubscription, log });
   const pushes = createCoalescer(PUSH_WINDOW_MS, async (scope) => {
     const room = rooms.scope(scope);
     if (!hasLocalSubscribers(room)) return;
@@ -92,9 +99,19 @@ export function createLiveHub(deps: HubDeps) {
         else io.local.to(group.ids).emit('metrics', snapshot);
       }
     } catch (err) {
+      // The scope is gone (its team deleted): its subscriptions end with the refusal a new subscribe gets.
+      if (err instanceof DomainError) return endHere(scope, refusal(err.code, err.message));
       log('push failed', { scope, error: (err as Error).message });
     }
   });
+
+  /** Ends every subscription of this instance's sockets to a scope. */
+  function endHere(scope: string, why: Refusal): void {
+    for (const id of [...(io.of('/').adapter.rooms.get(rooms.scope(scope)) ?? [])]) {
+      const socket = io.of('/').sockets.get(id);
+      if (socket) endSubscription(socket, scope, why);
+    }
+  }
 
   function hasLocalSubscribers(room: string): boolean {
     return (io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -130,10 +147,17 @@ export function createLiveHub(deps: HubDeps) {
           socket.disconnect(true);
           return;
         }
+        const epoch = rights.epoch();
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
-        if (!mayRead(p, scope, () => agents)) return reply(refusal('forbidden', `forbidden: the ${p.role} role may not read ${scope}`));
+        if (!mayRead(p, scope, () => agents)) return reply(forbiddenToRead(p, scope));
         const snapshot = await snapshots.read(scope);
         await socket.join(rooms.scope(scope));
+        const refused = await rights.confirm(p, scope, epoch);
+        if (refused) {
+          void socket.leave(rooms.scope(scope));
+          deltas.remove(scope, socket.id);
+          return reply(refused);
+        }
         if (request.delta === true) deltas.add(scope, socket.id, snapshot);
         else deltas.remove(scope, socket.id);
         reply({ ok: true });
@@ -213,6 +237,8 @@ export function createLiveHub(deps: HubDeps) {
 
   return {
     scopesChanged,
+    /** These teams' agents changed or the teams went: every instance checks its leads' subscriptions again. */
+    teamsChanged: rights.teamsChanged,
     refreshAll,
     broadcastBanners,
     disconnectToken,

@@ -163,6 +163,31 @@ test.describe('team console', () => {
       .toEqual(['subscribe agent:r1', 'subscribe agent:r2', 'subscribe team:red', 'unsubscribe agent:b1', 'unsubscribe team:blue']);
     await expect(lead.getByTestId('team-handled')).not.toHaveText('–');
   });
+
+  test('an agent who leaves the team leaves the console at once, its detail closed', async ({ browser, server }) => {
+    const putBlue = async (agents: string[]) => {
+      const res = await fetch(`${server.url}/api/v1/teams/blue`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Blue team', agents }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await putBlue(['b1', 'b2']);
+    const lead = await signIn(browser, server, 'lars', 'lars-password-1', '/lead');
+    await lead.getByTestId('team-select').selectOption('blue');
+    await lead.getByTestId('agent-row-b2').click();
+    await expect(lead.getByTestId('agent-detail')).toBeVisible();
+    await expect(lead.getByTestId('prompt-to')).toHaveValue('agent:b2');
+
+    // The server ends the lead's subscription to b2 (it may no longer read it): the console reads its team again.
+    await putBlue(['b1']);
+    await expect(lead.getByTestId('agent-row-b2')).toHaveCount(0);
+    await expect(lead.getByTestId('agent-row-b1')).toBeVisible();
+    await expect(lead.getByTestId('team-select')).toHaveValue('blue');
+    await expect(lead.getByTestId('agent-detail')).toHaveCount(0);
+    await expect(lead.getByTestId('prompt-to')).toHaveValue('team:blue');
+  });
 });
 
 test.describe('sign-in', () => {

@@ -5,7 +5,16 @@ import { applyDelta } from '../../../shared/delta.ts';
 import type { Escalation } from '../../../shared/escalations.ts';
 import type { Metrics } from '../../../shared/figures.ts';
 import type { EvaluationUpdate } from '../../../shared/qa.ts';
-import type { Ack, Banner, ClientToServerEvents, EscalationAck, PromptDelivery, PromptUpdate, ServerToClientEvents } from '../../../shared/socket.ts';
+import type {
+  Ack,
+  Banner,
+  ClientToServerEvents,
+  EscalationAck,
+  PromptDelivery,
+  PromptUpdate,
+  ServerToClientEvents,
+  SubscriptionEnded,
+} from '../../../shared/socket.ts';
 import { clock } from './clock.svelte.ts';
 import type { MessageKey } from './i18n/translate.ts';
 import { ScopeGroups } from './scopes.ts';
@@ -27,6 +36,7 @@ export class LiveConnection {
   readonly #scopes = new ScopeGroups();
   #updateListeners: ((u: PromptUpdate) => void)[] = [];
   #evaluationListeners: ((u: EvaluationUpdate) => void)[] = [];
+  #endedListeners: ((e: SubscriptionEnded) => void)[] = [];
 
   constructor(token?: string) {
     this.#socket = io({ auth: token ? { token } : {}, withCredentials: true, reconnectionDelayMax: 5000 });
@@ -62,6 +72,13 @@ export class LiveConnection {
       this.metrics[d.scope] = applyDelta(base, d);
       this.lastDataAt = clock.now;
     });
+    // The server ended a subscription (its scope may no longer be read, or is gone): its figures go, the reason stays.
+    this.#socket.on('subscription:ended', (e) => {
+      if (!this.#scopes.has(e.scope)) return;
+      delete this.metrics[e.scope];
+      this.subscribeErrors[e.scope] = e.error;
+      for (const listener of this.#endedListeners) listener(e);
+    });
     this.#socket.on('prompt', (p) => {
       const at = this.prompts.findIndex((x) => x.id === p.id);
       if (at >= 0) this.prompts[at] = { ...this.prompts[at], ...p };
@@ -95,6 +112,11 @@ export class LiveConnection {
 
   onPromptUpdate(listener: (u: PromptUpdate) => void): void {
     this.#updateListeners.push(listener);
+  }
+
+  /** Subscriptions the server ended, so a screen can look again at what it shows (a team whose agents changed). */
+  onSubscriptionEnded(listener: (e: SubscriptionEnded) => void): void {
+    this.#endedListeners.push(listener);
   }
 
   /** Quality evaluations as they change (comments, acknowledgements, releases). */

@@ -46,6 +46,13 @@ export class TeamConsole {
     this.teamId = preferred ?? this.teams[0]?.id ?? null;
   }
 
+  /** Reads the lead's teams again after one changed: the team shown stays while it is there, an agent gone closes its detail. */
+  async reloadTeams(): Promise<void> {
+    this.teams = await this.#session.get<Team[]>('/api/v1/teams');
+    if (!this.teams.some((t) => t.id === this.teamId)) this.teamId = this.teams[0]?.id ?? null;
+    if (this.selected !== null && !this.team?.agents.includes(this.selected)) this.selected = null;
+  }
+
   /** Reloads today's prompt log of the team shown. Reads no state an effect would track. */
   async loadPrompts(): Promise<void> {
     const [id, from] = untrack(() => [this.team?.id, startOfToday(this.#session.tz, clock.now)]);
