@@ -188,3 +188,75 @@ describe('transfers stamped out of order', () => {
     ]);
   });
 });
+
+describe('a later segment’s answer or abandon stamped before its offer', () => {
+  const transferred: Step[] = [
+    ['call.offered', 0, { queue: 'sales' }],
+    ['call.answered', 5, { agent: 'ann' }],
+    ['call.transferred', 60, { target: 'billing' }],
+  ];
+
+  it('opens the new queue’s segment with a wait of 0 instead of adding a part to the old one', async () => {
+    const steps: Step[] = [
+      ...transferred,
+      ['call.answered', 65, { agent: 'bob' }],
+      ['call.offered', 70, { queue: 'billing' }],
+      ['call.ended', 130],
+      ['call.wrapped', 140],
+    ];
+    const { figures, record } = await deliveredEveryWay('answer-first-2', steps, ['queue:sales', 'queue:billing', 'agent:ann', 'agent:bob']);
+    expect(figures['queue:sales']).toMatchObject({ offered: 1, answered: 1, handled: 1, transfers: 1, talkMs: 55_000 });
+    expect(figures['queue:billing']).toMatchObject({
+      offered: 1,
+      answered: 1,
+      answeredInSL: 1,
+      asaMs: 0,
+      handled: 1,
+      talkMs: 65_000,
+      wrapMs: 10_000,
+      waiting: 0,
+    });
+    expect(figures['agent:bob']).toMatchObject({ answered: 1, handled: 1, agents: NOT_ON_A_CALL });
+    expect(record.segments.map((s) => [s.queue, s.outcome, s.waitMs])).toEqual([
+      ['sales', 'answered', 5_000],
+      ['billing', 'answered', 0],
+    ]);
+    expect(record.parts.map((p) => [p.agent, p.segment])).toEqual([
+      ['ann', 0],
+      ['bob', 1],
+    ]);
+  });
+
+  it('counts an abandon stamped before the new queue’s offer as a short abandon; nobody is left waiting', async () => {
+    const steps: Step[] = [...transferred, ['call.abandoned', 62], ['call.offered', 65, { queue: 'billing' }]];
+    const { figures, record } = await deliveredEveryWay('abandon-first-2', steps, ['queue:sales', 'queue:billing', 'agent:ann']);
+    expect(figures['queue:billing']).toMatchObject({ offered: 1, abandoned: 1, shortAbandoned: 1, waiting: 0, longestWaitSince: null });
+    expect(figures['queue:sales']).toMatchObject({ handled: 1, transfers: 1, waiting: 0 });
+    expect(record.segments.map((s) => [s.queue, s.outcome, s.waitMs])).toEqual([
+      ['sales', 'answered', 5_000],
+      ['billing', 'abandoned', 0],
+    ]);
+  });
+
+  // These two passed before the change too: the first segment's offer was already taken by an event stamped before it.
+  it('counts a first answer or abandon stamped before its offer with a wait of 0', async () => {
+    const answered: Step[] = [
+      ['call.offered', 20, { queue: 'sales' }],
+      ['call.answered', 0, { agent: 'ann' }],
+      ['call.ended', 80],
+      ['call.wrapped', 90],
+    ];
+    const a = await deliveredEveryWay('answer-first', answered, ['queue:sales', 'agent:ann']);
+    expect(a.figures['queue:sales']).toMatchObject({ offered: 1, answered: 1, asaMs: 0, handled: 1, talkMs: 80_000, wrapMs: 10_000, waiting: 0 });
+    expect(a.figures['agent:ann'].agents).toEqual(NOT_ON_A_CALL);
+    const abandoned = await deliveredEveryWay(
+      'abandon-first',
+      [
+        ['call.offered', 20, { queue: 'sales' }],
+        ['call.abandoned', 0],
+      ],
+      ['queue:sales'],
+    );
+    expect(abandoned.figures['queue:sales']).toMatchObject({ offered: 1, abandoned: 1, shortAbandoned: 1, waiting: 0 });
+  });
+});

@@ -4,7 +4,8 @@
 // whatever order and repeats they arrive in. An event stamped before the event it follows (two systems' clocks disagree)
 // waits for it and then applies at its own `ts`, so the duration between the two is below zero and counts as zero
 // (CONTRACT v2):
-// - an answer, abandon or timeout with no offer yet takes the next offer;
+// - an answer, abandon or timeout with no offer yet takes the next offer; one after a segment that can take none (it left
+//   its queue unanswered, ended, or was transferred to a queue) begins the next segment when that one's offer is stamped later;
 // - an end or transfer with no part open ends the next part answered;
 // - a wrap-up with no ended part to wrap wraps the next part that `call.ended` ends.
 // Waiting events of one kind are taken in `ts` order. With two parts open (the next agent's answer stamped before the
@@ -76,20 +77,37 @@ interface Telling {
   story: CallStory;
   ends: PartEnd[];
   wraps: EventOf<'call.wrapped'>[];
+  /** The target of each part ended by a transfer. */
+  targets: Map<AgentPart, string>;
+  /** Where the last offer of each queue, and of any, falls in `ts` order: whether one is still to come. */
+  lastOffer: Map<string, number>;
+  lastAnyOffer: number;
 }
 
 export function buildStory(events: readonly TimedCallEvent[]): CallStory {
   const inOrder = [...events].sort(byTime);
-  const telling: Telling = { story: { segments: [], surveys: [], evaluations: new Map() }, ends: [], wraps: [] };
-  for (const event of inOrder) {
+  const telling: Telling = {
+    story: { segments: [], surveys: [], evaluations: new Map() },
+    ends: [],
+    wraps: [],
+    targets: new Map(),
+    lastOffer: new Map(),
+    lastAnyOffer: -1,
+  };
+  inOrder.forEach((event, index) => {
+    if (event.type !== 'call.offered') return;
+    telling.lastOffer.set(event.queue, index);
+    telling.lastAnyOffer = index;
+  });
+  inOrder.forEach((event, index) => {
     // In byTime order (ts, then id), the last evaluation seen of an agent is its latest.
     if (event.type === 'qa.evaluation') telling.story.evaluations.set(event.agent, { id: event.id, at: event.at, score: event.score });
-    else apply(telling, event);
-  }
+    else apply(telling, event, index);
+  });
   return telling.story;
 }
 
-function apply(telling: Telling, event: StoryEvent): void {
+function apply(telling: Telling, event: StoryEvent, index: number): void {
   const { story } = telling;
   const current = story.segments.at(-1);
   switch (event.type) {
@@ -99,10 +117,10 @@ function apply(telling: Telling, event: StoryEvent): void {
       else if (!current || isOver(current)) story.segments.push({ queue: event.queue, offeredAt: event.at, parts: [] });
       return;
     case 'call.answered':
-      return answer(telling, event, current ?? pushSegment(story));
+      return answer(telling, event, segmentFor(telling, index));
     case 'call.abandoned':
     case 'call.timeout': {
-      const segment = current ?? pushSegment(story);
+      const segment = segmentFor(telling, index);
       if (!segment.outcome) segment.outcome = { kind: event.type === 'call.abandoned' ? 'abandoned' : 'timeout', at: event.at };
       return;
     }
@@ -148,11 +166,31 @@ function answer(telling: Telling, event: EventOf<'call.answered'>, segment: Segm
   if (end) endPart(telling, part, end);
 }
 
+/**
+ * The segment an answer, abandon or timeout belongs to: the current one, unless it can take none (it left its queue
+ * unanswered, its conversation ended, or it was transferred to a queue) and the offer of the next is stamped later.
+ */
+function segmentFor(telling: Telling, index: number): Segment {
+  const current = telling.story.segments.at(-1);
+  if (!current) return pushSegment(telling.story);
+  if (current.offeredAt === undefined || !current.outcome) return current;
+  const last = current.parts.at(-1);
+  let offerToCome: number;
+  if (current.outcome.kind !== 'answered' || last?.endKind === 'ended') offerToCome = telling.lastAnyOffer;
+  else if (last?.endKind === 'transferred') offerToCome = telling.lastOffer.get(telling.targets.get(last)!) ?? -1;
+  else return current;
+  return offerToCome > index ? pushSegment(telling.story) : current;
+}
+
 function endPart(telling: Telling, part: AgentPart, event: PartEnd): void {
   closeHold(part, event.at);
   part.endAt = event.at;
-  part.endKind = event.type === 'call.ended' ? 'ended' : 'transferred';
-  if (part.endKind === 'transferred') return;
+  if (event.type === 'call.transferred') {
+    part.endKind = 'transferred';
+    telling.targets.set(part, event.target);
+    return;
+  }
+  part.endKind = 'ended';
   const early = telling.wraps.shift();
   if (early) wrap(part, early);
 }

@@ -424,4 +424,67 @@ describe('events stamped before the event they follow', () => {
       ['bob', 'ended', s(50), true],
     ]);
   });
+
+  it('opens the next segment for an answer stamped before the offer that follows a transfer to a queue', () => {
+    const e = callOf('answer-before-offer-2');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.offered', s(70), { queue: 'billing' }),
+      e('call.ended', s(130)),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.offeredAt, g.outcome, g.firstAgent, g.parts.map((p) => p.agent)])).toEqual([
+      ['sales', s(0), { kind: 'answered', at: s(5) }, 'ann', ['ann']],
+      ['billing', s(70), { kind: 'answered', at: s(65) }, 'bob', ['bob']],
+    ]);
+  });
+
+  it('opens the next segment for an abandon stamped before the offer that follows a transfer to a queue', () => {
+    const e = callOf('abandon-before-offer-2');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.abandoned', s(62)),
+      e('call.offered', s(65), { queue: 'billing' }),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.offeredAt, g.outcome])).toEqual([
+      ['sales', s(0), { kind: 'answered', at: s(5) }],
+      ['billing', s(65), { kind: 'abandoned', at: s(62) }],
+    ]);
+  });
+
+  it('opens the next segment for an answer stamped before the offer that follows a timeout (an overflow)', () => {
+    const e = callOf('answer-after-overflow');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.timeout', s(30)),
+      e('call.answered', s(35), { agent: 'bob' }),
+      e('call.offered', s(40), { queue: 'billing' }),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.outcome?.kind, g.parts.map((p) => [p.agent, p.endAt])])).toEqual([
+      ['sales', 'timeout', []],
+      ['billing', 'answered', [['bob', s(100)]]],
+    ]);
+  });
+
+  it('still adds the answer after a transfer to an agent to the same segment when the call is offered again later', () => {
+    const e = callOf('to-agent-then-queue');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.transferred', s(90), { target: 'billing' }),
+      e('call.offered', s(91), { queue: 'billing' }),
+      e('call.answered', s(99), { agent: 'cid' }),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.parts.map((p) => p.agent)])).toEqual([
+      ['sales', ['ann', 'bob']],
+      ['billing', ['cid']],
+    ]);
+  });
 });
