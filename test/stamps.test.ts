@@ -260,3 +260,33 @@ describe('a later segment’s answer or abandon stamped before its offer', () =>
     expect(abandoned.figures['queue:sales']).toMatchObject({ offered: 1, abandoned: 1, shortAbandoned: 1, waiting: 0 });
   });
 });
+
+describe('holds stamped out of order', () => {
+  it('counts a resume stamped before its hold as a hold of 0, not a hold until the end', async () => {
+    const steps: Step[] = [
+      ['call.offered', 0, { queue: 'sales' }],
+      ['call.answered', 5, { agent: 'ann' }],
+      ['call.resumed', 30],
+      ['call.held', 40],
+      ['call.ended', 100],
+      ['call.wrapped', 110],
+    ];
+    const { figures, record } = await deliveredEveryWay('resume-first', steps, ['queue:sales', 'agent:ann']);
+    expect(figures['agent:ann']).toMatchObject({ handled: 1, talkMs: 95_000, holdMs: 0, wrapMs: 10_000, agents: NOT_ON_A_CALL });
+    expect(record.parts[0]).toMatchObject({ talkMs: 95_000, holdMs: 0 });
+  });
+
+  // Passed before the change too: holds belong to the part they fall in (CONTRACT), and these fall in none.
+  it('counts no hold for a hold stamped before the answer and a resume stamped after the end', async () => {
+    const steps: Step[] = [
+      ['call.offered', 0, { queue: 'sales' }],
+      ['call.held', 3],
+      ['call.answered', 5, { agent: 'ann' }],
+      ['call.ended', 60],
+      ['call.resumed', 70],
+      ['call.wrapped', 80],
+    ];
+    const { figures } = await deliveredEveryWay('hold-outside', steps, ['agent:ann']);
+    expect(figures['agent:ann']).toMatchObject({ handled: 1, talkMs: 55_000, holdMs: 0, wrapMs: 20_000, agents: NOT_ON_A_CALL });
+  });
+});

@@ -7,7 +7,8 @@
 // - an answer, abandon or timeout with no offer yet takes the next offer; one after a segment that can take none (it left
 //   its queue unanswered, ended, or was transferred to a queue) begins the next segment when that one's offer is stamped later;
 // - an end or transfer with no part open ends the next part answered;
-// - a wrap-up with no ended part to wrap wraps the next part that `call.ended` ends.
+// - a wrap-up with no ended part to wrap wraps the next part that `call.ended` ends;
+// - a resume with no hold open closes its part's next hold.
 // Waiting events of one kind are taken in `ts` order. With two parts open (the next agent's answer stamped before the
 // transfer to it), a transfer ends the earlier part (the agent handing on) and an end the later (the agent last connected).
 import type { CallEvent } from '../../shared/events.ts';
@@ -77,6 +78,8 @@ interface Telling {
   story: CallStory;
   ends: PartEnd[];
   wraps: EventOf<'call.wrapped'>[];
+  /** Open parts with a resume stamped before the hold it closes. */
+  resumes: Set<AgentPart>;
   /** The target of each part ended by a transfer. */
   targets: Map<AgentPart, string>;
   /** Where the last offer of each queue, and of any, falls in `ts` order: whether one is still to come. */
@@ -90,6 +93,7 @@ export function buildStory(events: readonly TimedCallEvent[]): CallStory {
     story: { segments: [], surveys: [], evaluations: new Map() },
     ends: [],
     wraps: [],
+    resumes: new Set(),
     targets: new Map(),
     lastOffer: new Map(),
     lastAnyOffer: -1,
@@ -124,14 +128,11 @@ function apply(telling: Telling, event: StoryEvent, index: number): void {
       if (!segment.outcome) segment.outcome = { kind: event.type === 'call.abandoned' ? 'abandoned' : 'timeout', at: event.at };
       return;
     }
-    case 'call.held': {
-      const part = lastPart(story, isOpen);
-      if (part && part.openHoldAt === undefined) part.openHoldAt = event.at;
-      return;
-    }
+    case 'call.held':
     case 'call.resumed': {
       const part = lastPart(story, isOpen);
-      if (part) closeHold(part, event.at);
+      if (part && event.type === 'call.held') hold(telling, part, event.at);
+      else if (part) resume(telling, part, event.at);
       return;
     }
     case 'call.transferred':
@@ -184,6 +185,7 @@ function segmentFor(telling: Telling, index: number): Segment {
 
 function endPart(telling: Telling, part: AgentPart, event: PartEnd): void {
   closeHold(part, event.at);
+  telling.resumes.delete(part);
   part.endAt = event.at;
   if (event.type === 'call.transferred') {
     part.endKind = 'transferred';
@@ -193,6 +195,17 @@ function endPart(telling: Telling, part: AgentPart, event: PartEnd): void {
   part.endKind = 'ended';
   const early = telling.wraps.shift();
   if (early) wrap(part, early);
+}
+
+function hold(telling: Telling, part: AgentPart, at: number): void {
+  if (part.openHoldAt !== undefined) return;
+  // A resume stamped before this hold closes it at once: a hold of 0.
+  if (!telling.resumes.delete(part)) part.openHoldAt = at;
+}
+
+function resume(telling: Telling, part: AgentPart, at: number): void {
+  if (part.openHoldAt !== undefined) closeHold(part, at);
+  else telling.resumes.add(part);
 }
 
 /** A segment is over once it left the queue unanswered, or was answered and its last part has ended. */

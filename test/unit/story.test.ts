@@ -487,4 +487,31 @@ describe('events stamped before the event they follow', () => {
       ['billing', ['cid']],
     ]);
   });
+
+  it('counts a hold closed by a resume stamped before it as 0, and a later hold of the part as usual', () => {
+    const e = callOf('resume-first');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.resumed', s(30)),
+      e('call.held', s(40)),
+      e('call.held', s(60)),
+      e('call.resumed', s(70)),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments[0]!.parts[0]).toEqual({ agent: 'ann', answeredAt: s(5), endAt: s(100), endKind: 'ended', holdMs: 10_000 });
+  });
+
+  it('leaves out holds that fall in no part: before the answer, after the end', () => {
+    const e = callOf('hold-outside');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.held', s(3)),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.ended', s(60)),
+      e('call.resumed', s(70)),
+      e('call.held', s(75)),
+    ]);
+    expect(story.segments[0]!.parts[0]).toEqual({ agent: 'ann', answeredAt: s(5), endAt: s(60), endKind: 'ended', holdMs: 0 });
+  });
 });
