@@ -426,6 +426,41 @@ describe('durations computed below zero count as zero (CONTRACT v2)', () => {
     expect(counter(c, 'agent:ann', DAY, 'resolved')).toBe(1);
     expect(members(c, liveKeys.inWrap).size).toBe(0);
   });
+
+  // An end or transfer stamped before its answer once found no open part and was dropped: the part stayed open, the agent
+  // on a call until the live-call timeout, and nothing counted. It ends the part when the answer comes (talk 0).
+  it('counts an end stamped before its answer as talk 0, then after-call work, then handled at the wrap-up', () => {
+    const steps = (e: ReturnType<typeof callOf>) => [
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(20), { agent: 'ann' }),
+      e('call.ended', s(10)),
+    ];
+    const ended = contributionOf('neg-talk-open', steps);
+    expect(members(ended, liveKeys.onCall).size).toBe(0);
+    expect([...members(ended, liveKeys.inWrap).values()]).toEqual([s(10)]);
+    expect(counter(ended, 'agent:ann', DAY, 'handled')).toBe(0);
+    const c = contributionOf('neg-talk', (e) => [...steps(e), e('call.wrapped', s(30))]);
+    for (const scope of ['queue:sales', 'agent:ann']) {
+      expect(counter(c, scope, DAY, 'handled'), scope).toBe(1);
+      expect(counter(c, scope, DAY, 'talkMs'), scope).toBe(0);
+      expect(counter(c, scope, DAY, 'wrapMs'), scope).toBe(20_000);
+    }
+    expect(members(c, liveKeys.onCall).size + members(c, liveKeys.inWrap).size).toBe(0);
+  });
+
+  it('counts a transfer stamped before its answer as handled with talk 0 and one transfer, in the transfer’s interval', () => {
+    // Answered at 10:15:20, transferred at 10:14:50 (INTERVAL(0)); bob answers at 10:15:25 and is still talking.
+    const c = contributionOf('neg-transfer', (e) => [
+      e('call.offered', s(880), { queue: 'sales' }),
+      e('call.answered', s(920), { agent: 'ann' }),
+      e('call.transferred', s(890), { target: 'bob' }),
+      e('call.answered', s(925), { agent: 'bob' }),
+    ]);
+    expect(byInterval(c, 'agent:ann', DAY, 'handled')).toEqual(new Map([[INTERVAL(0), 1]]));
+    expect(byInterval(c, 'agent:ann', DAY, 'transfers')).toEqual(new Map([[INTERVAL(0), 1]]));
+    expect(counter(c, 'agent:ann', DAY, 'talkMs')).toBe(0);
+    expect([...members(c, liveKeys.onCall).keys()].map((m) => m.split('\u0000')[0])).toEqual(['bob']);
+  });
 });
 
 describe('agentContribution', () => {

@@ -1,6 +1,6 @@
 // buildStory and surveyTarget as pure functions: CONTRACT.md "Calls, segments and order" on hand-written calls.
 import { describe, expect, it } from 'vitest';
-import { buildStory, surveyTarget, type CallStory } from '../../server/domain/story.ts';
+import { buildStory, surveyTarget, type CallStory, type TimedCallEvent } from '../../server/domain/story.ts';
 import { callOf, s, shuffled } from './calls.ts';
 
 describe('one segment', () => {
@@ -318,5 +318,200 @@ describe('order', () => {
         parts: [{ agent: 'ann', answeredAt: s(0), endAt: s(100), endKind: 'ended', holdMs: 0 }],
       },
     ]);
+  });
+});
+
+// Two systems' clocks disagree: an event stamped before the event it follows waits for it (server/domain/story.ts).
+describe('events stamped before the event they follow', () => {
+  /** The story of `events` in ts order, after checking that 40 other orders tell the same one. */
+  const told = (events: TimedCallEvent[]) => {
+    const story = buildStory(events);
+    expect(buildStory([...events].reverse())).toEqual(story);
+    for (let seed = 1; seed <= 40; seed++) expect(buildStory(shuffled(events, seed)), `seed ${seed}`).toEqual(story);
+    return story;
+  };
+
+  it('ends a part at an end stamped before its answer (offered 0, answered 20, ended 10, wrapped 30)', () => {
+    const e = callOf('end-first');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(20), { agent: 'ann' }),
+      e('call.ended', s(10)),
+      e('call.wrapped', s(30)),
+    ]);
+    expect(story.segments[0]!.parts).toEqual([{ agent: 'ann', answeredAt: s(20), endAt: s(10), endKind: 'ended', holdMs: 0, wrappedAt: s(30) }]);
+  });
+
+  it('ends and wraps a part whose end and wrap-up are both stamped before its answer, and before its offer', () => {
+    const e = callOf('all-first');
+    const story = told([
+      e('call.ended', s(2)),
+      e('call.wrapped', s(4)),
+      e('call.offered', s(6), { queue: 'sales' }),
+      e('call.answered', s(8), { agent: 'ann' }),
+    ]);
+    expect(story.segments).toEqual([
+      {
+        queue: 'sales',
+        offeredAt: s(6),
+        outcome: { kind: 'answered', at: s(8) },
+        firstAgent: 'ann',
+        parts: [{ agent: 'ann', answeredAt: s(8), endAt: s(2), endKind: 'ended', holdMs: 0, wrappedAt: s(4) }],
+      },
+    ]);
+  });
+
+  it('ends a part at a transfer stamped before its answer; the next agent’s part follows in the same segment', () => {
+    const e = callOf('transfer-first');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(20), { agent: 'ann' }),
+      e('call.transferred', s(10), { target: 'bob' }),
+      e('call.answered', s(25), { agent: 'bob' }),
+      e('call.ended', s(85)),
+      e('call.wrapped', s(95)),
+    ]);
+    expect(story.segments).toHaveLength(1);
+    expect(story.segments[0]!.parts).toEqual([
+      { agent: 'ann', answeredAt: s(20), endAt: s(10), endKind: 'transferred', holdMs: 0 },
+      { agent: 'bob', answeredAt: s(25), endAt: s(85), endKind: 'ended', holdMs: 0, wrappedAt: s(95) },
+    ]);
+  });
+
+  it('ends the next agent’s part at an end stamped between the transfer and that agent’s answer', () => {
+    const e = callOf('end-in-between');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.ended', s(62)),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.wrapped', s(90)),
+    ]);
+    expect(story.segments[0]!.parts.map((p) => [p.agent, p.endKind, p.endAt, p.wrappedAt])).toEqual([
+      ['ann', 'transferred', s(60), undefined],
+      ['bob', 'ended', s(62), s(90)],
+    ]);
+  });
+
+  it('gives a transfer to the earliest open part and an end to the latest, when the next answer is stamped before the transfer', () => {
+    const e = callOf('two-open');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.answered', s(58), { agent: 'bob' }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.ended', s(120)),
+    ]);
+    expect(story.segments[0]!.parts.map((p) => [p.agent, p.endKind, p.endAt])).toEqual([
+      ['ann', 'transferred', s(60)],
+      ['bob', 'ended', s(120)],
+    ]);
+  });
+
+  it('keeps a wrap-up stamped before an end for the part that ends, not the open part that is transferred', () => {
+    const e = callOf('wrap-before-transfer');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.wrapped', s(50), { resolved: true }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.ended', s(200)),
+    ]);
+    expect(story.segments[0]!.parts.map((p) => [p.agent, p.endKind, p.wrappedAt, p.resolved])).toEqual([
+      ['ann', 'transferred', undefined, undefined],
+      ['bob', 'ended', s(50), true],
+    ]);
+  });
+
+  it('opens the next segment for an answer stamped before the offer that follows a transfer to a queue', () => {
+    const e = callOf('answer-before-offer-2');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.offered', s(70), { queue: 'billing' }),
+      e('call.ended', s(130)),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.offeredAt, g.outcome, g.firstAgent, g.parts.map((p) => p.agent)])).toEqual([
+      ['sales', s(0), { kind: 'answered', at: s(5) }, 'ann', ['ann']],
+      ['billing', s(70), { kind: 'answered', at: s(65) }, 'bob', ['bob']],
+    ]);
+  });
+
+  it('opens the next segment for an abandon stamped before the offer that follows a transfer to a queue', () => {
+    const e = callOf('abandon-before-offer-2');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'billing' }),
+      e('call.abandoned', s(62)),
+      e('call.offered', s(65), { queue: 'billing' }),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.offeredAt, g.outcome])).toEqual([
+      ['sales', s(0), { kind: 'answered', at: s(5) }],
+      ['billing', s(65), { kind: 'abandoned', at: s(62) }],
+    ]);
+  });
+
+  it('opens the next segment for an answer stamped before the offer that follows a timeout (an overflow)', () => {
+    const e = callOf('answer-after-overflow');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.timeout', s(30)),
+      e('call.answered', s(35), { agent: 'bob' }),
+      e('call.offered', s(40), { queue: 'billing' }),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.outcome?.kind, g.parts.map((p) => [p.agent, p.endAt])])).toEqual([
+      ['sales', 'timeout', []],
+      ['billing', 'answered', [['bob', s(100)]]],
+    ]);
+  });
+
+  it('still adds the answer after a transfer to an agent to the same segment when the call is offered again later', () => {
+    const e = callOf('to-agent-then-queue');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.transferred', s(60), { target: 'bob' }),
+      e('call.answered', s(65), { agent: 'bob' }),
+      e('call.transferred', s(90), { target: 'billing' }),
+      e('call.offered', s(91), { queue: 'billing' }),
+      e('call.answered', s(99), { agent: 'cid' }),
+    ]);
+    expect(story.segments.map((g) => [g.queue, g.parts.map((p) => p.agent)])).toEqual([
+      ['sales', ['ann', 'bob']],
+      ['billing', ['cid']],
+    ]);
+  });
+
+  it('counts a hold closed by a resume stamped before it as 0, and a later hold of the part as usual', () => {
+    const e = callOf('resume-first');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.resumed', s(30)),
+      e('call.held', s(40)),
+      e('call.held', s(60)),
+      e('call.resumed', s(70)),
+      e('call.ended', s(100)),
+    ]);
+    expect(story.segments[0]!.parts[0]).toEqual({ agent: 'ann', answeredAt: s(5), endAt: s(100), endKind: 'ended', holdMs: 10_000 });
+  });
+
+  it('leaves out holds that fall in no part: before the answer, after the end', () => {
+    const e = callOf('hold-outside');
+    const story = told([
+      e('call.offered', s(0), { queue: 'sales' }),
+      e('call.held', s(3)),
+      e('call.answered', s(5), { agent: 'ann' }),
+      e('call.ended', s(60)),
+      e('call.resumed', s(70)),
+      e('call.held', s(75)),
+    ]);
+    expect(story.segments[0]!.parts[0]).toEqual({ agent: 'ann', answeredAt: s(5), endAt: s(60), endKind: 'ended', holdMs: 0 });
   });
 });
