@@ -11,14 +11,20 @@ import type { BannerBoard } from '../domain/banners.ts';
 import { capUnsent, DEFAULT_MAX_UNSENT_BYTES } from './backlog.ts';
 import { createCoalescer } from './coalescer.ts';
 import { createDeltaSubscribers } from './deltas.ts';
+import { createWelcomes } from './welcomes.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
 import { rooms } from './rooms.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
+import type { Metrics } from '../../shared/figures.ts';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
 
-/** At most 4 pushes a second per scope (CONTRACT "Live updates"). */
+/**
+ * At most 4 pushes a second per scope (CONTRACT "Live updates"): a socket's messages of one scope are at least this far
+ * apart, its figures on subscribing included. Each instance pushes to its own sockets only (`io.local`), each with its
+ * own coalescer, so the spacing holds for what every socket receives, however many instances share the Redis.
+ */
 export const PUSH_WINDOW_MS = 250;
 /** A wall shows tens of scopes; a cap keeps one connection from making the server read thousands. */
 export const MAX_SCOPES_PER_SOCKET = 500;
@@ -78,22 +84,39 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   const deltas = createDeltaSubscribers();
-  const pushes = createCoalescer(PUSH_WINDOW_MS, async (scope) => {
-    const room = rooms.scope(scope);
-    if (!hasLocalSubscribers(room)) return;
-    try {
-      const snapshot = await snapshots.read(scope);
-      // The whole object to the others; to each delta subscriber, the changes since what it was last sent.
-      const deltaIds = deltas.ids(scope);
-      (deltaIds.length > 0 ? io.local.to(room).except(deltaIds) : io.local.to(room)).emit('metrics', snapshot);
-      for (const group of deltas.advance(scope, snapshot)) {
-        if (group.delta) io.local.to(group.ids).emit('metrics:delta', group.delta);
-        else io.local.to(group.ids).emit('metrics', snapshot);
+  const welcomes = createWelcomes();
+  /** The pushes' clock: monotonic, as the coalescer's. */
+  const pace = () => performance.now();
+  const pushes = createCoalescer(
+    PUSH_WINDOW_MS,
+    async (scope) => {
+      if (!hasLocalSubscribers(rooms.scope(scope))) return;
+      try {
+        const readFrom = pace();
+        const snapshot = await snapshots.read(scope);
+        return () => pushMetrics(scope, snapshot, readFrom);
+      } catch (err) {
+        log('push failed', { scope, error: (err as Error).message });
       }
-    } catch (err) {
-      log('push failed', { scope, error: (err as Error).message });
+    },
+    pace,
+  );
+
+  /** Sends a scope's figures, read from `readFrom`, to its subscribers here, once its window allows. */
+  function pushMetrics(scope: string, snapshot: Metrics, readFrom: number): void {
+    const room = rooms.scope(scope);
+    // Sockets sent their first figures less than a window ago, or after this read began (they have newer ones),
+    // wait for the next push, a window from now.
+    const held = welcomes.since(scope, Math.min(readFrom, pace() - PUSH_WINDOW_MS));
+    // The whole object to the others; to each delta subscriber, the changes since what it was last sent.
+    const except = [...deltas.ids(scope), ...held];
+    (except.length > 0 ? io.local.to(room).except(except) : io.local.to(room)).emit('metrics', snapshot);
+    for (const group of deltas.advance(scope, snapshot, held)) {
+      if (group.delta) io.local.to(group.ids).emit('metrics:delta', group.delta);
+      else io.local.to(group.ids).emit('metrics', snapshot);
     }
-  });
+    if (held.length > 0) pushes.touch(scope);
+  }
 
   function hasLocalSubscribers(room: string): boolean {
     return (io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
@@ -118,7 +141,7 @@ export function createLiveHub(deps: HubDeps) {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
       if (!parseScope(scope)) return reply(refusal('bad_request', SCOPE_FORMAT));
-      const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
+      const subscribed = scopesOf(socket).length;
       if (subscribed >= MAX_SCOPES_PER_SOCKET)
         return reply(refusal('too_many_requests', `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection`));
       try {
@@ -132,11 +155,14 @@ export function createLiveHub(deps: HubDeps) {
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
         if (!mayRead(p, scope, () => agents)) return reply(refusal('forbidden', `forbidden: the ${p.role} role may not read ${scope}`));
         const snapshot = await snapshots.read(scope);
+        // Marked before joining, so a push landing in between leaves the socket out; then again as its window starts.
+        welcomes.add(scope, socket.id, pace());
         await socket.join(rooms.scope(scope));
         if (request.delta === true) deltas.add(scope, socket.id, snapshot);
         else deltas.remove(scope, socket.id);
         reply({ ok: true });
         socket.emit('metrics', snapshot);
+        welcomes.add(scope, socket.id, pace());
       } catch (err) {
         if (err instanceof DomainError) return reply(refusal(err.code, err.message));
         log('subscribe failed', { scope, error: (err as Error).message });
@@ -148,10 +174,12 @@ export function createLiveHub(deps: HubDeps) {
       if (typeof request?.scope === 'string') {
         void socket.leave(rooms.scope(request.scope));
         deltas.remove(request.scope, socket.id);
+        welcomes.remove(request.scope, socket.id);
       }
       if (typeof ack === 'function') ack({ ok: true });
     });
 
+    socket.on('disconnecting', () => welcomes.forget(socket.id, scopesOf(socket)));
     socket.on('disconnect', () => deltas.forget(socket.id));
 
     // Every handler is on before the first await: an event sent right after connecting is not lost.
@@ -225,6 +253,11 @@ export function createLiveHub(deps: HubDeps) {
 }
 
 export type LiveHub = ReturnType<typeof createLiveHub>;
+
+/** The scopes a socket is subscribed to (its `scope:` rooms). */
+function scopesOf(socket: LiveSocket): string[] {
+  return [...socket.rooms].filter((r) => r.startsWith('scope:')).map((r) => r.slice('scope:'.length));
+}
 
 function hasToken(socket: LiveSocket): boolean {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
