@@ -27,17 +27,26 @@ export function parseIsoInstant(text: string): number | string {
   return Number.isFinite(at) ? at : 'is not a valid time';
 }
 
-export const timestamp = z.union([
-  z
-    .number({ error: 'must be epoch milliseconds or an ISO-8601 string with an offset' })
-    .int('must be whole epoch milliseconds')
-    .min(0, 'must not be before 1970')
-    .max(8.64e15, 'is out of range'),
-  z.string().superRefine((text, ctx) => {
-    const at = parseIsoInstant(text);
-    if (typeof at === 'string') ctx.addIssue({ code: 'custom', message: at });
-  }),
-]);
+/** What `ts` must be, said when it is neither. */
+export const TS_FORMAT = 'must be epoch milliseconds (an integer) or an ISO-8601 string with an offset';
+
+/** What is wrong with a number or a string given as `ts`, or null (the window of accepted instants is checked later). */
+function timestampProblem(value: number | string): string | null {
+  if (typeof value === 'string') {
+    const at = parseIsoInstant(value);
+    return typeof at === 'string' ? at : null;
+  }
+  if (!Number.isInteger(value)) return 'must be epoch milliseconds as an integer (no fraction), or an ISO-8601 string';
+  if (value < 0) return 'must not be before 1970';
+  return value > 8.64e15 ? 'is out of range' : null;
+}
+
+// One union of the two types and one check after it: a union of refined branches answers a bare "Invalid input"
+// when no branch takes the value (1.5 fails the integer branch as a type error).
+export const timestamp = z.union([z.number(), z.string()], { error: TS_FORMAT }).superRefine((value, ctx) => {
+  const problem = timestampProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 // Control characters (C0, DEL and C1) have no place in an id; they would also let two ids collide in logs and keys.
 // eslint-disable-next-line no-control-regex
@@ -167,8 +176,11 @@ export function parseEvent(raw: unknown, index: number, options: ParseOptions = 
   if (!result.success) {
     const messages = result.error.issues.map((issue) => {
       const field = issue.path.length ? issue.path.join('.') : 'event';
-      const missing = issue.code === 'invalid_type' && issue.path.length === 1 && !Object.hasOwn(raw, String(issue.path[0]));
-      return missing ? `${field}: is required` : `${field}: ${issue.message}`;
+      // Whatever the schema calls it (a type error, a union or an enum that nothing matched), an absent field is missing.
+      const missing = issue.path.length === 1 && !Object.hasOwn(raw, String(issue.path[0]));
+      if (!missing) return `${field}: ${issue.message}`;
+      // A list of what the field may be still helps ("type: is required (one of call.offered, …)").
+      return issue.message.startsWith('must be one of ') ? `${field}: is required (${issue.message.slice('must be '.length)})` : `${field}: is required`;
     });
     return { ok: false, error: { index, message: [...new Set(messages)].join('; ') } };
   }

@@ -1,15 +1,10 @@
 // Quality evaluation forms and evaluations: their schemas and the score arithmetic, pure so the scorer's screen shows the same score.
 import { z } from 'zod';
-import { idProblem } from './events.ts';
+import { identifier as id } from './events.ts';
 
 export const QUESTION_KINDS = ['yesno', 'scale'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
-const id = (what: string) =>
-  z.string({ error: `must be a string (${what})` }).superRefine((value, ctx) => {
-    const problem = idProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
 const words = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const questionSchema = z.object({

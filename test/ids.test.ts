@@ -118,3 +118,88 @@ describe('prototype names as ids', () => {
     assertPrototypeUntouched();
   });
 });
+
+// Ordinary ids (line and paragraph separators, astral characters, prototype names, the longest) and ids no route
+// may take: C0, DEL and C1 control characters, too long, empty.
+const ORDINARY = ['a\u2028x', 'a\u2029x', 'agent 🎧', 'constructor', '__proto__', 'q:*{}', 'x'.repeat(128)];
+const REFUSED = ['a\u0001b', 'a\u007fb', 'a\u0085b', 'x'.repeat(129)];
+const shown = (id: string) => JSON.stringify(id.length > 20 ? `${id.slice(0, 8)}…(${id.length})` : id);
+
+describe('one id rule on every route that takes an id', () => {
+  it('prompts: `to` is agent:<id> or team:<id> for any ordinary id, and a bad id is a 400 naming `to`', async () => {
+    for (const id of ORDINARY) {
+      await app.request('PUT', `/api/v1/teams/${encodeURIComponent(id)}`, { token: app.apiToken, body: { name: 'T', agents: [id] } });
+      for (const kind of ['agent', 'team']) {
+        const res = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: `${kind}:${id}`, text: 'hello' } });
+        expect(res.status, `${kind}:${shown(id)}`).toBe(201);
+      }
+    }
+    for (const id of [...REFUSED, '']) {
+      for (const kind of ['agent', 'team']) {
+        const res = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: `${kind}:${id}`, text: 'hello' } });
+        expect(res.status, `${kind}:${shown(id)}`).toBe(400);
+        expect(res.body.message, `${kind}:${shown(id)}`).toMatch(/^to: /);
+      }
+    }
+    const shape = await app.request('POST', '/api/v1/prompts', { token: app.apiToken, body: { to: 'queue:sales', text: 'hello' } });
+    expect(shape.body.message).toBe('to: must be agent:<id> or team:<id>');
+  });
+
+  it('tokens: an agent’s or a lead’s subject, and each queue of a display’s, is an id', async () => {
+    const token = (role: string, subject: string) => app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role, subject, name: 'ids' } });
+    for (const id of ORDINARY) {
+      for (const role of ['agent', 'lead']) expect((await token(role, id)).status, `${role} ${shown(id)}`).toBe(201);
+      expect((await token('display', `sales,${id}`)).status, `display ${shown(id)}`).toBe(201);
+    }
+    for (const id of REFUSED) {
+      for (const [role, subject] of [
+        ['agent', id],
+        ['lead', id],
+        ['display', `sales,${id}`],
+      ] as const) {
+        const res = await token(role, subject);
+        expect(res.status, `${role} ${shown(id)}`).toBe(400);
+        expect(res.body.message, `${role} ${shown(id)}`).toMatch(/^subject: /);
+      }
+    }
+  });
+
+  it('teams, users, scopes and call filters take the same ids and refuse the same', async () => {
+    await app.application.directory.createUser({ username: 'ids-admin', password: 'long enough pw', role: 'admin' });
+    const signIn = await app.request('POST', '/api/v1/session', { body: { username: 'ids-admin', password: 'long enough pw' } });
+    const admin = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const user = (username: string, agent: string) =>
+      app.request('POST', '/api/v1/users', { cookie: admin, body: { username, password: 'long enough pw', role: 'agent', agent } });
+    for (const id of ORDINARY) {
+      const path = `/api/v1/teams/${encodeURIComponent(id)}`;
+      expect((await app.request('PUT', path, { token: app.apiToken, body: { name: 'T', agents: [id], queues: [id] } })).status, shown(id)).toBe(200);
+      // (Prototype names are taken as usernames above: these get a letter in front, but for the longest.)
+      expect((await user(id.length < 128 ? `u${id}` : id, id)).status, shown(id)).toBe(201);
+      for (const scope of [`queue:${id}`, `team:${id}`, `agent:${id}`]) {
+        const q = encodeURIComponent(scope);
+        expect((await app.request('GET', `/api/v1/metrics?scope=${q}`, { token: app.apiToken })).status, scope).toBe(200);
+        expect((await app.request('GET', `/api/v1/reports?scope=${q}&from=2026-03-10&to=2026-03-10`, { token: app.apiToken })).status, scope).toBe(200);
+      }
+      expect((await app.request('GET', `/api/v1/calls?agent=${encodeURIComponent(id)}&queue=${encodeURIComponent(id)}`, { token: app.apiToken })).status).toBe(
+        200,
+      );
+    }
+    for (const id of REFUSED) {
+      const put = await app.request('PUT', `/api/v1/teams/${encodeURIComponent(id)}`, { token: app.apiToken, body: { name: 'T', agents: [] } });
+      expect(put.status, shown(id)).toBe(400);
+      const members = await app.request('PUT', '/api/v1/teams/fine', { token: app.apiToken, body: { name: 'T', agents: [id] } });
+      expect(members.status, shown(id)).toBe(400);
+      expect(members.body.message, shown(id)).toMatch(/^agents\.0: /);
+      expect((await user(id, 'fine')).body.message, shown(id)).toMatch(/^username: /);
+      expect((await user(`fine-${id.length}`, id)).body.message, shown(id)).toMatch(/^agent: /);
+      for (const scope of [`queue:${id}`, `team:${id}`, `agent:${id}`]) {
+        const res = await app.request('GET', `/api/v1/metrics?scope=${encodeURIComponent(scope)}`, { token: app.apiToken });
+        expect(res.status, shown(scope)).toBe(400);
+        expect(res.body.message, shown(scope)).toMatch(/^scope: /);
+      }
+      const calls = await app.request('GET', `/api/v1/calls?agent=${encodeURIComponent(id)}`, { token: app.apiToken });
+      expect(calls.status, shown(id)).toBe(400);
+      expect(calls.body.message, shown(id)).toMatch(/^agent: /);
+    }
+  });
+});

@@ -28,6 +28,10 @@ describe('bad events', () => {
     ['a missing id', { type: 'call.ended', ts: s(0), callId: 'c' }, /id: is required/],
     ['a non-boolean resolved', { id: 'x11', type: 'call.wrapped', ts: s(0), callId: 'c', resolved: 'yes' }, /resolved: /],
     ['a transfer without target', { id: 'x12', type: 'call.transferred', ts: s(0), callId: 'c' }, /target: is required/],
+    ['a missing ts', { id: 'x13', type: 'call.ended', callId: 'c' }, /^ts: is required$/],
+    ['a null ts', { id: 'x14', type: 'call.ended', ts: null, callId: 'c' }, /^ts: must be epoch milliseconds \(an integer\) or an ISO-8601 string/],
+    ['a boolean ts', { id: 'x15', type: 'call.ended', ts: true, callId: 'c' }, /^ts: must be epoch milliseconds \(an integer\) or an ISO-8601 string/],
+    ['a fractional ts', { id: 'x16', type: 'call.ended', ts: 1793503263464.5, callId: 'c' }, /^ts: must be epoch milliseconds as an integer/],
   ];
   for (const [what, bad, message] of cases) {
     it(`rejects ${what} with 400, naming the field, and stores nothing of the batch`, async () => {

@@ -4,6 +4,7 @@ import type { Metrics } from '../shared/figures.ts';
 import type { Ack, Banner } from '../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, send } from './support/events.ts';
+import { steadyIngest } from './support/steadyIngest.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -96,6 +97,34 @@ describe('subscriptions', () => {
     // is held by test/unit/coalescer.test.ts on a test clock: arrival times here bunch up when this process is busy.)
     expect(pushes.length).toBeLessThan(20);
     expect(pushes.at(-1)!.offered).toBe(20);
+  });
+});
+
+describe('push spacing', () => {
+  it('sends a scope to a socket at most 4 times in any second under continuous ingest, each 250 ms or more after the last', async () => {
+    const load = steadyIngest(app, { queue: 'steady', batchSize: 5, pauseMs: 5 });
+    await load.acknowledgedMore(1);
+    const socket = app.socket(app.apiToken);
+    await connected(socket);
+    // When the server hands each message to this socket's connection: what the socket receives, free of the
+    // client's own delays (a busy test process would bunch arrivals that left the server well apart).
+    const conn = app.application.io.of('/').sockets.get(socket.id!)!.conn;
+    const sentAt: number[] = [];
+    const enough = new Promise<void>((resolve) =>
+      conn.on('packetCreate', (packet: { data?: unknown }) => {
+        if (typeof packet.data === 'string' && packet.data.includes('"scope":"queue:steady"')) sentAt.push(performance.now());
+        if (sentAt.length === 16) resolve();
+      }),
+    );
+    // Subscribed while events keep coming: the figures sent on subscribing count as the first push.
+    expect(await subscribe(socket, 'queue:steady')).toEqual({ ok: true });
+    await enough;
+    const report = await load.stop();
+    expect(report.unexpected).toEqual([]);
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(250);
+    const inAnySecond = Math.max(...sentAt.map((from) => sentAt.filter((at) => at >= from && at < from + 1000).length));
+    expect(inAnySecond).toBeLessThanOrEqual(4);
   });
 });
 

@@ -188,3 +188,33 @@ describe('the feedback log', () => {
     expect(bad.body.message).toMatch(/^from: /);
   });
 });
+
+describe('the log by the centre’s days', () => {
+  // 22:27 in New York on 15 January 2026 (EST, UTC−5) is 03:27 on the 16th in UTC.
+  const SENT = Date.parse('2026-01-15T22:27:00-05:00');
+  let centre: TestApp;
+  beforeAll(async () => {
+    centre = await startApp(inject('redisUrl'), { tz: 'America/New_York', clock: () => SENT });
+  });
+  afterAll(() => centre.close());
+
+  it('finds a prompt sent at 22:27 local under that local day, not the next (as metrics, reports and calls do)', async () => {
+    const sent = await centre.request('POST', '/api/v1/prompts', { token: centre.apiToken, body: { to: 'agent:late', text: 'late shift' } });
+    expect(sent.status).toBe(201);
+    const ids = async (query: string) => {
+      const res = await centre.request('GET', `/api/v1/prompts?${query}`, { token: centre.apiToken });
+      expect(res.status, query).toBe(200);
+      return (res.body as { id: string }[]).map((r) => r.id);
+    };
+    expect(await ids('from=2026-01-15&to=2026-01-15')).toEqual([sent.body.id]);
+    expect(await ids('from=2026-01-15')).toEqual([sent.body.id]);
+    expect(await ids('to=2026-01-15')).toEqual([sent.body.id]);
+    expect(await ids('from=2026-01-16&to=2026-01-16')).toEqual([]);
+    expect(await ids('to=2026-01-14')).toEqual([]);
+    // Instants keep working, with their own offset (`to` excluded, as in the call log); an empty bound is no bound
+    // (as the contract spells the query).
+    expect(await ids(`from=${encodeURIComponent('2026-01-15T22:27:00-05:00')}`)).toEqual([sent.body.id]);
+    expect(await ids(`to=${encodeURIComponent('2026-01-16T03:27:00Z')}`)).toEqual([]);
+    expect(await ids('agent=&team=&from=&to=')).toEqual([sent.body.id]);
+  });
+});

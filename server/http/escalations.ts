@@ -1,12 +1,13 @@
 // Escalations over HTTP: the log with its times (JSON or CSV), today's counts, and who an escalation may be handed to.
 import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
 import { escalationStats, type Escalation } from '../../shared/escalations.ts';
 import type { Principal } from '../../shared/roles.ts';
 import type { Teams } from '../auth/teams.ts';
 import { escalationRows, REPORT_PERIODS, type Escalations, type EscalationQuery, type ReportPeriod } from '../domain/escalations.ts';
 import { DomainError } from '../domain/errors.ts';
 import { principalOf, requireRole } from './authenticate.ts';
-import { csvCell, instant } from './prompts.ts';
+import { csvCell } from './prompts.ts';
 
 type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
 
@@ -61,6 +62,18 @@ async function queryOf(req: Request, p: Principal, directory: TeamMembers, tz: s
       throw new DomainError('forbidden', 'agent: not in your teams');
   }
   return query;
+}
+
+/** A query's `from` / `to`: a date (its start or end of day in the centre's `zone`) or an ISO-8601 time. */
+function instant(value: string | undefined, field: string, endOfDay: boolean, zone: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = DateTime.fromISO(value, { zone });
+    if (day.isValid) return (endOfDay ? day.endOf('day') : day.startOf('day')).toMillis();
+  }
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw new DomainError('bad_request', `${field}: must be a date YYYY-MM-DD or an ISO-8601 time`);
+  return ms;
 }
 
 const COLUMNS = [

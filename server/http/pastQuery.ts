@@ -34,7 +34,11 @@ export function dayParam(req: Request, name: string): string | undefined {
  */
 export function boundParam(req: Request, name: 'from' | 'to', calendar: Calendar): number | undefined {
   const value = param(req, name);
-  if (value === undefined) return undefined;
+  return value === undefined ? undefined : boundOf(value, name, calendar);
+}
+
+/** What boundParam makes of a value given (for a route that reads its query its own way). */
+export function boundOf(value: string, name: 'from' | 'to', calendar: Calendar): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     if (!Calendar.isDay(value)) throw new DomainError('bad_request', `${name}: is not a real date`);
     const bounds = calendar.dayBounds(value);

@@ -1,21 +1,22 @@
 // Coaching prompts over HTTP: send (leads for their teams, supervisors, admins) and the feedback log as JSON or CSV.
 import { Router } from 'express';
-import { DateTime } from 'luxon';
 import { promptBody } from '../../shared/api.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { Teams } from '../auth/teams.ts';
 import type { PromptRecord } from '../../shared/socket.ts';
+import type { Calendar } from '../domain/calendar.ts';
 import type { Coaching } from '../domain/coaching.ts';
 import { recipientMap } from '../redis/promptStore.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
+import { boundOf } from './pastQuery.ts';
 import { parseBody } from './validate.ts';
 
 /** Who is in which team, for a lead's checks. */
 type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
 
-export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers }): Router {
-  const { prompts, directory } = deps;
+export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers; calendar: Calendar }): Router {
+  const { prompts, directory, calendar } = deps;
   const router = Router();
 
   router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
@@ -39,7 +40,12 @@ export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers 
   router.get('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead', 'agent'), async (req, res) => {
     const p = principalOf(req);
     const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
-    const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: instant(q('from'), 'from', false), to: instant(q('to'), 'to', true) };
+    // Days are the centre's, as in the call log and reports; an empty bound is no bound (`?from=&to=`).
+    const bound = (name: 'from' | 'to') => {
+      const value = q(name);
+      return value === undefined ? undefined : boundOf(value, name, calendar);
+    };
+    const query = { agent: q('agent'), team: q('team'), lead: q('lead'), from: bound('from'), to: bound('to') };
     if (p.role === 'agent') {
       if (query.agent && query.agent !== p.agent) throw new DomainError('forbidden', 'agent: an agent reads only its own prompts');
       query.agent = p.agent;
@@ -74,18 +80,6 @@ export async function mayCoach(p: Principal, to: string, directory: TeamMembers)
   if (p.role !== 'lead') return false;
   if (to.startsWith('team:')) return (p.teams ?? []).includes(to.slice(5));
   return (await directory.teams.agentsOfTeams(p.teams ?? [])).has(to.slice(6));
-}
-
-/** A query's `from` / `to`: a date (its start or end of day in `zone`) or an ISO-8601 time. */
-export function instant(value: string | undefined, field: string, endOfDay: boolean, zone = 'utc'): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = DateTime.fromISO(value, { zone });
-    if (day.isValid) return (endOfDay ? day.endOf('day') : day.startOf('day')).toMillis();
-  }
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new DomainError('bad_request', `${field}: must be a date YYYY-MM-DD or an ISO-8601 time`);
-  return ms;
 }
 
 const COLUMNS = ['id', 'sentAt', 'from', 'to', 'agent', 'priority', 'auto', 'text', 'status', 'deliveredAt', 'acknowledgedAt', 'repliedAt', 'reply'] as const;

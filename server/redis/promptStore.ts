@@ -41,8 +41,9 @@ export function createPromptStore(deps: { redis: RedisClient; keys: StoreKeys })
   }
 
   /** Ids in the log between two instants, newest first. */
+  /** Prompt ids sent from `from` (included) to `to` (excluded, as the call log's bounds), newest first. */
   async function logBetween(from: number | undefined, to: number | undefined, limit: number): Promise<string[]> {
-    return redis.zrevrangebyscore(key.log, to ?? '+inf', from ?? '-inf', 'LIMIT', 0, limit);
+    return redis.zrevrangebyscore(key.log, to === undefined ? '+inf' : `(${to}`, from ?? '-inf', 'LIMIT', 0, limit);
   }
 
   /** Drops up to 500 prompts sent before `cutoff`. */

@@ -38,12 +38,13 @@ export function createDeltaSubscribers() {
     return [...(bases.get(scope)?.keys() ?? [])];
   }
 
-  /** The messages that bring every delta subscriber of `scope` to `next` (one per distinct base); they now have it. */
-  function advance(scope: string, next: Metrics): DeltaGroup[] {
+  /** The messages that bring every delta subscriber of `scope` but those `held` back to `next` (one per distinct base); they now have it. */
+  function advance(scope: string, next: Metrics, held: string[] = []): DeltaGroup[] {
     const sockets = bases.get(scope);
     if (!sockets) return [];
     const byBase = new Map<Metrics, string[]>();
     for (const [id, base] of sockets) {
+      if (held.includes(id)) continue;
       if (base !== next) (byBase.get(base) ?? byBase.set(base, []).get(base)!).push(id);
       sockets.set(id, next);
     }

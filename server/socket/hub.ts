@@ -5,20 +5,26 @@ import { refusal, type Refusal } from '../../shared/socket.ts';
 import type { Directory } from '../auth/directory.ts';
 import { parseScope, SCOPE_FORMAT } from '../../shared/scope.ts';
 import { DomainError } from '../domain/errors.ts';
-import { SESSION_COOKIE } from '../auth/sessionCookie.ts';
 import type { BannerBoard } from '../domain/banners.ts';
 import { capUnsent, DEFAULT_MAX_UNSENT_BYTES } from './backlog.ts';
 import { createCoalescer } from './coalescer.ts';
 import { createDeltaSubscribers } from './deltas.ts';
+import { createWelcomes } from './welcomes.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
 import { rooms } from './rooms.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
 import { createRightsCheck, forbiddenToRead } from './rights.ts';
 import type { LiveServer, LiveSocket } from './types.ts';
+import type { Metrics } from '../../shared/figures.ts';
+import { authenticateSocket, capHolder, capOf, hasToken, samePrincipal } from './principals.ts';
 
 export type { LiveServer, LiveSocket };
 
-/** At most 4 pushes a second per scope (CONTRACT "Live updates"). */
+/**
+ * At most 4 pushes a second per scope (CONTRACT "Live updates"): a socket's messages of one scope are at least this far
+ * apart, its figures on subscribing included. Each instance pushes to its own sockets only (`io.local`), each with its
+ * own coalescer, so the spacing holds for what every socket receives, however many instances share the Redis.
+ */
 export const PUSH_WINDOW_MS = 250;
 /** A wall shows tens of scopes; a cap keeps one connection from making the server read thousands. */
 export const MAX_SCOPES_PER_SOCKET = 500;
@@ -83,27 +89,45 @@ export function createLiveHub(deps: HubDeps) {
   function endSubscription(socket: LiveSocket, scope: string, why: Refusal): void {
     void socket.leave(rooms.scope(scope));
     deltas.remove(scope, socket.id);
+    welcomes.remove(scope, socket.id);
     socket.emit('subscription:ended', { scope, code: why.code, message: why.message, error: why.error });
   }
   const rights = createRightsCheck({ io, agentsOfTeams: (teams) => directory.agentsOfTeams(teams), end: endSubscription, log });
-  const pushes = createCoalescer(PUSH_WINDOW_MS, async (scope) => {
-    const room = rooms.scope(scope);
-    if (!hasLocalSubscribers(room)) return;
-    try {
-      const snapshot = await snapshots.read(scope);
-      // The whole object to the others; to each delta subscriber, the changes since what it was last sent.
-      const deltaIds = deltas.ids(scope);
-      (deltaIds.length > 0 ? io.local.to(room).except(deltaIds) : io.local.to(room)).emit('metrics', snapshot);
-      for (const group of deltas.advance(scope, snapshot)) {
-        if (group.delta) io.local.to(group.ids).emit('metrics:delta', group.delta);
-        else io.local.to(group.ids).emit('metrics', snapshot);
+  const welcomes = createWelcomes();
+  /** The pushes' clock: monotonic, as the coalescer's. */
+  const pace = () => performance.now();
+  const pushes = createCoalescer(
+    PUSH_WINDOW_MS,
+    async (scope) => {
+      if (!hasLocalSubscribers(rooms.scope(scope))) return;
+      try {
+        const readFrom = pace();
+        const snapshot = await snapshots.read(scope);
+        return () => pushMetrics(scope, snapshot, readFrom);
+      } catch (err) {
+        // The scope is gone (its team deleted): its subscriptions end with the refusal a new subscribe gets.
+        if (err instanceof DomainError) return endHere(scope, refusal(err.code, err.message));
+        log('push failed', { scope, error: (err as Error).message });
       }
-    } catch (err) {
-      // The scope is gone (its team deleted): its subscriptions end with the refusal a new subscribe gets.
-      if (err instanceof DomainError) return endHere(scope, refusal(err.code, err.message));
-      log('push failed', { scope, error: (err as Error).message });
+    },
+    pace,
+  );
+
+  /** Sends a scope's figures, read from `readFrom`, to its subscribers here, once its window allows. */
+  function pushMetrics(scope: string, snapshot: Metrics, readFrom: number): void {
+    const room = rooms.scope(scope);
+    // Sockets sent their first figures less than a window ago, or after this read began (they have newer ones),
+    // wait for the next push, a window from now.
+    const held = welcomes.since(scope, Math.min(readFrom, pace() - PUSH_WINDOW_MS));
+    // The whole object to the others; to each delta subscriber, the changes since what it was last sent.
+    const except = [...deltas.ids(scope), ...held];
+    (except.length > 0 ? io.local.to(room).except(except) : io.local.to(room)).emit('metrics', snapshot);
+    for (const group of deltas.advance(scope, snapshot, held)) {
+      if (group.delta) io.local.to(group.ids).emit('metrics:delta', group.delta);
+      else io.local.to(group.ids).emit('metrics', snapshot);
     }
-  });
+    if (held.length > 0) pushes.touch(scope);
+  }
 
   /** Ends every subscription of this instance's sockets to a scope. */
   function endHere(scope: string, why: Refusal): void {
@@ -136,7 +160,7 @@ export function createLiveHub(deps: HubDeps) {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
       if (!parseScope(scope)) return reply(refusal('bad_request', SCOPE_FORMAT));
-      const subscribed = [...socket.rooms].filter((r) => r.startsWith('scope:')).length;
+      const subscribed = scopesOf(socket).length;
       if (subscribed >= MAX_SCOPES_PER_SOCKET)
         return reply(refusal('too_many_requests', `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection`));
       try {
@@ -151,17 +175,21 @@ export function createLiveHub(deps: HubDeps) {
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
         if (!mayRead(p, scope, () => agents)) return reply(forbiddenToRead(p, scope));
         const snapshot = await snapshots.read(scope);
+        // Marked before joining, so a push landing in between leaves the socket out; then again as its window starts.
+        welcomes.add(scope, socket.id, pace());
         await socket.join(rooms.scope(scope));
         const refused = await rights.confirm(p, scope, epoch);
         if (refused) {
           void socket.leave(rooms.scope(scope));
           deltas.remove(scope, socket.id);
+          welcomes.remove(scope, socket.id);
           return reply(refused);
         }
         if (request.delta === true) deltas.add(scope, socket.id, snapshot);
         else deltas.remove(scope, socket.id);
         reply({ ok: true });
         socket.emit('metrics', snapshot);
+        welcomes.add(scope, socket.id, pace());
       } catch (err) {
         if (err instanceof DomainError) return reply(refusal(err.code, err.message));
         log('subscribe failed', { scope, error: (err as Error).message });
@@ -173,10 +201,12 @@ export function createLiveHub(deps: HubDeps) {
       if (typeof request?.scope === 'string') {
         void socket.leave(rooms.scope(request.scope));
         deltas.remove(request.scope, socket.id);
+        welcomes.remove(request.scope, socket.id);
       }
       if (typeof ack === 'function') ack({ ok: true });
     });
 
+    socket.on('disconnecting', () => welcomes.forget(socket.id, scopesOf(socket)));
     socket.on('disconnect', () => deltas.forget(socket.id));
 
     // Every handler is on before the first await: an event sent right after connecting is not lost.
@@ -253,46 +283,7 @@ export function createLiveHub(deps: HubDeps) {
 
 export type LiveHub = ReturnType<typeof createLiveHub>;
 
-function hasToken(socket: LiveSocket): boolean {
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  return typeof auth?.token === 'string' && auth.token !== '';
-}
-
-/** Whom a socket counts against: its token, or its session (a bootstrap token by name). */
-/** A session (a person) has the session cap; a token, the bootstrap ones from the environment included, the token cap. */
-function capOf(caps: SocketCaps, p: Principal): { kind: 'session' | 'token'; cap: number } {
-  return p.sessionId && !p.tokenId ? { kind: 'session', cap: caps.max.session } : { kind: 'token', cap: caps.max.token };
-}
-
-function capHolder(p: Principal): string {
-  if (p.tokenId) return `token:${p.tokenId}`;
-  if (p.sessionId) return `session:${p.sessionId}`;
-  return `boot:${p.name}`;
-}
-
-/** Whether a principal looked up again still grants what the socket was given. */
-function samePrincipal(a: Principal, b: Principal): boolean {
-  return (
-    a.role === b.role &&
-    a.agent === b.agent &&
-    a.tokenId === b.tokenId &&
-    a.sessionId === b.sessionId &&
-    JSON.stringify(a.teams ?? []) === JSON.stringify(b.teams ?? []) &&
-    JSON.stringify(a.queues ?? []) === JSON.stringify(b.queues ?? [])
-  );
-}
-
-async function authenticateSocket(socket: LiveSocket, directory: Directory): Promise<Principal | null> {
-  const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  if (typeof auth?.token === 'string' && auth.token !== '') return directory.principalForToken(auth.token);
-  const sessionId = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
-  return sessionId ? directory.principalForSession(sessionId) : null;
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return undefined;
+/** The scopes a socket is subscribed to (its `scope:` rooms). */
+function scopesOf(socket: LiveSocket): string[] {
+  return [...socket.rooms].filter((r) => r.startsWith('scope:')).map((r) => r.slice('scope:'.length));
 }

@@ -1,6 +1,6 @@
 // parseEvent, parseIsoInstant and idProblem: CONTRACT.md "Sending events" and the v2 rules on ids and times.
 import { describe, expect, it } from 'vitest';
-import { idProblem, parseEvent, parseIsoInstant } from '../../shared/events.ts';
+import { EVENT_TYPES, idProblem, parseEvent, parseIsoInstant } from '../../shared/events.ts';
 
 const NOW = Date.UTC(2026, 2, 10, 14, 0, 0);
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -8,6 +8,25 @@ const options = { now: NOW, maxFutureMs: FIFTEEN_MINUTES };
 
 /** A valid call.answered, with `fields` replacing or adding fields. */
 const answered = (fields: Record<string, unknown> = {}) => ({ id: 'e-1', type: 'call.answered', ts: NOW, callId: 'c-1', agent: 'ann', ...fields });
+
+/** What ts must be, as the 400 says it. */
+const TS_FORMAT = 'must be epoch milliseconds (an integer) or an ISO-8601 string with an offset';
+
+/** Every field of each event type, optional ones included, with a valid value. */
+const VALID_FIELDS: Record<string, Record<string, unknown>> = {
+  'call.offered': { callId: 'c', queue: 'q', caller: '+15551230000', callType: 'sales' },
+  'call.answered': { callId: 'c', agent: 'a' },
+  'call.abandoned': { callId: 'c' },
+  'call.timeout': { callId: 'c' },
+  'call.held': { callId: 'c' },
+  'call.resumed': { callId: 'c' },
+  'call.transferred': { callId: 'c', target: 't' },
+  'call.ended': { callId: 'c' },
+  'call.wrapped': { callId: 'c', resolved: true },
+  'call.survey': { callId: 'c', score: 4 },
+  'agent.state': { agent: 'a', state: 'available', reason: 'lunch' },
+  'qa.evaluation': { callId: 'c', agent: 'a', score: 50, form: 'f', evaluator: 'e' },
+};
 
 /** The error message parseEvent gives, or undefined when the event is accepted. */
 function problem(raw: unknown): string | undefined {
@@ -152,6 +171,42 @@ describe('parseEvent: messages name the field', () => {
     ['a numeric callId', { id: 'e', type: 'call.ended', ts: NOW, callId: 42 }, /^callId: /],
   ])('for %s', (_what, raw, field) => {
     expect(problem(raw)).toMatch(field);
+  });
+
+  it('says what is wrong with ts: missing, not a number or a string, not whole milliseconds', () => {
+    const { ts: _ts, ...noTs } = answered();
+    expect(problem(noTs)).toBe('ts: is required');
+    for (const ts of [null, true, {}, [], [NOW]]) expect(problem(answered({ ts })), JSON.stringify(ts)).toBe(`ts: ${TS_FORMAT}`);
+    expect(problem(answered({ ts: 1793503263464.5 }))).toBe('ts: must be epoch milliseconds as an integer (no fraction), or an ISO-8601 string');
+  });
+
+  it('never answers a bare "Invalid input": every wrong type of every field of every event type says what was wrong', () => {
+    const WRONG: [string, unknown][] = [
+      ['missing', undefined],
+      ['null', null],
+      ['true', true],
+      ['a fraction', 1793503263464.5],
+      ['a number', 7],
+      ['a string', 'zz'],
+      ['an object', {}],
+      ['an array', []],
+    ];
+    for (const type of EVENT_TYPES) {
+      const good = { id: 'e', type, ts: NOW, ...VALID_FIELDS[type] };
+      expect(parseEvent(good, 0, options).ok, type).toBe(true);
+      for (const field of Object.keys(good)) {
+        for (const [what, value] of WRONG) {
+          const raw: Record<string, unknown> = { ...good };
+          if (value === undefined) delete raw[field];
+          else raw[field] = value;
+          const message = problem(raw);
+          if (message === undefined) continue; // an optional field left out, or a number or string a field takes
+          expect(message, `${type} ${field} ${what}`).toMatch(new RegExp(`^${field}: `));
+          expect(message, `${type} ${field} ${what}`).not.toMatch(/invalid input/i);
+          if (value === undefined) expect(message, `${type} ${field} ${what}`).toMatch(new RegExp(`^${field}: is required`));
+        }
+      }
+    }
   });
 
   it('refuses what is not an object', () => {
