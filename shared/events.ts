@@ -167,12 +167,22 @@ export interface ParseOptions {
   maxFutureMs?: number;
 }
 
+/** The optional fields of the event types: a `null` there is the field left out, as many JSON writers send it. */
+const OPTIONAL_FIELDS = new Set(['caller', 'callType', 'resolved', 'reason', 'form', 'evaluator']);
+
+/** A copy without the optional fields that are `null` (own keys only; a copy, so the sender's object is not changed). */
+function withoutNullOptionals(raw: object): object {
+  const copy: Record<string, unknown> = { ...raw };
+  for (const field of OPTIONAL_FIELDS) if (Object.hasOwn(copy, field) && copy[field] === null) delete copy[field];
+  return copy;
+}
+
 /** Validates one raw event; returns the stored form or a message naming the field. */
 export function parseEvent(raw: unknown, index: number, options: ParseOptions = {}): { ok: true; event: StoredEvent } | { ok: false; error: EventError } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, error: { index, message: 'event must be a JSON object' } };
   }
-  const result = wallboardEvent.safeParse(raw);
+  const result = wallboardEvent.safeParse(withoutNullOptionals(raw));
   if (!result.success) {
     const messages = result.error.issues.map((issue) => {
       const field = issue.path.length ? issue.path.join('.') : 'event';

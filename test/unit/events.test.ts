@@ -209,6 +209,23 @@ describe('parseEvent: messages name the field', () => {
     }
   });
 
+  it('takes a null optional field as left out (many JSON writers send one), and still refuses a wrong type there', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: 'call.offered', callId: 'c', queue: 'q', caller: null, callType: null }, 'caller'],
+      [{ type: 'call.wrapped', callId: 'c', resolved: null }, 'resolved'],
+      [{ type: 'agent.state', agent: 'a', state: 'break', reason: null }, 'reason'],
+      [{ type: 'qa.evaluation', callId: 'c', agent: 'a', score: 80, form: null, evaluator: null }, 'form'],
+    ];
+    for (const [fields, field] of cases) {
+      const parsed = parseEvent({ id: 'e', ts: NOW, ...fields }, 0, options);
+      expect(parsed.ok, field).toBe(true);
+      if (parsed.ok) expect(Object.hasOwn(parsed.event, field), field).toBe(false);
+      expect(problem({ id: 'e', ts: NOW, ...fields, [field]: 7 }), field).toMatch(new RegExp(`^${field}: `));
+    }
+    // A required field is not optional: null there is still refused.
+    expect(problem(answered({ agent: null }))).toMatch(/^agent: /);
+  });
+
   it('refuses what is not an object', () => {
     for (const raw of [null, [], 'call.ended', 3]) expect(problem(raw)).toBe('event must be a JSON object');
   });
