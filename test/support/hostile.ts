@@ -123,7 +123,8 @@ export const badTypeArb = fc.constantFrom<unknown>(
 );
 export const badScoreArb = fc.constantFrom<unknown>(0, 6, -1, 4.5, 100.5, '5', null, true, 1e9, []);
 export const badStateArb = fc.constantFrom<unknown>('Available', 'away', '', 'onCall', ...PROTOTYPE_NAMES, 1, null);
-export const badResolvedArb = fc.constantFrom<unknown>('true', 1, 0, null, 'yes');
+/** Not a boolean (`null` is not here: an optional field sent as null is the field left out). */
+export const badResolvedArb = fc.constantFrom<unknown>('true', 1, 0, 'yes');
 
 /** Whole items that are no event at all. */
 export const garbageArb = fc.constantFrom<unknown>(null, 0, 42.5, -1, 'call.offered', '', true, false, [], [{}], {}, { type: 'call.offered' }, { id: 'x' });
@@ -200,7 +201,7 @@ export const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), field: fc.constant('state'), value: badStateArb }),
   fc.record({ kind: fc.constant('set' as const), field: fc.constant('resolved'), value: badResolvedArb }),
   fc.record({ kind: fc.constant('drop' as const), field: fc.constantFrom('id', 'ts', 'type', 'callId', 'queue', 'agent', 'target', 'score', 'state') }),
-  fc.record({ kind: fc.constant('set' as const), field: fc.constantFrom('form', 'evaluator'), value: fc.constantFrom<unknown>(1, null, ['x'], {}, '\ud800') }),
+  fc.record({ kind: fc.constant('set' as const), field: fc.constantFrom('form', 'evaluator'), value: fc.constantFrom<unknown>(1, ['x'], {}, '\ud800') }),
   fc.record({ kind: fc.constant('garbage' as const), value: garbageArb }),
   fc.record({ kind: fc.constant('line' as const), text: fc.constantFrom('{oops', '[1,', 'nul', '"unterminated', '{"id":"a",}') }),
 );
