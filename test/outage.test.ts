@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } fro
 import type { Metrics } from '../shared/figures.ts';
 import type { Banner } from '../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
-import { ev, send } from './support/events.ts';
+import { ev, metrics, send } from './support/events.ts';
 import { startTestRedis, type TestRedis } from './support/redis.ts';
 
 describe('Redis down and back', () => {
@@ -93,6 +93,23 @@ describe('Redis paused (SIGSTOP): its connections open, nothing answered', () =>
     redis?.thaw();
     await app?.close();
     await redis?.stop();
+  });
+
+  it('answers 503 for a batch sent meanwhile and stores none of it, even once Redis goes on: the resend is new', async () => {
+    const now = Date.now();
+    expect((await send(app, [ev('call.offered', now - 5000, { callId: 'held-1', queue: 'held' })])).status).toBe(202);
+    const batch = [ev('call.offered', now - 4000, { callId: 'held-2', queue: 'held' }), ev('call.offered', now - 3000, { callId: 'held-3', queue: 'held' })];
+    redis.freeze();
+    onTestFinished(() => redis.thaw());
+    const refused = await send(app, batch);
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toMatch(/nothing was stored: send it again/);
+    // The batch's script is still queued on the connection: it runs now, and must find itself too late.
+    redis.thaw();
+    await expect.poll(health, { timeout: 10_000 }).toMatchObject({ status: 200 });
+    expect(await metrics(app, 'queue:held')).toMatchObject({ offered: 1, stale: false });
+    expect((await send(app, batch)).body).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await metrics(app, 'queue:held')).toMatchObject({ offered: 3 });
   });
 
   it('says so on /healthz, the banner and the figures (stale) within seconds, and that it is back once it answers', async () => {

@@ -9,6 +9,8 @@ const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.
 export const BATCH_CONFLICT = -1;
 /** applyBatch's first reply item when a check failed (the second is why); nothing was written. */
 export const BATCH_REFUSED = -2;
+/** applyBatch's first reply item when it ran at or past its deadline (the second: by how many ms); nothing was written. */
+export const BATCH_LATE = -3;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
