@@ -153,6 +153,7 @@ async function createCore(deps: AppDeps) {
       redis,
       keys,
       ...ttls,
+      clock: storeClock,
       ...(writer ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2), writer } } : {}),
     }),
     clock,
