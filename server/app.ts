@@ -144,8 +144,7 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
-  // Redis's clock, read by the health probe: what puts a batch's deadline on Redis's own clock.
-  const storeClock = createStoreClock(redis, keys.lastEventAt);
+  const storeClock = createStoreClock(redis, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
