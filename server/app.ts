@@ -21,6 +21,7 @@ import { anotherCommandsClient, backgroundConnections, closeConnection, whenRead
 import { createEntityStore } from './redis/entityStore.ts';
 import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys, type StoreKeys } from './redis/keys.ts';
+import { createStoreClock } from './redis/storeClock.ts';
 import { migratePrefix } from './redis/migrate.ts';
 import { ensureFigureSchema } from './redis/figureSchema.ts';
 import { createPromptStore } from './redis/promptStore.ts';
@@ -149,6 +150,7 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
+  const storeClock = createStoreClock(redis, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
@@ -156,6 +158,7 @@ async function createCore(deps: AppDeps) {
       redis,
       keys,
       ...ttls,
+      clock: storeClock,
       ...(writer ? { replicas: { count: 1, timeoutMs: Math.floor((deps.redisTimeoutMs ?? 5000) / 2), writer } } : {}),
     }),
     clock,
@@ -164,7 +167,7 @@ async function createCore(deps: AppDeps) {
     deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000,
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  const health = watchStore(redis, { probeKey: keys.lastEventAt, probeEveryMs: deps.watchEveryMs ?? 1000 });
+  const health = watchStore(redis, { probe: storeClock.measure, probeEveryMs: deps.watchEveryMs ?? 1000 });
   const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
   // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.

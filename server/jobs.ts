@@ -92,7 +92,8 @@ export async function startJobs(deps: JobsDeps, isStoreUp: () => boolean): Promi
       const message = 'Metrics store unreachable: figures shown are the last known and may be stale';
       banners.setAuto(AUTO_STORE_DOWN, up ? null : { severity: 'critical', message });
       void hub.broadcastBanners();
-      if (up) hub.refreshAll();
+      // Every screen gets its figures again: the last known marked stale while down, fresh ones once back.
+      hub.refreshAll();
     },
     stop: () => timers.forEach(clearInterval),
   };

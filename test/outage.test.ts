@@ -1,9 +1,9 @@
 // Failure shapes: Redis going away and coming back, the server restarting, and quiet data sources.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import type { Metrics } from '../shared/figures.ts';
 import type { Banner } from '../shared/socket.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
-import { ev, send } from './support/events.ts';
+import { ev, metrics, send } from './support/events.ts';
 import { startTestRedis, type TestRedis } from './support/redis.ts';
 
 describe('Redis down and back', () => {
@@ -73,6 +73,65 @@ describe('Redis down and back', () => {
     app = await startApp(redis.url, { prefix: app.prefix });
     const after = await app.request('GET', '/api/v1/metrics?scope=queue:outage', { token: app.apiToken });
     expect({ ...after.body, asOf: 0 }).toEqual({ ...before.body, asOf: 0 });
+  });
+});
+
+describe('Redis paused (SIGSTOP): its connections open, nothing answered', () => {
+  let redis: TestRedis;
+  let app: TestApp;
+  const storeDown = (list: Banner[]) => list.some((b) => b.source === 'auto' && /unreachable/.test(b.message));
+  const health = async () => {
+    const { status, body } = await app.request('GET', '/healthz');
+    return { status, body };
+  };
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    // A short command timeout and a frequent health check keep the waits short.
+    app = await startApp(redis.url, { redisTimeoutMs: 2000, watchEveryMs: 200 });
+  });
+  afterAll(async () => {
+    redis?.thaw();
+    await app?.close();
+    await redis?.stop();
+  });
+
+  it('answers 503 for a batch sent meanwhile and stores none of it, even once Redis goes on: the resend is new', async () => {
+    const now = Date.now();
+    expect((await send(app, [ev('call.offered', now - 5000, { callId: 'held-1', queue: 'held' })])).status).toBe(202);
+    const batch = [ev('call.offered', now - 4000, { callId: 'held-2', queue: 'held' }), ev('call.offered', now - 3000, { callId: 'held-3', queue: 'held' })];
+    redis.freeze();
+    onTestFinished(() => redis.thaw());
+    const refused = await send(app, batch);
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toMatch(/nothing was stored: send it again/);
+    // The batch's script is still queued on the connection: it runs now, and must find itself too late.
+    redis.thaw();
+    await expect.poll(health, { timeout: 10_000 }).toMatchObject({ status: 200 });
+    expect(await metrics(app, 'queue:held')).toMatchObject({ offered: 1, stale: false });
+    expect((await send(app, batch)).body).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await metrics(app, 'queue:held')).toMatchObject({ offered: 3 });
+  });
+
+  it('says so on /healthz, the banner and the figures (stale) within seconds, and that it is back once it answers', async () => {
+    expect((await send(app, [ev('call.offered', Date.now() - 1000, { callId: 'seen-1', queue: 'seen' })])).status).toBe(202);
+    const socket = app.socket(app.apiToken);
+    const first = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:seen');
+    await new Promise((resolve) => socket.emit('subscribe', { scope: 'queue:seen' }, resolve));
+    expect(await first).toMatchObject({ offered: 1, stale: false });
+    const down = nextEvent<Banner[]>(socket, 'banners', storeDown);
+    const stale = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:seen' && m.stale === true);
+    redis.freeze();
+    onTestFinished(() => redis.thaw());
+    await expect.poll(health, { timeout: 5000 }).toMatchObject({ status: 503, body: { ok: false, redis: 'down' } });
+    await down;
+    expect(await stale).toMatchObject({ offered: 1 });
+
+    const up = nextEvent<Banner[]>(socket, 'banners', (list) => !storeDown(list));
+    const fresh = nextEvent<Metrics>(socket, 'metrics', (m) => m.scope === 'queue:seen' && !m.stale);
+    redis.thaw();
+    await expect.poll(health, { timeout: 5000 }).toMatchObject({ status: 200, body: { ok: true, redis: 'up' } });
+    await up;
+    expect(await fresh).toMatchObject({ offered: 1 });
   });
 });
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { EntityStore, EntityWrite, StoredEntity } from '../redis/entityStore.ts';
 import { withDeadline } from '../redis/errors.ts';
+import { steadyNow } from '../redis/storeClock.ts';
 import type { Clock } from './clock.ts';
 import { logChange, type LogEntry } from './callLog.ts';
 import type { Contribution, ContributionContext } from './contribution.ts';
@@ -68,18 +69,22 @@ export function createIngest(deps: {
     return contributionUnder(entity, known.events, context, known.expired);
   }
 
-  /** Applies every entity of the batch in one script: all of it, or (on any failure) none of it; bounded in time. */
+  /** Applies every entity of the batch in one script, all or none, within `deadlineMs`: a failure stored nothing, for good. */
   function ingest(batch: readonly StoredEvent[]): Promise<IngestResult> {
-    return withDeadline(ingestNow(batch), deps.deadlineMs ?? 6000, 'ingest');
+    return ingestNow(batch, steadyNow() + (deps.deadlineMs ?? 6000));
   }
 
-  async function ingestNow(batch: readonly StoredEvent[]): Promise<IngestResult> {
-    await registerRules();
+  async function ingestNow(batch: readonly StoredEvent[], until: number): Promise<IngestResult> {
+    // Reads are bounded by what is left; the batch script bounds itself (a late answer must not outrun it).
+    const within = <T>(work: Promise<T>) => withDeadline(work, Math.ceil(until - steadyNow()), 'ingest');
+    await within(registerRules());
     const { groups, repeats } = groupByEntity(batch);
     const batchIds = [...groups.values()].flatMap((events) => events.map((e) => e.id));
     let moved: Set<string> | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { knowns, elsewhere } = (!moved && guessKnown(groups)) || (await readBatch(groups, batchIds, moved ?? new Set()));
+      const { knowns, elsewhere } = (!moved && guessKnown(groups)) || (await within(readBatch(groups, batchIds, moved ?? new Set())));
+      // The rules each entity was counted under (a read only for a version not seen here yet), so planning never waits.
+      await within(Promise.all([...new Set([...knowns.values()].map((k) => k.rules))].map(contextFor)));
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
@@ -91,8 +96,8 @@ export function createIngest(deps: {
         const qaOnly = onlyEvaluations(added);
         plans.push(await plan(entity, known, added, { expired: qaOnly && known.expired, arrivedAt: qaOnly ? known.arrivedAt : arrivedAt }));
       }
-      // Arrival is marked as the batch reaches the store, sent with it: one round trip (and one fsync) for both.
-      const [outcome] = await Promise.all([applyPlans(plans), batch.length > 0 ? store.markArrival(arrivedAt) : undefined]);
+      // Arrival is marked by the batch's script: one round trip (and one fsync), and only if the batch is stored.
+      const outcome = await applyPlans(plans, { arrivedAt: batch.length > 0 ? arrivedAt : undefined, withinMs: until - steadyNow() });
       if ('moved' in outcome) {
         moved = new Set([...(moved ?? []), ...outcome.moved]);
         continue;
@@ -148,12 +153,13 @@ export function createIngest(deps: {
     return planEntity(entity, known, added, after, { before: await contextFor(known.rules), current, fingerprint });
   }
 
-  async function applyPlans(plans: Plan[]): Promise<{ fresh: number[] } | { moved: string[] }> {
+  async function applyPlans(plans: Plan[], opts?: { arrivedAt?: number; withinMs?: number }): Promise<{ fresh: number[] } | { moved: string[] }> {
     let outcome: Awaited<ReturnType<EntityStore['apply']>>;
     try {
       outcome = await store.apply(
         plans.map((p) => p.write),
         fingerprint,
+        opts,
       );
     } catch (err) {
       for (const p of plans) cache.delete(p.write.entity);
@@ -164,7 +170,8 @@ export function createIngest(deps: {
       for (const entity of moved) cache.delete(entity);
       return { moved };
     }
-    plans.forEach((p, i) => (outcome.fresh[i]! > 0 || p.write.force ? remember(p.write.entity, p.next) : cache.delete(p.write.entity)));
+    // A batch read back (its reply lost) may have been stored by a resend elsewhere: not a base to plan on.
+    plans.forEach((p, i) => (!outcome.readBack && (outcome.fresh[i]! > 0 || p.write.force) ? remember(p.write.entity, p.next) : cache.delete(p.write.entity)));
     return outcome;
   }
 

@@ -2,10 +2,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { DEFAULT_MAX_FUTURE_MS, parseEvent, type EventError, type StoredEvent } from '../../shared/events.ts';
 import type { Ingest, IngestResult } from '../domain/ingest.ts';
-import { BatchRefusedError } from '../redis/entityStore.ts';
 import { requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
-import { isStoreDown, outcomeUnknown, ReplicaNotConfirmedError } from '../redis/errors.ts';
+import { BatchRefusedError, BatchTooLateError, isStoreDown, ReplicaNotConfirmedError } from '../redis/errors.ts';
 import { statusOf } from './errors.ts';
 
 export const MAX_EVENTS = 10_000;
@@ -78,7 +77,7 @@ export function checkEvents(deps: Pick<EventsRouteDeps, 'clock' | 'maxFutureMs'>
 
 /** Stores a valid batch all or nothing and tells the live layer; throws when the store cannot take it (nothing stored). */
 export async function storeEvents(deps: Pick<EventsRouteDeps, 'ingest' | 'isStoreUp' | 'onIngested'>, events: StoredEvent[]): Promise<IngestResult> {
-  if (!deps.isStoreUp()) throw new DomainError('store_unavailable', 'the metrics store is unreachable; nothing was stored, retry the same batch');
+  if (!deps.isStoreUp()) throw new DomainError('store_unavailable', 'the metrics store is unreachable; nothing was stored: send the batch again');
   const result = await deps.ingest.ingest(events);
   deps.onIngested(result);
   return result;
@@ -112,12 +111,14 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return void res.status(415).json(body('the body must be UTF-8'));
     if (e.status && e.status >= 400 && e.status < 500) return void res.status(400).json(body('the body could not be read'));
     if (err instanceof BatchRefusedError || isStoreDown(err)) {
-      if (err instanceof BatchRefusedError) log?.('batch refused by the store; nothing written', { reason: err.message });
+      if (err instanceof BatchTooLateError && err.unconfirmed) log?.('batch taken as not stored: no reply, and not read back', { reason: err.message });
+      else if (err instanceof BatchRefusedError) log?.('batch refused by the store; nothing written', { reason: err.message });
       if (err instanceof ReplicaNotConfirmedError) log?.('batch not confirmed by a replica', { reason: err.message });
-      // A lost reply or an unconfirmed replica leaves the batch maybe written: the resend is still safe (ids count once).
-      const message = outcomeUnknown(err)
-        ? 'the metrics store did not confirm this batch (no reply or no replica in time); retry the same batch: events already stored count as duplicates'
-        : 'the metrics store could not take this batch; nothing was stored, retry the same batch';
+      // Only an unconfirmed replica leaves the batch written (on the primary): every other 503 stored nothing, for good.
+      const message =
+        err instanceof ReplicaNotConfirmedError
+          ? 'a replica did not confirm this batch in time, though the primary stored it; retry the same batch: its events count as duplicates'
+          : 'the metrics store could not take this batch; nothing was stored: send it again';
       return void res.status(503).json({ error: 'store_unavailable', message, ...body(message) });
     }
     next(err);

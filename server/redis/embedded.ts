@@ -9,6 +9,9 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
   /** Kills the server outright (SIGKILL), as a crash would: for tests of durability. */
   crash(): Promise<void>;
+  /** Stops the process (SIGSTOP) with its connections open, as a hung host would, and lets it go on (SIGCONT): for tests. */
+  freeze(): void;
+  thaw(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -19,7 +22,10 @@ function stopChildrenOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGTERM');
+    for (const child of running) {
+      child.kill('SIGTERM');
+      child.kill('SIGCONT'); // a frozen one takes its SIGTERM only once it runs
+    }
   });
 }
 
@@ -123,6 +129,7 @@ export async function startEmbeddedRedis(opts: {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM'); // redis-server flushes its append-only file on SIGTERM
+      child.kill('SIGCONT');
       await exited;
     },
     async crash() {
@@ -130,5 +137,7 @@ export async function startEmbeddedRedis(opts: {
       child.kill('SIGKILL');
       await exited;
     },
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
   };
 }

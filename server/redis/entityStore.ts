@@ -4,8 +4,10 @@ import { scanKeys } from './scan.ts';
 import type { StoredEvent } from '../../shared/events.ts';
 import { BATCH_CONFLICT, BATCH_REFUSED } from './scripts.ts';
 import { BUCKET_SOURCES, figureKeys, INTERVALS_PREFIX, type StoreKeys } from './keys.ts';
-import { ReplicaNotConfirmedError } from './errors.ts';
+import { BatchRefusedError } from './errors.ts';
 import { repliesOf } from './pipeline.ts';
+import { createBatchRunner } from './batchRun.ts';
+import { createStoreClock, type StoreClock } from './storeClock.ts';
 
 /** What is stored of an entity ("call:<id>" or "agent:<id>"): its events and how they were last counted. */
 export interface StoredEntity {
@@ -48,9 +50,6 @@ export interface EntityWrite {
   log?: Operation[];
 }
 
-/** The store refused a batch (a check inside the script failed); nothing of it was written. */
-export class BatchRefusedError extends Error {}
-
 const OP_CODES: Record<Operation['kind'], string> = { increment: 'c', addMember: 'z', removeMember: 'Z', setValue: 'h', deleteValue: 'H' };
 
 export interface EntityStoreDeps {
@@ -63,10 +62,13 @@ export interface EntityStoreDeps {
    * `timeoutMs`; batches go on `writer`, a connection of their own (WAIT blocks the connection it runs on).
    */
   replicas?: { count: number; timeoutMs: number; writer: RedisClient };
+  /** Redis's clock, for batch deadlines (the health probe keeps it); default: one of its own, read when first needed. */
+  clock?: StoreClock;
 }
 
 export function createEntityStore(deps: EntityStoreDeps) {
   const { redis, keys } = deps;
+  const runner = createBatchRunner({ redis, clock: deps.clock ?? createStoreClock(redis, keys.lastEventAt), idsKey: keys.eventIds, replicas: deps.replicas });
 
   async function read(entities: string[]): Promise<StoredEntity[]> {
     if (entities.length === 0) return [];
@@ -89,14 +91,20 @@ export function createEntityStore(deps: EntityStoreDeps) {
   }
 
   /**
-   * Writes every entity in one script, all or nothing: `fresh` counts each one's new events; `moved`
-   * lists (by index) those whose version changed since they were read, and then nothing was written.
+   * Writes every entity in one script, all or nothing, and marks `arrivedAt` with it: `fresh` counts each one's new
+   * events; `moved` lists (by index) those whose version changed since they were read, and then nothing was written.
+   * With `withinMs` it settles within that, and BatchTooLateError means not stored, for good (redis/batchRun.ts).
+   * `readBack`: the reply was lost, and the store was seen to hold the batch afterwards.
    */
-  async function apply(writes: EntityWrite[], rulesFingerprint: string): Promise<{ fresh: number[] } | { moved: number[] }> {
-    if (writes.length === 0) return { fresh: [] };
+  async function apply(
+    writes: EntityWrite[],
+    rulesFingerprint: string,
+    opts: { arrivedAt?: number; withinMs?: number } = {},
+  ): Promise<{ fresh: number[]; readBack?: true } | { moved: number[] }> {
+    if (writes.length === 0 && opts.arrivedAt === undefined) return { fresh: [] };
     const scriptKeys: string[] = [];
     for (const w of writes) scriptKeys.push(keys.entity.events(w.entity), keys.entity.meta(w.entity));
-    scriptKeys.push(keys.eventIds);
+    scriptKeys.push(keys.eventIds, keys.lastEventAt);
     // Live keys first, then the counters that expire with the figure retention.
     const live: string[] = [];
     const expiring: string[] = [];
@@ -122,16 +130,20 @@ export function createEntityStore(deps: EntityStoreDeps) {
     // Events go as arguments of their own (their JSON kept as is); the rest as one JSON argument.
     const payload: unknown[] = [];
     const eventArgs: string[] = [];
+    const stored = new Map<string, string>();
     for (const w of writes) {
       const meta: string[] = ['x', w.meta.expired ? '1' : '0'];
       if (w.meta.arrivedAt !== undefined) meta.push('t', String(w.meta.arrivedAt));
       if (Number.isFinite(w.meta.floor)) meta.push('f', String(w.meta.floor));
       const ops: (string | number)[] = [];
       for (const op of opsOf(w)) ops.push(OP_CODES[op.kind], index.get(op.key)!, op.field, String(op.value));
-      for (const e of w.events) eventArgs.push(e.id, JSON.stringify(e));
+      for (const e of w.events) {
+        eventArgs.push(e.id, JSON.stringify(e));
+        stored.set(e.id, w.entity);
+      }
       payload.push([w.entity, w.expectedVersion, w.force ? 1 : 0, meta, w.events.length, w.drops, ops]);
     }
-    const args = [
+    const argsFor = (deadline: number) => [
       writes.length,
       rulesFingerprint,
       firstExpiring,
@@ -139,30 +151,17 @@ export function createEntityStore(deps: EntityStoreDeps) {
       deps.counterTtlMs,
       JSON.stringify(payload),
       JSON.stringify(bucketKeys),
+      deadline,
+      opts.arrivedAt === undefined ? '' : String(opts.arrivedAt),
       ...eventArgs,
     ];
-    const reply = await runBatch([...scriptKeys, ...args], scriptKeys.length);
+    const run = await runner.run(scriptKeys, argsFor, { withinMs: opts.withinMs, stored });
+    // A lost reply read back: each entity's new events are those it was sent (the script's version check held).
+    if ('readBack' in run) return { fresh: writes.map((w) => w.events.length), readBack: true };
+    const { reply } = run;
     if (reply[0] === BATCH_CONFLICT) return { moved: reply.slice(1).map((e) => Number(e) - 1) };
     if (reply[0] === BATCH_REFUSED) throw new BatchRefusedError(String(reply[1]));
     return { fresh: reply.map(Number) };
-  }
-
-  /**
-   * The batch script, then (durability=replica) WAIT on the same connection: pipelined, so on a Cluster both
-   * go to the primary of the centre's slot. A write no replica confirmed in time is ReplicaNotConfirmedError.
-   */
-  async function runBatch(keysAndArgs: (string | number)[], numKeys: number): Promise<(number | string)[]> {
-    if (!deps.replicas) return redis.applyBatch(numKeys, ...keysAndArgs);
-    const { count, timeoutMs, writer } = deps.replicas;
-    const [reply, acknowledged] = (await repliesOf(
-      writer
-        .pipeline()
-        .applyBatch(numKeys, ...keysAndArgs)
-        .call('WAIT', count, timeoutMs),
-    )) as [(number | string)[], number];
-    const wrote = reply[0] !== BATCH_CONFLICT && reply[0] !== BATCH_REFUSED;
-    if (wrote && acknowledged < count) throw new ReplicaNotConfirmedError(`${acknowledged} of ${count} replicas confirmed the batch within ${timeoutMs} ms`);
-    return reply;
   }
 
   /** Of these event ids, those already accepted (for any call or agent). */
@@ -208,11 +207,6 @@ export function createEntityStore(deps: EntityStoreDeps) {
     for await (const found of scanKeys(redis, keys.entity.metaPattern())) yield found.map(keys.entity.ofMeta);
   }
 
-  /** When the last event arrived, for the "live data delayed" banner (not part of the figures). */
-  async function markArrival(at: number): Promise<void> {
-    await redis.set(keys.lastEventAt, String(at));
-  }
-
   /** Whether the call log's one-time backfill has run to its end, and marking that it has. */
   async function callLogBackfilled(): Promise<boolean> {
     return (await redis.exists(keys.callLogBackfilled)) === 1;
@@ -232,7 +226,6 @@ export function createEntityStore(deps: EntityStoreDeps) {
     readRules,
     liveMembersBefore,
     entityNames,
-    markArrival,
   };
 }
 

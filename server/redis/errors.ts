@@ -2,12 +2,28 @@
 
 /**
  * The primary holds the batch but no replica confirmed it in time (durability=replica): answered 503, and
- * unlike other 503s the batch may be in the store, so resending it counts its events once, as duplicates.
+ * unlike every other 503 the batch is in the store, so resending it counts its events once, as duplicates.
  */
 export class ReplicaNotConfirmedError extends Error {}
 
 /** The store did not answer within the deadline; the command may still run (its outcome is unknown). */
 export class StoreDeadlineError extends Error {}
+
+/** The store refused a batch (a check inside the script failed); nothing of it was written. */
+export class BatchRefusedError extends Error {}
+
+/**
+ * A batch not stored, and never to be: its script refused it past its deadline, or, its reply lost, the id index read
+ * after that deadline does not hold it. `unconfirmed`: that read got no answer either (see redis/batchRun.ts).
+ */
+export class BatchTooLateError extends BatchRefusedError {
+  constructor(
+    message: string,
+    readonly unconfirmed = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * `work`, or StoreDeadlineError after `ms`: a bound on the whole operation, whatever ioredis does inside
@@ -22,12 +38,11 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Whether a failed command may still have run: the reply never came (timeout, connection lost) or a replica never confirmed it. */
+/** Whether a failed command may have run, or may still: its reply never came (a timeout, the connection lost with it in flight). */
 export function outcomeUnknown(err: unknown): boolean {
   return (
-    err instanceof ReplicaNotConfirmedError ||
     err instanceof StoreDeadlineError ||
-    (err instanceof Error && /Command timed out|Command aborted|ECONNRESET|Connection is closed/i.test(err.message))
+    (err instanceof Error && /Command timed out|Command aborted|ECONNRESET|Connection is closed|max retries|MaxRetriesPerRequest/i.test(err.message))
   );
 }
 

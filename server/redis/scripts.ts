@@ -9,11 +9,15 @@ const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.
 export const BATCH_CONFLICT = -1;
 /** applyBatch's first reply item when a check failed (the second is why); nothing was written. */
 export const BATCH_REFUSED = -2;
+/** applyBatch's first reply item when it ran at or past its deadline (the second: by how many ms); nothing was written. */
+export const BATCH_LATE = -3;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** See lua/applyBatch.lua; the first argument is the number of keys. */
     applyBatch(numKeys: number, ...keysAndArgs: (string | number)[]): Result<(number | string)[], Context>;
+    /** See lua/storeTime.lua: Redis's clock on the centre's node. */
+    storeTime(routeKey: string): Result<[string, string], Context>;
     /** See lua/readAgents.lua; the first argument is the number of keys. */
     readAgents(numKeys: number, ...keysAndArgs: (string | number)[]): Result<[string[], (string | null)[], (string | null)[], string[], string[]], Context>;
     /** See lua/compactCallLog.lua. */
@@ -30,6 +34,7 @@ declare module 'ioredis' {
 export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
   redis.defineCommand('readAgents', { lua: lua('readAgents.lua') });
+  redis.defineCommand('storeTime', { lua: lua('storeTime.lua'), numberOfKeys: 1 });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
   redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
   redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });

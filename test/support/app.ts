@@ -53,13 +53,15 @@ export async function startApp(
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
     durability?: 'primary' | 'replica';
+    /** The longest one Redis command may take, ms (WALLBOARD_REDIS_TIMEOUT_MS; default 5000). */
+    redisTimeoutMs?: number;
     /** The built client to serve (screens answer 503 without it): `dist/client`, for a test in a browser. */
     clientDir?: string;
   } = {},
 ): Promise<TestApp> {
   // The tagged form the server keeps its keys under (see redis/keys.ts), so tests can name keys directly.
   const prefix = hashTaggedPrefix(opts.prefix ?? `t:${randomUUID().slice(0, 8)}:`);
-  const redis = await connectRedis(topologyOf(redisUrl));
+  const redis = await connectRedis(topologyOf(redisUrl), { timeoutMs: opts.redisTimeoutMs });
   // Tokens follow the prefix so a restarted app (same prefix) keeps its credentials.
   const ingestToken = `ingest-${prefix}`;
   const apiToken = `api-${prefix}`;
@@ -85,6 +87,7 @@ export async function startApp(
     maxSocketsPerToken: opts.maxSocketsPerToken,
     maxUnsentBytes: opts.maxUnsentBytes,
     durability: opts.durability,
+    redisTimeoutMs: opts.redisTimeoutMs,
     clientDir: opts.clientDir,
   });
   await new Promise<void>((done) => httpServer.listen(opts.port ?? 0, '127.0.0.1', done));

@@ -9,12 +9,17 @@ export interface Link {
   mend(): void;
   /** Stops passing on what the target sends, on every connection open now (the other way keeps going). */
   stall(): void;
+  /** Passes on again what the target sends, what it sent while stalled first. */
+  unstall(): void;
+  /** Resolves once something sent to the target matches `pattern` (a command on its way). */
+  sent(pattern: RegExp): Promise<void>;
   close(): void;
 }
 
 export function breakableLink(target: number): Promise<Link> {
   const open = new Set<Socket>();
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
+  const watchers = new Set<{ pattern: RegExp; seen: () => void }>();
   let down = false;
   const server: Server = createServer((client) => {
     if (down) return void client.destroy();
@@ -27,6 +32,9 @@ export function breakableLink(target: number): Promise<Link> {
     }
     pairs.add(pair);
     client.pipe(upstream).pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      for (const watcher of watchers) if (watcher.pattern.test(chunk.toString('latin1'))) watcher.seen();
+    });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
@@ -44,6 +52,18 @@ export function breakableLink(target: number): Promise<Link> {
             upstream.unpipe(client);
             upstream.pause();
           }
+        },
+        unstall() {
+          for (const { client, upstream } of pairs) {
+            upstream.pipe(client);
+            upstream.resume();
+          }
+        },
+        sent(pattern) {
+          return new Promise((resolve) => {
+            const watcher = { pattern, seen: () => (watchers.delete(watcher), resolve()) };
+            watchers.add(watcher);
+          });
         },
         close() {
           for (const s of open) s.destroy();

@@ -13,6 +13,10 @@ export interface TestRedis {
   resume(): Promise<void>;
   /** Kills it outright (SIGKILL), as a crash would, and keeps the folder. */
   crash(): Promise<void>;
+  /** Stops the process (SIGSTOP): connections stay open and nothing answers, as on a hung host. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT): it runs what queued up meanwhile. */
+  thaw(): void;
   /** Stops it for good and removes the folder. */
   stop(): Promise<void>;
 }
@@ -35,6 +39,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     async resume() {
       current = await startEmbeddedRedis({ dir, port });
     },
+    freeze: () => current?.freeze(),
+    thaw: () => current?.thaw(),
     async stop() {
       await current?.stop();
       await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@
 
   KEYS[2e-1], KEYS[2e]  the events hash (event id -> event JSON) and meta hash of entity e (1-based)
   KEYS[2E+1]            the index of accepted event ids (event id -> entity), across every call and agent
-  KEYS[2E+2 ..]         every key an operation touches; those from index ARGV[3] on expire (counters)
+  KEYS[2E+2]            when an event last arrived (epoch ms), set from ARGV[9]
+  KEYS[2E+3 ..]         every key an operation touches; those from index ARGV[3] on expire (counters)
 
   ARGV[1] E, the number of entities           ARGV[2] the fingerprint of the figure rules
   ARGV[3] index in KEYS of the first expiring key (#KEYS + 1 when none)
@@ -17,7 +18,10 @@
            [meta field, value, ...], n new events, [event id to drop, ...], [op, key index, field, value, ...]]
   ARGV[7] the agents' live-state keys, one JSON array of KEYS indexes: [seen, states, open parts, wrap parts,
           bucket, counts], or [] when no operation touches the first four (see below)
-  ARGV[8 ..] the new events, entity after entity: n pairs (event id, event JSON) each
+  ARGV[8] the deadline, epoch ms on Redis's clock (0: none): from then on (TIME) the batch is refused, so a copy
+          that waited past it (Redis paused, a resend after a reconnect) cannot write what was answered 503
+  ARGV[9] when the batch arrived, epoch ms, for KEYS[2E+2] ("": leave it)
+  ARGV[10 ..] the new events, entity after entity: n pairs (event id, event JSON) each
           ops: "c" HINCRBY (the field is dropped at 0)   "z" ZADD key value field   "Z" ZREM key field
                "h" HSET key field value                  "H" HDEL key field
           Every value is a string (a Lua number would be written as 1e+15).
@@ -30,8 +34,16 @@
   Returns an array: per entity, the number of its events that were new (0: nothing written for it);
   or {-1, e, ...} the entities whose version moved, or that carry an id another entity took meanwhile
   (nothing written: re-read them and retry);
-  or {-2, message} a check failed (nothing written).
+  or {-2, message} a check failed (nothing written);
+  or {-3, ms} it ran ms past its deadline (nothing written).
 ]==]
+local deadline = tonumber(ARGV[8])
+if deadline > 0 then
+  -- TIME is allowed in a script under effects replication (the default from Redis 5, the only mode from 7).
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if now >= deadline then return { -3, now - deadline } end
+end
 local E = tonumber(ARGV[1])
 local LIMIT = 9007199254740991 - 1099511627776 -- 2^53 - 1 - 2^40
 local LARGE_STEP = 1048576 -- 2^20
@@ -39,7 +51,7 @@ local LARGE_STEP = 1048576 -- 2^20
 -- The plan, as decoded: per entity {name, version, force, meta, n, drops, ops}; `first` is where its events start in ARGV.
 local entities = cjson.decode(ARGV[6])
 local bucketKeys = cjson.decode(ARGV[7])
-local at = 8
+local at = 10
 for e = 1, E do
   entities[e].first = at
   at = at + 2 * entities[e][5]
@@ -183,4 +195,5 @@ end
 if counterTtl > 0 then
   for index in pairs(touched) do redis.call('PEXPIRE', KEYS[index], counterTtl) end
 end
+if ARGV[9] ~= '' then redis.call('SET', KEYS[2 * E + 2], ARGV[9]) end
 return fresh
