@@ -47,7 +47,11 @@ export function createBatchRunner(deps: BatchRunDeps) {
     if (refuseAfter <= clock.now()) throw new BatchTooLateError('no time left for the batch before its deadline');
     const deadline = Math.ceil(clock.toStore(refuseAfter)!);
     try {
-      return { reply: checked(await withDeadline(send(keys, argsFor(deadline)), Math.ceil(refuseAfter + waitMs + grace - clock.now()), 'batch')) };
+      const reply = await withDeadline(send(keys, argsFor(deadline)), Math.ceil(refuseAfter + waitMs + grace - clock.now()), 'batch');
+      // This copy ran past its deadline and wrote nothing; an earlier copy whose reply was lost may have written the
+      // batch. Redis's clock is past the deadline now, so the id index says which, for good.
+      if (reply[0] === BATCH_LATE) return readBack(opts.stored, refuseAfter, until, `a copy reached the store ${reply[1]} ms past its deadline`);
+      return { reply };
     } catch (err) {
       if (!outcomeUnknown(err)) throw err;
       return readBack(opts.stored, refuseAfter, until, (err as Error).message);

@@ -34,6 +34,10 @@ export async function connectRedis(topology: ReachableTopology, opts: ConnectOpt
     commandTimeout: timeoutMs,
     connectTimeout: timeoutMs,
     reconnectOnError: reconnectOnReadOnly,
+    // A command whose reply was lost with the connection is not sent again on the next one: it may have run (a batch
+    // script whose copy would then be refused or counted as duplicates; a write that is not idempotent). It fails
+    // at its timeout instead, and its caller decides (ingest reads back whether the batch is stored).
+    autoResendUnfulfilledCommands: false,
     // Reconnect quickly: a failover is over in seconds and the screens should follow soon after.
     retryStrategy: (times) => Math.min(50 * times, 500),
   };
@@ -87,7 +91,7 @@ function clusterOptions(common: RedisOptions, background: boolean): ClusterOptio
     slotsRefreshTimeout: common.commandTimeout ?? DEFAULT_TIMEOUT_MS,
     slotsRefreshInterval: 2000,
     clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
-    redisOptions: background ? { ...redisOptions, maxRetriesPerRequest: null, commandTimeout: undefined } : redisOptions,
+    redisOptions: background ? { ...redisOptions, maxRetriesPerRequest: null, commandTimeout: undefined, autoResendUnfulfilledCommands: true } : redisOptions,
   };
 }
 
@@ -109,7 +113,13 @@ export async function anotherCommandsClient(redis: RedisClient): Promise<RedisCl
 export function backgroundConnections(redis: RedisClient): { adapterPub: RedisClient; adapterSub: RedisClient; changes: RedisClient; all: RedisClient[] } {
   const duplicate = (): RedisClient => {
     if (redis instanceof Cluster) return redis.duplicate([], { ...clusterOptions(redis.options.redisOptions ?? {}, true), lazyConnect: false });
-    return redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, lazyConnect: false });
+    return redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      autoResendUnfulfilledCommands: true,
+      lazyConnect: false,
+    });
   };
   const adapterPub = duplicate();
   const adapterSub = duplicate();
