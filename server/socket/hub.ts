@@ -175,10 +175,13 @@ export function createLiveHub(deps: HubDeps) {
         const agents = p.role === 'lead' ? await directory.agentsOfTeams(p.teams ?? []) : new Set<string>();
         if (!mayRead(p, scope, () => agents)) return reply(forbiddenToRead(p, scope));
         const snapshot = await snapshots.read(scope);
+        // A socket gone during the read keeps nothing here (its disconnect handlers have already run).
+        if (!socket.connected) return;
         // Marked before joining, so a push landing in between leaves the socket out; then again as its window starts.
         welcomes.add(scope, socket.id, pace());
         await socket.join(rooms.scope(scope));
         const refused = await rights.confirm(p, scope, epoch);
+        if (!socket.connected) return void welcomes.remove(scope, socket.id);
         if (refused) {
           void socket.leave(rooms.scope(scope));
           deltas.remove(scope, socket.id);
