@@ -12,6 +12,8 @@ const SAMPLE_LIFE_MS = 10_000;
 export function createStoreClock(redis: RedisClient, routeKey: string, now: () => number = steadyNow) {
   /** Each reply's offset (Redis's clock − ours), by when it came. */
   let samples: { at: number; offset: number }[] = [];
+  // A new connection may be to another host (a failover): its clock is learned afresh, not mixed with the old one's.
+  redis.on('close', () => (samples = []));
 
   /** Reads Redis's clock once (bounded by `timeoutMs`); the health probe. */
   async function measure(timeoutMs: number): Promise<void> {
