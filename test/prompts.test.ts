@@ -47,8 +47,16 @@ describe('a coaching exchange', () => {
     expect(await replied).toMatchObject({ id: prompt.id, reply: 'Will do', agent: 'r1' });
     expect(updates.map((u) => u.status)).toEqual(['sent', 'delivered', 'acknowledged', 'replied']);
 
+    // An ack after the reply (or a second one) is no step: the sender hears nothing back. The next reply is heard, and
+    // arrives after anything the ack could have sent on the same socket.
+    agent.emit('prompt:ack', { id: prompt.id });
+    const again = nextEvent<PromptUpdate>(leadSocket, 'prompt:updated', (u) => u.reply === 'Done');
+    agent.emit('prompt:reply', { id: prompt.id, text: 'Done' });
+    await again;
+    expect(updates.map((u) => u.status)).toEqual(['sent', 'delivered', 'acknowledged', 'replied', 'replied']);
+
     const log = await app.request('GET', '/api/v1/prompts?agent=r1', { token: app.apiToken });
-    expect(log.body[0].recipients.r1).toMatchObject({ status: 'replied', reply: 'Will do' });
+    expect(log.body[0].recipients.r1).toMatchObject({ status: 'replied', reply: 'Done' });
     for (const step of ['deliveredAt', 'acknowledgedAt', 'repliedAt']) expect(log.body[0].recipients.r1[step]).toBeTruthy();
   });
 

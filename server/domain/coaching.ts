@@ -104,9 +104,12 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
     const recipient = record ? recipientOf(record, agent) : undefined;
     if (!record || !recipient) throw new DomainError('not_found', 'id: no such prompt for this agent');
     const at = new Date(clock()).toISOString();
+    const before = recipient.status;
     stamp(recipient, status, at, reply);
+    // The sender hears each step once and never a step back: an ack after a reply (or a second ack) changes nothing.
+    if (recipient.status === before && status !== 'replied') return record;
     await store.saveRecipient(id, agent, recipient);
-    channel.updated(record, { id: record.id, status, at, agent, ...(reply !== undefined ? { reply } : {}) });
+    channel.updated(record, { id: record.id, status: recipient.status, at, agent, ...(reply !== undefined ? { reply } : {}) });
     return record;
   }
 
