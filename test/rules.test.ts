@@ -88,6 +88,14 @@ describe('automatic prompts', () => {
     // Logged like a manual prompt, marked automatic.
     const log = await app.request('GET', '/api/v1/prompts?agent=rr1', { token: app.apiToken });
     expect(log.body.filter((r: { auto: boolean }) => r.auto)).toHaveLength(3);
+    // The queue's alert reached no agent, and is in the log and its CSV all the same (one row, no agent).
+    const all = await app.request('GET', '/api/v1/prompts', { token: app.apiToken });
+    const alert = all.body.find((r: { to: string; auto: boolean }) => r.auto && r.to === 'queue:rq');
+    expect(alert).toBeDefined();
+    const csv = await app.request('GET', '/api/v1/prompts', { token: app.apiToken, accept: 'text/csv' });
+    expect(csv.text.split('\r\n').filter((line) => line.startsWith(`"${alert.id}",`))).toEqual([
+      expect.stringMatching(/^"[^"]+","[^"]+","[^"]*","queue:rq","","[^"]+","true",/),
+    ]);
 
     // The cool-down holds: nothing fires again at once.
     expect(await app.application.rules.tick()).toEqual([]);

@@ -108,8 +108,12 @@ export function toCsv(records: PromptRecord[]): string {
   const cell = csvCell;
   const rows = [COLUMNS.map(cell).join(',')];
   for (const r of records) {
-    for (const [agent, rec] of Object.entries(r.recipients)) {
-      const row = { ...rec, id: r.id, sentAt: r.sentAt, from: r.from, to: r.to, agent, priority: r.priority, auto: r.auto, text: r.text };
+    const prompt = { id: r.id, sentAt: r.sentAt, from: r.from, to: r.to, priority: r.priority, auto: r.auto, text: r.text };
+    const recipients = Object.entries(r.recipients);
+    // A prompt nobody received (an automatic one to a queue, a team with no agents) is still in the log: one row, no agent.
+    if (recipients.length === 0) rows.push(COLUMNS.map((c) => cell(c in prompt ? prompt[c as keyof typeof prompt] : undefined)).join(','));
+    for (const [agent, rec] of recipients) {
+      const row = { ...rec, ...prompt, agent };
       rows.push(COLUMNS.map((c) => cell(row[c])).join(','));
     }
   }
