@@ -95,6 +95,21 @@ describe('a coaching exchange', () => {
     await nextEvent(intruder, 'banners');
     const answer = await new Promise((resolve) => intruder.emit('prompt:ack', { id: res.body.id }, resolve));
     expect(answer).toMatchObject({ ok: false });
+    // A reply with no id names the id.
+    expect(await new Promise((resolve) => intruder.emit('prompt:reply', { text: 'hi' } as never, resolve))).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^id: /),
+    });
+  });
+
+  it('answers a lead that tries to acknowledge or reply (only agents do), instead of leaving it waiting', async () => {
+    const res = await app.request('POST', '/api/v1/prompts', { token: lead, body: { to: 'agent:r1', text: 'a lead cannot ack this' } });
+    const leadSocket = app.socket(lead);
+    await nextEvent(leadSocket, 'banners');
+    for (const event of ['prompt:ack', 'prompt:reply'] as const) {
+      const answer = await new Promise((resolve) => leadSocket.emit(event, { id: res.body.id, text: 'x' }, resolve));
+      expect(answer, event).toMatchObject({ ok: false, code: 'forbidden' });
+    }
   });
 });
 

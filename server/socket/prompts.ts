@@ -33,7 +33,14 @@ export function createPromptChannel(io: LiveServer): CoachingChannel {
 /** An agent's handlers (registered at once, before any await) and the redelivery of what it missed. */
 export function registerPromptHandlers(socket: LiveSocket, coaching: Coaching, log: Log): void {
   const p = socket.data.principal;
-  if (p.role !== 'agent' || !p.agent) return;
+  if (p.role !== 'agent' || !p.agent) {
+    // Only an agent answers its prompts; anyone else asking gets told so, not left waiting for an answer.
+    const refuse = (_request: unknown, ack?: (a: Ack) => void) =>
+      ack?.(refusal('forbidden', `forbidden: the ${p.role} role does not answer prompts; an agent acknowledges and replies to its own`));
+    socket.on('prompt:ack', refuse);
+    socket.on('prompt:reply', refuse);
+    return;
+  }
   const agent = p.agent;
   const answer = (step: () => Promise<unknown>, ack?: (a: Ack) => void) =>
     step().then(
@@ -50,9 +57,9 @@ export function registerPromptHandlers(socket: LiveSocket, coaching: Coaching, l
   socket.on('prompt:reply', (request, ack) => {
     const text = typeof request?.text === 'string' ? request.text.trim() : '';
     const id = request?.id;
-    const valid = typeof id === 'string' && text.length > 0 && text.length <= 1000;
+    const problem = typeof id !== 'string' ? 'id: is required' : text.length === 0 || text.length > 1000 ? 'text: must be 1 to 1000 characters' : null;
     void answer(
-      () => (valid ? coaching.advance(id, agent, 'replied', text) : Promise.reject(new DomainError('bad_request', 'text: must be 1 to 1000 characters'))),
+      () => (problem === null ? coaching.advance(id as string, agent, 'replied', text) : Promise.reject(new DomainError('bad_request', problem))),
       ack,
     );
   });
