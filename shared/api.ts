@@ -59,11 +59,17 @@ export const sessionBody = z.object({
 export const bannerBody = z.object({
   severity: z.enum(['info', 'warning', 'critical'], { error: 'must be info, warning or critical' }),
   message: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
-  queues: z.array(id).max(100).optional(),
+  // null is the field left out (as for events' optional fields): all queues, no expiry.
+  queues: z
+    .array(id)
+    .max(100)
+    .nullish()
+    .transform((v) => v ?? undefined),
   expiresAt: z
     .string()
     .refine((s) => Number.isFinite(Date.parse(s)), 'must be an ISO-8601 time')
-    .optional(),
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 /** A prompt's recipient: `agent:<id>` or `team:<id>`, the id under the same rule as an event's. */

@@ -201,6 +201,22 @@ describe('ingest takes JSON or NDJSON from a token only', () => {
     expect(banner.status).toBe(413);
     expect(banner.body.message).toMatch(/100 kB/);
   });
+
+  it('takes a banner whose optional queues and expiresAt are null as one for every queue with no expiry, and names a wrong type', async () => {
+    const raised = await app.request('POST', '/api/v1/banners', {
+      token: app.apiToken,
+      body: { severity: 'warning', message: 'null optionals', queues: null, expiresAt: null },
+    });
+    expect(raised.status).toBe(201);
+    const active = (await app.request('GET', '/api/v1/banners', { token: app.apiToken })).body as { id: string; queues?: unknown; expiresAt?: unknown }[];
+    const banner = active.find((b) => b.id === raised.body.id)!;
+    expect(banner.queues ?? null).toBeNull();
+    expect(banner.expiresAt ?? null).toBeNull();
+    const wrong = await app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'warning', message: 'x', queues: 'sales' } });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toMatch(/queues/);
+    await app.request('DELETE', `/api/v1/banners/${raised.body.id}`, { token: app.apiToken });
+  });
 });
 
 describe('a batch is all or nothing, even when Redis errors', () => {
