@@ -201,6 +201,12 @@ describe('the feedback log', () => {
     expect(csv.text.split('\r\n').filter((line) => line.includes(res.body.id))).toHaveLength(1);
     const redLog = await app.request('GET', '/api/v1/prompts', { token: lead });
     expect(Object.keys(redLog.body.find((r: { id: string }) => r.id === res.body.id).recipients).sort()).toEqual(['r1', 'r2']);
+    // An agent's CSV is its JSON: its own row of the team prompt, nobody else's.
+    const own = await app.request('GET', '/api/v1/prompts', { token: agentR2, accept: 'text/csv' });
+    expect(own.status).toBe(200);
+    const rows = own.text.split('\r\n').filter((line) => line.includes(res.body.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(',"r2",');
   });
 
   it('filters by date', async () => {
