@@ -17,7 +17,8 @@ import { startJobs } from './jobs.ts';
 import { watchStore } from './redis/health.ts';
 import type { AppDeps } from './appDeps.ts';
 import { createBannerStore } from './redis/bannerStore.ts';
-import { anotherCommandsClient, backgroundConnections, closeConnection, whenReady } from './redis/connect.ts';
+import { backgroundConnections, closeConnection, whenReady } from './redis/connect.ts';
+import { companionConnections } from './redis/companions.ts';
 import { createEntityStore } from './redis/entityStore.ts';
 import { createEscalationStore } from './redis/escalationStore.ts';
 import { createStoreKeys, type StoreKeys } from './redis/keys.ts';
@@ -26,7 +27,6 @@ import { migratePrefix } from './redis/migrate.ts';
 import { ensureFigureSchema } from './redis/figureSchema.ts';
 import { createPromptStore } from './redis/promptStore.ts';
 import { createRuleStore } from './redis/ruleStore.ts';
-import { defineScripts } from './redis/scripts.ts';
 import { createSnapshotCache } from './domain/snapshots.ts';
 import { createMetricsReader } from './domain/metrics.ts';
 import { createFigureReader } from './redis/figureReader.ts';
@@ -93,7 +93,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await new Promise<void>((resolve) => live.io.close(() => resolve()));
     // QUIT lets commands still in flight (the adapter's unsubscribes) get their replies; a store that is
     // down gets a second, then the connections are cut.
-    await Promise.all([...live.connections.all, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
+    await Promise.all([...live.connections.all, core.prober, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
   }
 
   const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
@@ -137,9 +137,7 @@ async function createCore(deps: AppDeps) {
   const { redis, settings } = deps;
   const keys = createStoreKeys(deps.prefix);
   const clock = deps.clock ?? systemClock;
-  defineScripts(redis);
-  const writer = deps.durability === 'replica' ? await anotherCommandsClient(redis) : undefined;
-  if (writer) defineScripts(writer);
+  const { writer, prober } = await companionConnections(redis, deps.durability);
   await upgradeStore(deps, keys);
   const calendar = new Calendar(deps.tz);
   const bootstrap = [
@@ -150,7 +148,7 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
-  const storeClock = createStoreClock(redis, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
+  const storeClock = createStoreClock(prober, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
@@ -177,6 +175,7 @@ async function createCore(deps: AppDeps) {
   return {
     redis,
     writer,
+    prober,
     keys,
     clock,
     calendar,

@@ -158,3 +158,21 @@ describe('a quiet source', () => {
     await cleared;
   });
 });
+
+describe('a commands connection busy with a long command', () => {
+  it('keeps /healthz up: the probe has its own connection, and Redis answers it', async () => {
+    const app = await startApp(inject('redisUrl'), { watchEveryMs: 200 });
+    onTestFinished(() => app.close());
+    // The app's commands connection waits 3.5 s on this (the probe would wait behind it past its 2 s); Redis does not.
+    let released = false;
+    const held = app.redis.blpop(`${app.prefix}hold`, 3.5).finally(() => (released = true));
+    const seen: number[] = [];
+    while (!released) {
+      seen.push((await app.request('GET', '/healthz')).status);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await held;
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.filter((status) => status !== 200)).toEqual([]);
+  });
+});
