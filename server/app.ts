@@ -148,7 +148,7 @@ async function createCore(deps: AppDeps) {
   for (const team of settings.teams) {
     await directory.teams.putIfAbsent({ id: team.id, name: team.name ?? team.id, agents: team.agents, ...(team.queues ? { queues: team.queues } : {}) });
   }
-  const storeClock = createStoreClock(prober, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
+  const storeClock = createStoreClock(redis, keys.lastEventAt); // Redis's clock: the health probe reads it, batch deadlines use it
   const ttls = { entityTtlMs: (deps.eventRetentionDays ?? 35) * DAY_MS, counterTtlMs: counterTtlDays(deps) * DAY_MS };
   const archive = createArchiveStore({ redis, keys, ...ttls });
   const ingest = createIngest({
@@ -165,7 +165,7 @@ async function createCore(deps: AppDeps) {
     deadlineMs: (deps.redisTimeoutMs ?? 5000) + 1000,
   });
   const reader = createMetricsReader({ figures: createFigureReader({ redis, keys }), calendar, teams: directory, clock });
-  const health = watchStore(redis, { probe: storeClock.measure, probeEveryMs: deps.watchEveryMs ?? 1000 });
+  const health = watchStore(redis, { probe: (timeoutMs) => storeClock.measure(timeoutMs, prober), probeEveryMs: deps.watchEveryMs ?? 1000 });
   const callLogArchive = createCallLogArchive({ redis, keys, ttlMs: ttls.counterTtlMs });
   const pruneHistory = createHistoryPruner({ store: createHistoryStore({ redis, keys }), calendar, clock, months: deps.historyMonths ?? 13 });
   // A call's records change only while its events are kept: after that (and a day's margin) its day is archived.

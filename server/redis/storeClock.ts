@@ -15,9 +15,9 @@ export function createStoreClock(redis: RedisClient, routeKey: string, now: () =
   // A new connection may be to another host (a failover): its clock is learned afresh, not mixed with the old one's.
   redis.on('close', () => (samples = []));
 
-  /** Reads Redis's clock once (bounded by `timeoutMs`); the health probe. */
-  async function measure(timeoutMs: number): Promise<void> {
-    const [seconds, micros] = await withDeadline(redis.storeTime(routeKey), timeoutMs, 'clock');
+  /** Reads Redis's clock once (bounded by `timeoutMs`), on `via` (the health probe's own connection) or `redis`. */
+  async function measure(timeoutMs: number, via: RedisClient = redis): Promise<void> {
+    const [seconds, micros] = await withDeadline(via.storeTime(routeKey), timeoutMs, 'clock');
     const received = now();
     // Redis read its clock before its reply came: counted from `received`, the offset is never above the true
     // one, so a deadline put on Redis's clock is never later there than here (at worst a round trip earlier).
