@@ -2,7 +2,18 @@
 // formulas. No byte-order mark: a program reading the API gets the header as written; the screens' download adds one
 // for spreadsheets (client/src/lib/api.ts downloadCsv).
 import type { Response } from 'express';
-import { csvCell } from './prompts.ts';
+
+/**
+ * One CSV cell: always quoted (so `,` `;` and line breaks stay inside), and text a spreadsheet would run as a formula
+ * gets a leading ': anything starting with = @ a tab or a CR, and + or - followed by more than a number could hold
+ * (`-2+3+cmd|…`). A phone number (`+44 20 7946 0000`) or a negative number stays as it is: nothing in it can run,
+ * and a program reading the CSV gets the same value as from the JSON.
+ */
+export function csvCell(value: unknown): string {
+  let s = value === undefined || value === null ? '' : String(value);
+  if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[+-][\d\s()./-]*$/.test(s))) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
 
 /** One cell: a number as itself (so ratios stay numbers), anything else through the formula guard; null is empty. */
 export function cell(value: unknown): string {

@@ -7,7 +7,7 @@ import type { Teams } from '../auth/teams.ts';
 import { escalationRows, REPORT_PERIODS, type Escalations, type EscalationQuery, type ReportPeriod } from '../domain/escalations.ts';
 import { DomainError } from '../domain/errors.ts';
 import { principalOf, requireRole } from './authenticate.ts';
-import { csvCell } from './prompts.ts';
+import { sendCsv, wantsCsv } from './csv.ts';
 
 type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
 
@@ -34,11 +34,9 @@ export function escalationsRouter(deps: { escalations: Escalations; directory: T
   router.get('/api/v1/escalations', requireRole('admin', 'supervisor', 'lead', 'agent'), async (req, res) => {
     const p = principalOf(req);
     const list = await escalations.list(p, await queryOf(req, p, directory, tz));
-    if ((req.headers.accept ?? '').includes('text/csv')) {
+    if (wantsCsv(req.headers.accept)) {
       if (p.role === 'agent') throw new DomainError('forbidden', 'only supervisors and leads export the log');
-      res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="escalations.csv"');
-      res.send(toCsv(list));
-      return;
+      return sendCsv(res, 'escalations.csv', COLUMNS, csvRows(list));
     }
     res.json(list);
   });
@@ -93,12 +91,10 @@ const COLUMNS = [
   'timeToResolveMs',
 ] as const;
 
-/** One row per escalation; every cell quoted and guarded against formulas. */
-export function toCsv(list: Escalation[]): string {
-  const rows = [COLUMNS.map(csvCell).join(',')];
-  for (const e of list) {
+/** One row per escalation (every cell quoted and guarded against formulas by sendCsv). */
+function csvRows(list: Escalation[]): unknown[][] {
+  return list.map((e) => {
     const row = { ...e, teams: e.teams.join(' '), takenBy: e.takenBy?.name };
-    rows.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
-  }
-  return `${rows.join('\r\n')}\r\n`;
+    return COLUMNS.map((c) => row[c]);
+  });
 }

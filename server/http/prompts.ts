@@ -9,6 +9,7 @@ import type { Coaching } from '../domain/coaching.ts';
 import { recipientMap } from '../redis/promptStore.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
+import { sendCsv, wantsCsv } from './csv.ts';
 import { boundOf } from './pastQuery.ts';
 import { parseBody } from './validate.ts';
 
@@ -64,11 +65,7 @@ export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers;
       records = records.map((r) => onlyRecipients(r, (a) => a === own)).filter((r) => Object.keys(r.recipients).length > 0);
     }
     // The CSV is the same rows as the JSON, cut to what this reader may see (an agent: its own).
-    if ((req.headers.accept ?? '').includes('text/csv')) {
-      res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="coaching-log.csv"');
-      res.send(toCsv(records));
-      return;
-    }
+    if (wantsCsv(req.headers.accept)) return sendCsv(res, 'coaching-log.csv', COLUMNS, csvRows(records));
     res.json(records);
   });
   return router;
@@ -91,31 +88,18 @@ function onlyRecipients(record: PromptRecord, keep: (agent: string) => boolean):
   return { ...record, recipients };
 }
 
-/**
- * One CSV cell: always quoted (so `,` `;` and line breaks stay inside), and text a spreadsheet would run as a formula
- * gets a leading ': anything starting with = @ a tab or a CR, and + or - followed by more than a number could hold
- * (`-2+3+cmd|…`). A phone number (`+44 20 7946 0000`) or a negative number stays as it is: nothing in it can run,
- * and a program reading the CSV gets the same value as from the JSON.
- */
-export function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : String(value);
-  if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[+-][\d\s()./-]*$/.test(s))) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
-/** One row per recipient; every cell quoted and guarded against formulas. */
-export function toCsv(records: PromptRecord[]): string {
-  const cell = csvCell;
-  const rows = [COLUMNS.map(cell).join(',')];
+/** The log's rows, one per recipient (every cell quoted and guarded against formulas by sendCsv). */
+function csvRows(records: PromptRecord[]): unknown[][] {
+  const rows: unknown[][] = [];
   for (const r of records) {
     const prompt = { id: r.id, sentAt: r.sentAt, from: r.from, to: r.to, priority: r.priority, auto: r.auto, text: r.text };
     const recipients = Object.entries(r.recipients);
     // A prompt nobody received (an automatic one to a queue, a team with no agents) is still in the log: one row, no agent.
-    if (recipients.length === 0) rows.push(COLUMNS.map((c) => cell(c in prompt ? prompt[c as keyof typeof prompt] : undefined)).join(','));
+    if (recipients.length === 0) rows.push(COLUMNS.map((c) => (c in prompt ? prompt[c as keyof typeof prompt] : undefined)));
     for (const [agent, rec] of recipients) {
       const row = { ...rec, ...prompt, agent };
-      rows.push(COLUMNS.map((c) => cell(row[c])).join(','));
+      rows.push(COLUMNS.map((c) => row[c]));
     }
   }
-  return `${rows.join('\r\n')}\r\n`;
+  return rows;
 }

@@ -85,11 +85,15 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   const deltas = createDeltaSubscribers();
-  /** Ends a socket's subscription, as a new subscribe would now be refused, and tells it why. */
-  function endSubscription(socket: LiveSocket, scope: string, why: Refusal): void {
+  /** Takes a socket out of a scope: its room, its delta base, its welcome. */
+  function leaveScope(socket: LiveSocket, scope: string): void {
     void socket.leave(rooms.scope(scope));
     deltas.remove(scope, socket.id);
     welcomes.remove(scope, socket.id);
+  }
+  /** Ends a socket's subscription, as a new subscribe would now be refused, and tells it why. */
+  function endSubscription(socket: LiveSocket, scope: string, why: Refusal): void {
+    leaveScope(socket, scope);
     socket.emit('subscription:ended', { scope, code: why.code, message: why.message, error: why.error });
   }
   const rights = createRightsCheck({ io, agentsOfTeams: (teams) => directory.agentsOfTeams(teams), end: endSubscription, log });
@@ -183,9 +187,7 @@ export function createLiveHub(deps: HubDeps) {
         const refused = await rights.confirm(p, scope, epoch);
         if (!socket.connected) return void welcomes.remove(scope, socket.id);
         if (refused) {
-          void socket.leave(rooms.scope(scope));
-          deltas.remove(scope, socket.id);
-          welcomes.remove(scope, socket.id);
+          leaveScope(socket, scope);
           return reply(refused);
         }
         if (request.delta === true) deltas.add(scope, socket.id, snapshot);
@@ -201,11 +203,7 @@ export function createLiveHub(deps: HubDeps) {
     });
 
     socket.on('unsubscribe', (request, ack) => {
-      if (typeof request?.scope === 'string') {
-        void socket.leave(rooms.scope(request.scope));
-        deltas.remove(request.scope, socket.id);
-        welcomes.remove(request.scope, socket.id);
-      }
+      if (typeof request?.scope === 'string') leaveScope(socket, request.scope);
       if (typeof ack === 'function') ack({ ok: true });
     });
 

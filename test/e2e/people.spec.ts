@@ -60,7 +60,7 @@ test.describe('coaching', () => {
 
     // The supervisor can export the exchange afterwards.
     const csv = await fetch(`${server.url}/api/v1/prompts?agent=r1`, { headers: { authorization: `Bearer ${server.apiToken}`, accept: 'text/csv' } });
-    // The server quotes every CSV cell (server/http/prompts.ts csvCell): the quotes are optional here.
+    // The server quotes every CSV cell (server/http/csv.ts csvCell): the quotes are optional here.
     expect(await csv.text()).toMatch(/"?lena"?,"?agent:r1"?,"?r1"?,"?high"?,"?false"?,"?Offer the callback, queue is long"?,"?replied"?,.*On it/);
   });
 
