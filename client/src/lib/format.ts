@@ -1,3 +1,5 @@
+// How figures read on screen, in the centre's locale: durations as m:ss or h:mm:ss, ratios as percentages, times in
+// the centre's zone, and the words of banners, prompts and agent states.
 import { DateTime } from 'luxon';
 import { AGENT_BUCKETS, type AgentBucket } from '../../../shared/figures.ts';
 import { PROMPT_RULES, type Banner, type PromptWords } from '../../../shared/socket.ts';
@@ -9,8 +11,6 @@ import { formatCount, formatDateTime, formatDuration, formatPercent, formatTime,
 export function startOfToday(tz: string, nowMs: number): string {
   return DateTime.fromMillis(nowMs, { zone: tz }).startOf('day').toISO() ?? new Date(nowMs).toISOString();
 }
-
-// How figures read on screen, in the centre's locale: durations as m:ss or h:mm:ss, ratios as percentages.
 
 export function duration(ms: number | null | undefined): string {
   return formatDuration(i18n.locale, ms);
