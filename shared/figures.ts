@@ -80,7 +80,7 @@ export interface Metrics extends DayFigures {
   longestWaitSince?: string | null;
   /** Live: agents by state (scopes `all`, `team:` and `agent:`). */
   agents?: AgentCounts;
-  /** Live, an extension: each agent with its state and since when (scopes `all`, `team:` and `agent:`). */
+  /** Live, an extension: each agent with its state and since when (scopes `team:` and `agent:`; `all` has only `agents`). */
   roster?: AgentLive[];
   intervals: IntervalFigures[];
   /** Scope `team:`, an extension: the queues the team serves (set on the team), so a lead sees them without reading `queue:` scopes. */
