@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Makes sure the system programs the product needs are here: redis-server (unless REDIS_URL is set)
-// and Debian's chromium (for the browser tests). As root it installs them with apt-get; otherwise it
+// Makes sure the system programs the product needs are here: redis-server (the tests always start one;
+// `npm start` asks only when it will start its own) and Debian's chromium (for the browser tests). As root it installs them with apt-get; otherwise it
 // says exactly what to install. Usage: node scripts/ensure-system-deps.mjs redis [chromium]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ function onPath(binary) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, binary)));
 }
 
-const wanted = process.argv.slice(2).filter((name) => !(name === 'redis' && process.env.REDIS_URL));
+const wanted = process.argv.slice(2);
 for (const name of wanted) if (!TOOLS[name]) throw new Error(`unknown tool "${name}" (known: ${Object.keys(TOOLS).join(', ')})`);
 const missing = wanted.filter((name) => !TOOLS[name].present()).map((name) => TOOLS[name].pkg);
 if (missing.length === 0) process.exit(0);

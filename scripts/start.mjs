@@ -12,7 +12,11 @@ const step = (args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
-step(['scripts/ensure-system-deps.mjs', 'redis']);
+// The server starts its own redis-server unless a Redis is named; the demo (`--prepare`) always runs its own.
+const REDIS_VARIABLES = ['REDIS_URL', 'WALLBOARD_REDIS_SENTINELS', 'WALLBOARD_REDIS_CLUSTER'];
+const prepareOnly = process.argv.includes('--prepare');
+const externalRedis = !prepareOnly && REDIS_VARIABLES.some((name) => process.env[name]?.trim());
+if (!externalRedis) step(['scripts/ensure-system-deps.mjs', 'redis']);
 
 const built = 'dist/client/index.html';
 const newest = (dir) =>
@@ -28,7 +32,7 @@ if (stale) {
   step(['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 }
 
-if (process.argv.includes('--prepare')) process.exit(0);
+if (prepareOnly) process.exit(0);
 
 const server = spawn(node, ['--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
