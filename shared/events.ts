@@ -6,25 +6,32 @@ export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
 /** How far past the server's clock an event may be, by default (clock skew at the source). */
 export const DEFAULT_MAX_FUTURE_MS = 15 * 60 * 1000;
 
-/** An instant: ISO-8601 with an offset, or epoch milliseconds. Parsed to epoch ms. */
-const isoWithOffset = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/i;
+/**
+ * An instant in ISO-8601 with an offset, extended (2026-11-01T09:30:00.5-05:00) or basic (20261101T093000,5-0500):
+ * date, hour, minute, optional second with an optional fraction (point or comma), and `Z` or an offset of ±hh[:mm].
+ */
+const isoExtended = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/i;
+const isoBasic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(?:Z|([+-])(\d{2})(\d{2})?)$/i;
 
 /**
  * Epoch ms of a strict ISO-8601 instant, or a message saying what is wrong. Strict: no calendar rollover
- * (2026-02-30 is refused where Date.parse would give 2 March), hours 0–23, offsets up to ±18:00.
+ * (2026-02-30 is refused where Date.parse would give 2 March), hours 0–23, offsets up to ±18:00. A fraction finer
+ * than a millisecond is cut off.
  */
 export function parseIsoInstant(text: string): number | string {
-  const m = isoWithOffset.exec(text);
+  const m = isoExtended.exec(text) ?? isoBasic.exec(text);
   if (!m) return 'must be ISO-8601 with an offset (e.g. 2026-11-01T09:30:00-05:00) or epoch milliseconds';
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
-  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(year, month - 1, day);
   if (month < 1 || month > 12 || calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
     return `is not a real date (${m[1]}-${m[2]}-${m[3]})`;
   }
   if (hour > 23 || minute > 59 || second > 59) return `is not a real time of day (${m[4]}:${m[5]}${m[6] ? `:${m[6]}` : ''})`;
-  if (m[9] !== undefined && (Number(m[10]) > 59 || Number(m[9]) * 60 + Number(m[10]) > 18 * 60)) return 'has an offset outside ±18:00';
-  const at = Date.parse(text);
-  return Number.isFinite(at) ? at : 'is not a valid time';
+  const offsetMinutes = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10] ?? '0'));
+  if (Number(m[10] ?? '0') > 59 || Math.abs(offsetMinutes) > 18 * 60) return 'has an offset outside ±18:00';
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  return calendar.getTime() + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
 /** What `ts` must be, said when it is neither. */

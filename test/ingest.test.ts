@@ -73,6 +73,20 @@ describe('bad events', () => {
     ]);
     expect(res).toMatchObject({ status: 202, body: { accepted: 2, duplicates: 0 } });
   });
+
+  it('reads ISO-8601 basic format, a decimal comma and an hour-only offset as the instants they name', async () => {
+    const res = await send(app, [
+      // 14:00:00Z, 14:00:12.5Z and 14:00:20.25Z, each written another way.
+      ev('call.offered', '20260310T090000-0500' as never, { callId: 'fmt-basic', queue: 'fmt-q' }),
+      ev('call.answered', '2026-03-10T19:30:12,5+05:30' as never, { callId: 'fmt-basic', agent: 'fmt-a' }),
+      ev('call.offered', '2026-03-10T15:00:00+01' as never, { callId: 'fmt-hour', queue: 'fmt-q' }),
+      ev('call.answered', '20260310T140020,25Z' as never, { callId: 'fmt-hour', agent: 'fmt-a' }),
+    ]);
+    expect(res).toMatchObject({ status: 202, body: { accepted: 4, duplicates: 0 } });
+    const queue = await metrics(app, 'queue:fmt-q', '2026-03-10');
+    expect(queue).toMatchObject({ offered: 2, answered: 2, asaMs: (12_500 + 20_250) / 2 });
+    expect(queue.intervals.map((i: { start: string }) => i.start)).toEqual(['2026-03-10T14:00:00.000Z']);
+  });
 });
 
 describe('limits and tokens', () => {
