@@ -45,7 +45,10 @@ describe('the reference model on the example day', () => {
     }
     expect(figures.live.get('all')!.agents).toEqual(expected.agents);
     for (const [agent, state] of Object.entries<string>(expected.agentState)) {
-      expect(Object.entries(figures.live.get(`agent:${agent}`)!.agents).filter(([, n]) => n > 0), agent).toEqual([[state, 1]]);
+      expect(
+        Object.entries(figures.live.get(`agent:${agent}`)!.agents).filter(([, n]) => n > 0),
+        agent,
+      ).toEqual([[state, 1]]);
     }
   });
 });
