@@ -1,0 +1,200 @@
+// Differential property: random in-contract days (transfers, holds, wrap-ups, surveys, evaluations, agents' states, calls
+// still waiting or on a call, a clock change and two midnights) sent shuffled, duplicated and in random batches give, for
+// every scope, day and interval and for the live figures, exactly what the independent reference model (support/oracle.ts)
+// computes from the contract.
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, inject, it } from 'vitest';
+import { startApp, type TestApp } from './support/app.ts';
+import { AGENT_STATES, COUNT_NAMES, RATIO_NAMES, computeFigures, dayFigures, type Figures, type OracleEvent, type OracleFigures } from './support/oracle.ts';
+import { agentStatesArb, callEvents, callPlanArb, looseEvaluationsArb, type World } from './support/stories.ts';
+
+/** Days with a clock change, and the zone that has it. */
+const PLACES = [
+  { tz: 'America/New_York', day: '2026-11-01' },
+  { tz: 'America/New_York', day: '2026-03-08' },
+  { tz: 'Europe/London', day: '2026-03-29' },
+  { tz: 'Europe/London', day: '2026-10-25' },
+];
+const QUEUES = ['sales', 'support', 'constructor'];
+const AGENTS = ['a1', 'a2', 'a3', 'a4', '__proto__'];
+const TEAMS = new Map([
+  ['red', ['a1', 'a2']],
+  ['toString', ['a2', 'a3', '__proto__']],
+]);
+/** Thresholds of the queues that do not take the defaults (sales does). */
+const THRESHOLDS = new Map([
+  ['support', { serviceLevelMs: 20_000, shortAbandonMs: 10_000 }],
+  ['constructor', { serviceLevelMs: 45_000, shortAbandonMs: 3_000 }],
+]);
+const WORLD: World = {
+  queues: QUEUES,
+  agents: AGENTS,
+  edgeWaitsMs: [2_999, 3_000, 4_999, 5_000, 9_999, 10_000, 20_000, 20_001, 30_000, 30_001, 45_000, 45_001],
+};
+const SCOPES = ['all', ...QUEUES.map((q) => `queue:${q}`), ...[...TEAMS.keys()].map((t) => `team:${t}`), ...AGENTS.map((a) => `agent:${a}`)];
+
+/** The local start of the day, the instant of its clock change, and the start of the next day. */
+function anchorsOf(tz: string, day: string): number[] {
+  const start = DateTime.fromISO(day, { zone: tz });
+  let change = start;
+  while (change.plus({ minutes: 15 }).offset === start.offset) change = change.plus({ minutes: 15 });
+  return [start.toMillis(), change.plus({ minutes: 15 }).toMillis(), start.plus({ days: 1 }).toMillis()];
+}
+
+const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
+  const anchors = anchorsOf(place.tz, place.day);
+  return fc.record({
+    place: fc.constant(place),
+    anchors: fc.constant(anchors),
+    calls: fc.array(callPlanArb(WORLD, anchors.length), { minLength: 1, maxLength: 16 }),
+    states: agentStatesArb(WORLD, anchors),
+    looseEvaluations: looseEvaluationsArb(WORLD, anchors),
+    /** When the teams are made, as a share of the batches sent (a team's figures are its agents' whenever it is made). */
+    teamsAt: fc.integer({ min: 0, max: 100 }),
+    /** "now", after the last anchor: calls that start later are cut there, some waiting, on a call or in wrap-up. */
+    nowAfterMs: fc.integer({ min: -30 * 60_000, max: 150 * 60_000 }),
+    mess: fc.record({ seed: fc.integer({ min: 1, max: 2 ** 30 }), duplicates: fc.integer({ min: 0, max: 4 }), maxBatch: fc.integer({ min: 1, max: 40 }) }),
+  });
+});
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
+
+/** The events sent, sorted by ts, and "now". */
+function eventsOf(s: Scenario): { events: OracleEvent[]; now: number } {
+  const now = s.anchors.at(-1)! + s.nowAfterMs;
+  const where = { anchors: s.anchors, now, tz: s.place.tz };
+  const all = [...s.calls.flatMap((plan, n) => callEvents(plan, `c${n}`, where)), ...s.states, ...s.looseEvaluations];
+  const events = all
+    .filter((e) => e.ms <= now)
+    .sort((a, b) => a.ms - b.ms)
+    .map(({ ms: _ms, ...e }) => e as OracleEvent);
+  return { events, now };
+}
+
+/** A seeded shuffle with some events twice, cut into batches. */
+function messOf(events: OracleEvent[], mess: Scenario['mess']): OracleEvent[][] {
+  let state = mess.seed;
+  const next = (below: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % below;
+  const sends = [...events, ...events.filter(() => next(10) < mess.duplicates)];
+  for (let i = sends.length - 1; i > 0; i--) {
+    const j = next(i + 1);
+    [sends[i], sends[j]] = [sends[j]!, sends[i]!];
+  }
+  const batches: OracleEvent[][] = [];
+  for (let at = 0; at < sends.length;) {
+    const size = 1 + next(mess.maxBatch);
+    batches.push(sends.slice(at, at + size));
+    at += size;
+  }
+  return batches;
+}
+
+const same = (got: unknown, want: number | null) =>
+  want === null || typeof got !== 'number' ? got === want : Number.isInteger(want) ? got === want : Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+
+function figureDifferences(where: string, got: Record<string, unknown>, want: Figures): string[] {
+  const wanted = new Map<string, number | null>(Object.entries(want));
+  return [...COUNT_NAMES, ...RATIO_NAMES].filter((n) => !same(got[n], wanted.get(n)!)).map((n) => `${where} ${n}: server ${got[n]} oracle ${wanted.get(n)}`);
+}
+
+/** Every difference between one metrics answer and the model, per-day figures, intervals and live figures. */
+function differences(scope: string, day: string, got: Record<string, any>, model: OracleFigures): string[] {
+  const want = dayFigures(model, scope, day);
+  const out = figureDifferences(`${scope} ${day}`, got, want);
+  const gotStarts = (got.intervals as { start: string }[]).map((i) => i.start);
+  const wantStarts = want.intervals.map((i) => i.start);
+  if (gotStarts.map((s) => Date.parse(s)).join() !== want.intervals.map((i) => i.startMs).join()) {
+    out.push(`${scope} ${day} intervals: server ${gotStarts.join(' ')} oracle ${wantStarts.join(' ')}`);
+  } else {
+    want.intervals.forEach((w, n) => {
+      const g = got.intervals[n] as Record<string, unknown>;
+      if (DateTime.fromISO(g.start as string, { setZone: true }).offset !== DateTime.fromISO(w.start, { setZone: true }).offset)
+        out.push(`${scope} interval ${w.start}: server's start ${g.start as string}`);
+      out.push(...figureDifferences(`${scope} ${w.start}`, g, w));
+    });
+  }
+  const live = model.live.get(scope);
+  if (scope === 'all' || scope.startsWith('queue:')) {
+    const since = got.longestWaitSince === null ? null : Date.parse(got.longestWaitSince);
+    const wantSince = live?.longestWaitSince ? Date.parse(live.longestWaitSince) : null;
+    if (got.waiting !== (live?.waiting ?? 0) || since !== wantSince)
+      out.push(`${scope} live: server waiting ${got.waiting} since ${got.longestWaitSince} oracle ${live?.waiting} since ${live?.longestWaitSince}`);
+  }
+  if (!scope.startsWith('queue:')) {
+    for (const state of AGENT_STATES) {
+      if ((got.agents?.[state] ?? 0) !== (live?.agents[state] ?? 0))
+        out.push(`${scope} agents.${state}: server ${got.agents?.[state]} oracle ${live?.agents[state]}`);
+    }
+  }
+  return out;
+}
+
+/** A failing day told compactly, in ts order, for the report. */
+function storyOf(events: OracleEvent[], tz: string): string {
+  return events
+    .map((e) => {
+      const at = DateTime.fromMillis(typeof e.ts === 'number' ? e.ts : Date.parse(e.ts), { zone: tz }).toISO();
+      const { id: _id, ts: _ts, type, ...fields } = e;
+      return `${at} ${type} ${JSON.stringify(fields)}`;
+    })
+    .join('\n');
+}
+
+async function serverDifferences(app: TestApp, model: OracleFigures, days: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const scope of SCOPES) {
+    for (const day of days) {
+      const res = await app.request('GET', `/api/v1/metrics?scope=${encodeURIComponent(scope)}&day=${day}`, { token: app.apiToken });
+      if (res.status !== 200) out.push(`${scope} ${day}: ${res.status}`);
+      else out.push(...differences(scope, day, res.body, model));
+    }
+  }
+  return out;
+}
+
+async function putTeams(app: TestApp): Promise<void> {
+  for (const [id, agents] of TEAMS) {
+    const res = await app.request('PUT', `/api/v1/teams/${encodeURIComponent(id)}`, { token: app.apiToken, body: { name: id, agents } });
+    expect(res.status).toBe(200);
+  }
+}
+
+async function runScenario(s: Scenario): Promise<void> {
+  const { events, now } = eventsOf(s);
+  // The settings file's form (its other fields take their defaults).
+  const queues = [...THRESHOLDS].map(
+    ([id, t]) => ({ id, serviceLevelSeconds: t.serviceLevelMs / 1000, shortAbandonSeconds: t.shortAbandonMs / 1000 }) as never,
+  );
+  const app = await startApp(inject('redisUrl'), { tz: s.place.tz, clock: () => now, settings: { queues } });
+  try {
+    const batches = messOf(events, s.mess);
+    const teamsAt = Math.floor((s.teamsAt / 100) * batches.length);
+    for (const [n, batch] of batches.entries()) {
+      if (n === teamsAt) await putTeams(app);
+      const ndjson = n % 2 === 1;
+      const res = await app.request('POST', '/api/v1/events', {
+        token: app.ingestToken,
+        raw: ndjson ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch),
+        contentType: ndjson ? 'application/x-ndjson' : 'application/json',
+      });
+      expect(res.status, res.text).toBe(202);
+    }
+    if (teamsAt >= batches.length) await putTeams(app);
+    const model = computeFigures({ events, tz: s.place.tz, now, teams: TEAMS, thresholds: THRESHOLDS });
+    const near = [-1, 0, 1].map((d) => DateTime.fromISO(s.place.day).plus({ days: d }).toISODate()!);
+    const days = [...new Set([...near, ...[...model.days.values()].flatMap((byDay) => [...byDay.keys()])])].sort();
+    const found = await serverDifferences(app, model, days);
+    expect(found, `${found.slice(0, 30).join('\n')}\n--- story (${s.place.tz}) ---\n${storyOf(events, s.place.tz)}`).toEqual([]);
+  } finally {
+    await app.close();
+  }
+}
+
+describe('the server against the reference model', () => {
+  it('gives every figure of every scope, day and interval, and the live figures, as the contract computes them', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArb, (s) => runScenario(s)),
+      { numRuns: Number(process.env.ORACLE_RUNS ?? 30), seed: Number(process.env.ORACLE_SEED ?? 20261101), endOnFailure: !process.env.ORACLE_SHRINK },
+    );
+  }, 120_000);
+});
