@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
 import { AGENT_STATES, COUNT_NAMES, RATIO_NAMES, computeFigures, dayFigures, type Figures, type OracleEvent, type OracleFigures } from './support/oracle.ts';
+import { reportRows, type ReportPeriod } from './support/oracle-reports.ts';
 import { agentStatesArb, callEvents, callPlanArb, looseEvaluationsArb, type World } from './support/stories.ts';
 
 /** Days with a clock change, and the zone that has it. */
@@ -21,6 +22,10 @@ const AGENTS = ['a1', 'a2', 'a3', 'a4', '__proto__'];
 const TEAMS = new Map([
   ['red', ['a1', 'a2']],
   ['toString', ['a2', 'a3', '__proto__']],
+]);
+const FORMER_TEAMS = new Map([
+  ['red', ['a3', 'a4']],
+  ['toString', ['a1']],
 ]);
 /** Thresholds of the queues that do not take the defaults (sales does). */
 const THRESHOLDS = new Map([
@@ -52,6 +57,7 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     looseEvaluations: looseEvaluationsArb(WORLD, anchors),
     /** When the teams are made, as a share of the batches sent (a team's figures are its agents' whenever it is made). */
     teamsAt: fc.integer({ min: 0, max: 100 }),
+    teamsBefore: fc.boolean(),
     /** "now", after the last anchor: calls that start later are cut there, some waiting, on a call or in wrap-up. */
     nowAfterMs: fc.integer({ min: -30 * 60_000, max: 150 * 60_000 }),
     mess: fc.record({ seed: fc.integer({ min: 1, max: 2 ** 30 }), duplicates: fc.integer({ min: 0, max: 4 }), maxBatch: fc.integer({ min: 1, max: 40 }) }),
@@ -62,7 +68,7 @@ type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
 /** The events sent, sorted by ts, and "now". */
 function eventsOf(s: Scenario): { events: OracleEvent[]; now: number } {
   const now = s.anchors.at(-1)! + s.nowAfterMs;
-  const where = { anchors: s.anchors, now, tz: s.place.tz };
+  const where = { anchors: s.anchors, now, tz: s.place.tz, agents: AGENTS };
   const all = [...s.calls.flatMap((plan, n) => callEvents(plan, `c${n}`, where)), ...s.states, ...s.looseEvaluations];
   const events = all
     .filter((e) => e.ms <= now)
@@ -152,8 +158,41 @@ async function serverDifferences(app: TestApp, model: OracleFigures, days: strin
   return out;
 }
 
-async function putTeams(app: TestApp): Promise<void> {
-  for (const [id, agents] of TEAMS) {
+/** Reports by interval, day, week and month over the days asked: each row the model's sum of those days. */
+async function reportDifferences(app: TestApp, model: OracleFigures, days: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const [from, to] = [days[0]!, days.at(-1)!];
+  for (const scope of SCOPES) {
+    for (const by of ['interval', 'day', 'week', 'month'] as ReportPeriod[]) {
+      const res = await app.request('GET', `/api/v1/reports?scope=${encodeURIComponent(scope)}&from=${from}&to=${to}&by=${by}`, { token: app.apiToken });
+      if (res.status !== 200) {
+        out.push(`report ${scope} ${by}: ${res.status}`);
+        continue;
+      }
+      const got = res.body.rows as Record<string, any>[];
+      const want = reportRows(model, scope, from, to, by);
+      if (got.map((r) => Date.parse(r.start)).join() !== want.map((r) => r.startMs).join()) {
+        out.push(
+          `report ${scope} ${by} rows: server ${got.map((r) => r.start).join(' ')} oracle ${want.map((r) => new Date(r.startMs).toISOString()).join(' ')}`,
+        );
+      } else want.forEach((w, n) => out.push(...figureDifferences(`report ${scope} ${by} ${got[n]!.start}`, got[n]!, w)));
+    }
+  }
+  return out;
+}
+
+/** Without `day`, the answer is today's in the center's zone. */
+async function todayDifferences(app: TestApp, model: OracleFigures, now: number): Promise<string[]> {
+  const today = DateTime.fromMillis(now, { zone: model.tz }).toISODate()!;
+  const res = await app.request('GET', '/api/v1/metrics?scope=all', { token: app.apiToken });
+  const head = { scope: res.body.scope, day: res.body.day, tz: res.body.tz };
+  const wrongHead = JSON.stringify(head) === JSON.stringify({ scope: 'all', day: today, tz: model.tz }) ? [] : [`all today: ${JSON.stringify(head)}`];
+  return [...wrongHead, ...differences('all', today, res.body, model)];
+}
+
+/** Puts the teams; `first`, before the final ones, with other agents (a team's figures follow who is in it now). */
+async function putTeams(app: TestApp, teams: ReadonlyMap<string, readonly string[]> = TEAMS): Promise<void> {
+  for (const [id, agents] of teams) {
     const res = await app.request('PUT', `/api/v1/teams/${encodeURIComponent(id)}`, { token: app.apiToken, body: { name: id, agents } });
     expect(res.status).toBe(200);
   }
@@ -169,6 +208,7 @@ async function runScenario(s: Scenario): Promise<void> {
   try {
     const batches = messOf(events, s.mess);
     const teamsAt = Math.floor((s.teamsAt / 100) * batches.length);
+    if (s.teamsBefore) await putTeams(app, FORMER_TEAMS);
     for (const [n, batch] of batches.entries()) {
       if (n === teamsAt) await putTeams(app);
       const ndjson = n % 2 === 1;
@@ -183,7 +223,11 @@ async function runScenario(s: Scenario): Promise<void> {
     const model = computeFigures({ events, tz: s.place.tz, now, teams: TEAMS, thresholds: THRESHOLDS });
     const near = [-1, 0, 1].map((d) => DateTime.fromISO(s.place.day).plus({ days: d }).toISODate()!);
     const days = [...new Set([...near, ...[...model.days.values()].flatMap((byDay) => [...byDay.keys()])])].sort();
-    const found = await serverDifferences(app, model, days);
+    const found = [
+      ...(await serverDifferences(app, model, days)),
+      ...(await todayDifferences(app, model, now)),
+      ...(await reportDifferences(app, model, days)),
+    ];
     expect(found, `${found.slice(0, 30).join('\n')}\n--- story (${s.place.tz}) ---\n${storyOf(events, s.place.tz)}`).toEqual([]);
   } finally {
     await app.close();

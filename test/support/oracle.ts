@@ -31,7 +31,7 @@ export const RATIO_NAMES = ['serviceLevel', 'abandonRate', 'asaMs', 'ahtMs', 'cs
 type CountName = (typeof COUNT_NAMES)[number];
 type RatioName = (typeof RATIO_NAMES)[number];
 /** The counts and sums a figure is made of; `waitMs` (answered waits) and `qaTotal` (scores) feed the means. */
-type Tally = Record<CountName | 'waitMs' | 'qaTotal', number>;
+export type Tally = Record<CountName | 'waitMs' | 'qaTotal', number>;
 export type Figures = Record<CountName, number> & Record<RatioName, number | null>;
 export interface IntervalFigures extends Figures {
   /** ISO-8601 with the local offset. */
@@ -64,14 +64,16 @@ export interface OracleFigures {
   tz: string;
   /** Scope → day (YYYY-MM-DD in tz) → figures, for the days that have any figure. */
   days: Map<string, Map<string, DayFigures>>;
+  /** Scope → interval start → the counts and sums of that interval (the days' and reports' source). */
+  tallies: Map<string, Map<number, Tally>>;
   /** Scope → live figures, for `all`, every queue, team and agent seen. */
   live: Map<string, LiveFigures>;
 }
 
-const emptyTally = (): Tally => ({ ...Object.fromEntries(COUNT_NAMES.map((n) => [n, 0])), waitMs: 0, qaTotal: 0 }) as Tally;
+export const emptyTally = (): Tally => ({ ...Object.fromEntries(COUNT_NAMES.map((n) => [n, 0])), waitMs: 0, qaTotal: 0 }) as Tally;
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 
-function withRatios(t: Tally): Figures {
+export function withRatios(t: Tally): Figures {
   const counts = Object.fromEntries(COUNT_NAMES.map((n) => [n, t[n]])) as Record<CountName, number>;
   return {
     ...counts,
@@ -199,7 +201,7 @@ function creditEvaluations(ledger: Ledger, events: readonly OracleEvent[], stori
   }
 }
 
-const hasAnyFigure = (t: Tally): boolean => COUNT_NAMES.some((n) => t[n] !== 0);
+export const hasAnyFigure = (t: Tally): boolean => COUNT_NAMES.some((n) => t[n] !== 0);
 
 /** Per scope, the days and intervals that have any figure, with their ratios. */
 function daysOf(ledger: Ledger, tz: string): Map<string, Map<string, DayFigures>> {
@@ -228,5 +230,5 @@ export function computeFigures(input: OracleInput): OracleFigures {
   const thresholdsOf = (queue: string): Thresholds => ({ ...DEFAULT_THRESHOLDS, ...input.thresholds?.get(queue) });
   for (const call of stories.values()) creditCall(ledger, call, thresholdsOf);
   creditEvaluations(ledger, events, stories);
-  return { tz: input.tz, days: daysOf(ledger, input.tz), live: liveOf(input, events, stories, teams) };
+  return { tz: input.tz, days: daysOf(ledger, input.tz), tallies: ledger.byScope, live: liveOf(input, events, stories, teams) };
 }

@@ -69,7 +69,8 @@ const partArb = (w: World) =>
 export const callPlanArb = (w: World, anchors: number): fc.Arbitrary<CallPlan> =>
   fc.record({
     anchor: fc.nat(anchors - 1),
-    startMs: fc.integer({ min: -90 * 60_000, max: 90 * 60_000 }),
+    // Mostly anywhere around the anchor; sometimes within moments of it, where a wait or a talk crosses the boundary.
+    startMs: fc.oneof({ arbitrary: fc.integer({ min: -90 * 60_000, max: 90 * 60_000 }), weight: 3 }, fc.integer({ min: -180_000, max: 30_000 })),
     liveStartMs: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 15 * 60_000 }), weight: 1 }),
     first: segmentArb(w),
     parts: fc.array(partArb(w), { minLength: 1, maxLength: 3 }),
@@ -79,7 +80,8 @@ export const callPlanArb = (w: World, anchors: number): fc.Arbitrary<CallPlan> =
     evaluations: fc.array(
       fc.record({
         afterMs: fc.integer({ min: 1, max: 4 * 3_600_000 }),
-        pick: fc.nat(3),
+        /** 0–3: one of the call's agents; 4: an agent with no part in it. */
+        pick: fc.nat(4),
         score: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(87.5, 33.333333, 0.1)),
       }),
       { maxLength: 3 },
@@ -162,7 +164,11 @@ function tellSegments(plan: CallPlan, t: number, push: Push, last: () => string)
 }
 
 /** One call's events, each at a distinct ts, in story order but for wrap-ups after the call was offered again. */
-export function callEvents(plan: CallPlan, callId: string, where: { anchors: readonly number[]; now: number; tz: string }): Stamped[] {
+export function callEvents(
+  plan: CallPlan,
+  callId: string,
+  where: { anchors: readonly number[]; now: number; tz: string; agents: readonly string[] },
+): Stamped[] {
   const events: Stamped[] = [];
   const push: Push = (type, at, fields = {}) =>
     events.push({ id: `${callId}-${events.length}`, type, ts: stampOf(at, plan.stamp, where.tz), ms: at, callId, ...fields });
@@ -172,7 +178,10 @@ export function callEvents(plan: CallPlan, callId: string, where: { anchors: rea
   if (agents.length === 0) return events.filter((e) => e.type !== 'call.survey');
   // Evaluations of the call's agents (a second of the same agent replaces the first).
   let t = Math.max(told.t, ...events.map((e) => e.ms));
-  for (const e of plan.evaluations) push('qa.evaluation', (t += e.afterMs), { agent: agents[e.pick % agents.length]!, score: e.score });
+  for (const e of plan.evaluations) {
+    const agent = e.pick === 4 ? (where.agents.find((a) => !agents.includes(a)) ?? agents[0]!) : agents[e.pick % agents.length]!;
+    push('qa.evaluation', (t += e.afterMs), { agent, score: e.score });
+  }
   return events;
 }
 
