@@ -17,11 +17,13 @@ const PLACES = [
   { tz: 'Europe/London', day: '2026-03-29' },
   { tz: 'Europe/London', day: '2026-10-25' },
 ];
-const QUEUES = ['sales', 'support', 'constructor'];
-const AGENTS = ['a1', 'a2', 'a3', 'a4', '__proto__'];
+/** Ids the contract calls ordinary, odd ones included: `:` `*` `{` `}`, prototype names, non-ASCII, 128 characters. */
+const LONG_ID = `${'x'.repeat(120)}-long-id`;
+const QUEUES = ['sales', 'support', 'constructor', 'q:{vip}*'];
+const AGENTS = ['a1', 'a2', 'a3', 'a4', '__proto__', 'Zoë {5}:*', LONG_ID];
 const TEAMS = new Map([
-  ['red', ['a1', 'a2']],
-  ['toString', ['a2', 'a3', '__proto__']],
+  ['red', ['a1', 'a2', LONG_ID]],
+  ['toString', ['a2', 'a3', '__proto__', 'Zoë {5}:*']],
 ]);
 const FORMER_TEAMS = new Map([
   ['red', ['a3', 'a4']],
@@ -60,7 +62,12 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     teamsBefore: fc.boolean(),
     /** "now", after the last anchor: calls that start later are cut there, some waiting, on a call or in wrap-up. */
     nowAfterMs: fc.integer({ min: -30 * 60_000, max: 150 * 60_000 }),
-    mess: fc.record({ seed: fc.integer({ min: 1, max: 2 ** 30 }), duplicates: fc.integer({ min: 0, max: 4 }), maxBatch: fc.integer({ min: 1, max: 40 }) }),
+    mess: fc.record({
+      seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      duplicates: fc.integer({ min: 0, max: 4 }),
+      maxBatch: fc.integer({ min: 1, max: 40 }),
+      parallel: fc.integer({ min: 1, max: 4 }),
+    }),
   });
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
@@ -69,7 +76,7 @@ type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
 function eventsOf(s: Scenario): { events: OracleEvent[]; now: number } {
   const now = s.anchors.at(-1)! + s.nowAfterMs;
   const where = { anchors: s.anchors, now, tz: s.place.tz, agents: AGENTS };
-  const all = [...s.calls.flatMap((plan, n) => callEvents(plan, `c${n}`, where)), ...s.states, ...s.looseEvaluations];
+  const all = [...s.calls.flatMap((plan, n) => callEvents(plan, n % 3 === 2 ? `c{${n}}:*` : `c${n}`, where)), ...s.states, ...s.looseEvaluations];
   const events = all
     .filter((e) => e.ms <= now)
     .sort((a, b) => a.ms - b.ms)
@@ -198,6 +205,26 @@ async function putTeams(app: TestApp, teams: ReadonlyMap<string, readonly string
   }
 }
 
+/** The batches, `parallel` at a time (senders racing each other), with the teams put when the scenario says. */
+async function sendAll(app: TestApp, batches: OracleEvent[][], s: Scenario): Promise<void> {
+  const send = (batch: OracleEvent[], n: number) => {
+    const ndjson = n % 2 === 1;
+    return app.request('POST', '/api/v1/events', {
+      token: app.ingestToken,
+      raw: ndjson ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch),
+      contentType: ndjson ? 'application/x-ndjson' : 'application/json',
+    });
+  };
+  const teamsAt = Math.floor((s.teamsAt / 100) * batches.length);
+  if (s.teamsBefore) await putTeams(app, FORMER_TEAMS);
+  for (let at = 0; at < batches.length; at += s.mess.parallel) {
+    if (teamsAt >= at && teamsAt < at + s.mess.parallel) await putTeams(app);
+    const wave = batches.slice(at, at + s.mess.parallel);
+    for (const res of await Promise.all(wave.map((batch, n) => send(batch, at + n)))) expect(res.status, res.text).toBe(202);
+  }
+  if (teamsAt >= batches.length) await putTeams(app);
+}
+
 async function runScenario(s: Scenario): Promise<void> {
   const { events, now } = eventsOf(s);
   // The settings file's form (its other fields take their defaults).
@@ -206,20 +233,7 @@ async function runScenario(s: Scenario): Promise<void> {
   );
   const app = await startApp(inject('redisUrl'), { tz: s.place.tz, clock: () => now, settings: { queues } });
   try {
-    const batches = messOf(events, s.mess);
-    const teamsAt = Math.floor((s.teamsAt / 100) * batches.length);
-    if (s.teamsBefore) await putTeams(app, FORMER_TEAMS);
-    for (const [n, batch] of batches.entries()) {
-      if (n === teamsAt) await putTeams(app);
-      const ndjson = n % 2 === 1;
-      const res = await app.request('POST', '/api/v1/events', {
-        token: app.ingestToken,
-        raw: ndjson ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch),
-        contentType: ndjson ? 'application/x-ndjson' : 'application/json',
-      });
-      expect(res.status, res.text).toBe(202);
-    }
-    if (teamsAt >= batches.length) await putTeams(app);
+    await sendAll(app, messOf(events, s.mess), s);
     const model = computeFigures({ events, tz: s.place.tz, now, teams: TEAMS, thresholds: THRESHOLDS });
     const near = [-1, 0, 1].map((d) => DateTime.fromISO(s.place.day).plus({ days: d }).toISODate()!);
     const days = [...new Set([...near, ...[...model.days.values()].flatMap((byDay) => [...byDay.keys()])])].sort();
