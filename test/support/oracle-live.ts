@@ -19,6 +19,7 @@ export interface LiveInput {
   tz: string;
   now: number;
   liveCallTimeoutMs?: number;
+  arrivedAt?: number;
 }
 
 const noAgents = (): Record<AgentState, number> => ({ available: 0, onCall: 0, wrap: 0, break: 0, offline: 0 });
@@ -57,7 +58,8 @@ export function liveOf(
   const live = new Map<string, LiveFigures>();
   liveEntry(live, 'all');
   const timeout = input.liveCallTimeoutMs;
-  const liveCalls = [...stories.values()].filter((c) => timeout === undefined || input.now - c.lastTs < timeout);
+  const lastEvent = (c: CallStory) => Math.max(c.lastTs, input.arrivedAt ?? -Infinity);
+  const liveCalls = [...stories.values()].filter((c) => timeout === undefined || input.now - lastEvent(c) < timeout);
   const since = new Map<string, number>();
   for (const call of stories.values()) for (const s of call.segments) liveEntry(live, `queue:${s.queue}`);
   for (const call of liveCalls) {

@@ -56,8 +56,13 @@ export interface OracleInput {
   teams?: ReadonlyMap<string, readonly string[]>;
   /** Queue id → its thresholds (each defaults to DEFAULT_THRESHOLDS). */
   thresholds?: ReadonlyMap<string, Partial<Thresholds>>;
-  /** A call with no event for this long before `now` leaves the live figures (counted from its last ts); absent: never. */
+  /** A call with no event for this long before `now` leaves the live figures; absent: never. */
   liveCallTimeoutMs?: number;
+  /**
+   * When the events reached the server: the timeout counts from the later of a call's last ts and this (the server's
+   * reading of "no event for"; the contract does not say whether ts or arrival). Absent: from the last ts.
+   */
+  arrivedAt?: number;
 }
 
 export interface OracleFigures {
