@@ -265,7 +265,7 @@ describe('the server against the reference model', () => {
   it('gives every figure of every scope, day and interval, and the live figures, as the contract computes them', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, (s) => runScenario(s)),
-      { numRuns: Number(process.env.ORACLE_RUNS ?? 30), seed: Number(process.env.ORACLE_SEED ?? 20261101), endOnFailure: !process.env.ORACLE_SHRINK },
+      { numRuns: Number(process.env.ORACLE_RUNS ?? 40), seed: Number(process.env.ORACLE_SEED ?? 20261101), endOnFailure: !process.env.ORACLE_SHRINK },
     );
   }, 120_000);
 });

@@ -45,6 +45,10 @@ export interface World {
   edgeWaitsMs: readonly number[];
 }
 
+/** 1 ms up to `usual` mostly, sometimes up to `rare` (a talk, wrap-up or survey that spans intervals and midnight). */
+const upTo = (usual: number, rare: number) =>
+  fc.oneof({ arbitrary: fc.integer({ min: 1, max: usual }), weight: 5 }, { arbitrary: fc.integer({ min: 1, max: rare }), weight: 1 });
+
 const segmentArb = (w: World) =>
   fc.record({
     queue: fc.constantFrom(...w.queues),
@@ -58,11 +62,11 @@ const partArb = (w: World) =>
     holds: fc.array(fc.record({ afterMs: fc.integer({ min: 1, max: 60_000 }), lastsMs: fc.integer({ min: 1, max: 90_000 }), resumed: fc.boolean() }), {
       maxLength: 2,
     }),
-    talkMs: fc.integer({ min: 1, max: 600_000 }),
+    talkMs: upTo(600_000, 90 * 60_000),
     exit: fc.constantFrom<PartPlan['exit']>('agent', 'agent', 'queue', 'queue', 'requeue'),
     nextSegment: segmentArb(w),
     gapMs: fc.integer({ min: 1, max: 20_000 }),
-    wrapMs: fc.option(fc.integer({ min: 1, max: 240_000 }), { freq: 6 }),
+    wrapMs: fc.option(upTo(240_000, 2 * 3_600_000), { freq: 6 }),
     resolved: fc.option(fc.boolean(), { freq: 3 }),
   });
 
@@ -74,7 +78,7 @@ export const callPlanArb = (w: World, anchors: number): fc.Arbitrary<CallPlan> =
     liveStartMs: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.integer({ min: 1, max: 15 * 60_000 }), weight: 1 }),
     first: segmentArb(w),
     parts: fc.array(partArb(w), { minLength: 1, maxLength: 3 }),
-    survey: fc.option(fc.record({ afterMs: fc.integer({ min: 1, max: 600_000 }), score: fc.integer({ min: 1, max: 5 }), beforeWrap: fc.boolean() }), {
+    survey: fc.option(fc.record({ afterMs: upTo(600_000, 6 * 3_600_000), score: fc.integer({ min: 1, max: 5 }), beforeWrap: fc.boolean() }), {
       freq: 2,
     }),
     evaluations: fc.array(
