@@ -35,11 +35,12 @@ const LIVE_CALL_TIMEOUT_MS = 240 * 60_000;
 const THRESHOLDS = new Map([
   ['support', { serviceLevelMs: 20_000, shortAbandonMs: 10_000 }],
   ['constructor', { serviceLevelMs: 45_000, shortAbandonMs: 3_000 }],
+  ['q:{vip}*', { serviceLevelMs: 12_500, shortAbandonMs: 2_500 }],
 ]);
 const WORLD: World = {
   queues: QUEUES,
   agents: AGENTS,
-  edgeWaitsMs: [2_999, 3_000, 4_999, 5_000, 9_999, 10_000, 20_000, 20_001, 30_000, 30_001, 45_000, 45_001],
+  edgeWaitsMs: [2_499, 2_500, 2_999, 3_000, 4_999, 5_000, 9_999, 10_000, 12_500, 12_501, 20_000, 20_001, 30_000, 30_001, 45_000, 45_001],
 };
 const SCOPES = ['all', ...QUEUES.map((q) => `queue:${q}`), ...[...TEAMS.keys()].map((t) => `team:${t}`), ...AGENTS.map((a) => `agent:${a}`)];
 
