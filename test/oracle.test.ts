@@ -63,6 +63,8 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     /** When the teams are made, as a share of the batches sent (a team's figures are its agents' whenever it is made). */
     teamsAt: fc.integer({ min: 0, max: 100 }),
     teamsBefore: fc.boolean(),
+    /** Sometimes the server restarts (on the same store) at this share of the batches. */
+    restartAt: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, fc.integer({ min: 0, max: 100 })),
     /** Read this long after "now" (the sweep run first): 0 mostly; else well inside or well past the timeout. */
     readLaterMs: fc.oneof(
       { arbitrary: fc.constant(0), weight: 4 },
@@ -215,23 +217,26 @@ async function putTeams(app: TestApp, teams: ReadonlyMap<string, readonly string
 }
 
 /** The batches, `parallel` at a time (senders racing each other), with the teams put when the scenario says. */
-async function sendAll(app: TestApp, batches: OracleEvent[][], s: Scenario): Promise<void> {
+async function sendAll(server: { app: TestApp; restart(): Promise<void> }, batches: OracleEvent[][], s: Scenario): Promise<void> {
   const send = (batch: OracleEvent[], n: number) => {
     const ndjson = n % 2 === 1;
-    return app.request('POST', '/api/v1/events', {
-      token: app.ingestToken,
+    return server.app.request('POST', '/api/v1/events', {
+      token: server.app.ingestToken,
       raw: ndjson ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch),
       contentType: ndjson ? 'application/x-ndjson' : 'application/json',
     });
   };
-  const teamsAt = Math.floor((s.teamsAt / 100) * batches.length);
-  if (s.teamsBefore) await putTeams(app, FORMER_TEAMS);
-  for (let at = 0; at < batches.length; at += s.mess.parallel) {
-    if (teamsAt >= at && teamsAt < at + s.mess.parallel) await putTeams(app);
-    const wave = batches.slice(at, at + s.mess.parallel);
-    for (const res of await Promise.all(wave.map((batch, n) => send(batch, at + n)))) expect(res.status, res.text).toBe(202);
+  const at = (share: number) => Math.floor((share / 100) * batches.length);
+  const [teamsAt, restartAt] = [at(s.teamsAt), s.restartAt === null ? -1 : at(s.restartAt)];
+  if (s.teamsBefore) await putTeams(server.app, FORMER_TEAMS);
+  for (let first = 0; first < batches.length; first += s.mess.parallel) {
+    const here = (n: number) => n >= first && n < first + s.mess.parallel;
+    if (here(teamsAt)) await putTeams(server.app);
+    if (here(restartAt)) await server.restart();
+    const wave = batches.slice(first, first + s.mess.parallel);
+    for (const res of await Promise.all(wave.map((batch, n) => send(batch, first + n)))) expect(res.status, res.text).toBe(202);
   }
-  if (teamsAt >= batches.length) await putTeams(app);
+  if (teamsAt >= batches.length) await putTeams(server.app);
 }
 
 async function runScenario(s: Scenario): Promise<void> {
@@ -241,9 +246,18 @@ async function runScenario(s: Scenario): Promise<void> {
     ([id, t]) => ({ id, serviceLevelSeconds: t.serviceLevelMs / 1000, shortAbandonSeconds: t.shortAbandonMs / 1000 }) as never,
   );
   let clock = now;
-  const app = await startApp(inject('redisUrl'), { tz: s.place.tz, clock: () => clock, settings: { queues } });
+  const start = (prefix?: string) => startApp(inject('redisUrl'), { tz: s.place.tz, clock: () => clock, settings: { queues }, ...(prefix ? { prefix } : {}) });
+  // A restart keeps the store (same prefix): nothing the figures need may live only in the server's memory.
+  const server = {
+    app: await start(),
+    async restart() {
+      await server.app.close();
+      server.app = await start(server.app.prefix);
+    },
+  };
   try {
-    await sendAll(app, messOf(events, s.mess), s);
+    await sendAll(server, messOf(events, s.mess), s);
+    const app = server.app;
     // Sometimes read hours later, after the live-call sweep: past the timeout every call has left the live figures.
     clock = now + s.readLaterMs;
     if (s.readLaterMs > 0) await app.application.sweepLiveCalls();
@@ -258,7 +272,7 @@ async function runScenario(s: Scenario): Promise<void> {
     ];
     expect(found, `${found.slice(0, 30).join('\n')}\n--- story (${s.place.tz}) ---\n${storyOf(events, s.place.tz)}`).toEqual([]);
   } finally {
-    await app.close();
+    await server.app.close();
   }
 }
 
