@@ -63,6 +63,7 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     /** When the teams are made, as a share of the batches sent (a team's figures are its agents' whenever it is made). */
     teamsAt: fc.integer({ min: 0, max: 100 }),
     teamsBefore: fc.boolean(),
+    twoInstances: fc.boolean(),
     /** Sometimes the server restarts (on the same store) at this share of the batches. */
     restartAt: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, fc.integer({ min: 0, max: 100 })),
     /** Read this long after "now" (the sweep run first): 0 mostly; else well inside or well past the timeout. */
@@ -76,7 +77,7 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     mess: fc.record({
       seed: fc.integer({ min: 1, max: 2 ** 30 }),
       duplicates: fc.integer({ min: 0, max: 4 }),
-      maxBatch: fc.integer({ min: 1, max: 40 }),
+      maxBatch: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 40 }), weight: 4 }, fc.constant(10_000)),
       parallel: fc.integer({ min: 1, max: 4 }),
     }),
   });
@@ -217,26 +218,33 @@ async function putTeams(app: TestApp, teams: ReadonlyMap<string, readonly string
 }
 
 /** The batches, `parallel` at a time (senders racing each other), with the teams put when the scenario says. */
-async function sendAll(server: { app: TestApp; restart(): Promise<void> }, batches: OracleEvent[][], s: Scenario): Promise<void> {
+interface Servers {
+  /** One instance, or two on one store taking turns with the batches; the first answers the reads. */
+  apps: TestApp[];
+  restart(): Promise<void>;
+}
+
+async function sendAll(server: Servers, batches: OracleEvent[][], s: Scenario): Promise<void> {
   const send = (batch: OracleEvent[], n: number) => {
     const ndjson = n % 2 === 1;
-    return server.app.request('POST', '/api/v1/events', {
-      token: server.app.ingestToken,
+    const app = server.apps[n % server.apps.length]!;
+    return app.request('POST', '/api/v1/events', {
+      token: app.ingestToken,
       raw: ndjson ? batch.map((e) => JSON.stringify(e)).join('\n') : JSON.stringify(batch),
       contentType: ndjson ? 'application/x-ndjson' : 'application/json',
     });
   };
   const at = (share: number) => Math.floor((share / 100) * batches.length);
   const [teamsAt, restartAt] = [at(s.teamsAt), s.restartAt === null ? -1 : at(s.restartAt)];
-  if (s.teamsBefore) await putTeams(server.app, FORMER_TEAMS);
+  if (s.teamsBefore) await putTeams(server.apps[0]!, FORMER_TEAMS);
   for (let first = 0; first < batches.length; first += s.mess.parallel) {
     const here = (n: number) => n >= first && n < first + s.mess.parallel;
-    if (here(teamsAt)) await putTeams(server.app);
+    if (here(teamsAt)) await putTeams(server.apps.at(-1)!);
     if (here(restartAt)) await server.restart();
     const wave = batches.slice(first, first + s.mess.parallel);
     for (const res of await Promise.all(wave.map((batch, n) => send(batch, first + n)))) expect(res.status, res.text).toBe(202);
   }
-  if (teamsAt >= batches.length) await putTeams(server.app);
+  if (teamsAt >= batches.length) await putTeams(server.apps[0]!);
 }
 
 async function runScenario(s: Scenario): Promise<void> {
@@ -247,17 +255,18 @@ async function runScenario(s: Scenario): Promise<void> {
   );
   let clock = now;
   const start = (prefix?: string) => startApp(inject('redisUrl'), { tz: s.place.tz, clock: () => clock, settings: { queues }, ...(prefix ? { prefix } : {}) });
+  const first = await start();
   // A restart keeps the store (same prefix): nothing the figures need may live only in the server's memory.
-  const server = {
-    app: await start(),
+  const server: Servers = {
+    apps: [first, ...(s.twoInstances ? [await start(first.prefix)] : [])],
     async restart() {
-      await server.app.close();
-      server.app = await start(server.app.prefix);
+      for (const app of server.apps) await app.close();
+      server.apps = await Promise.all(server.apps.map(() => start(first.prefix)));
     },
   };
   try {
     await sendAll(server, messOf(events, s.mess), s);
-    const app = server.app;
+    const app = server.apps[0]!;
     // Sometimes read hours later, after the live-call sweep: past the timeout every call has left the live figures.
     clock = now + s.readLaterMs;
     if (s.readLaterMs > 0) await app.application.sweepLiveCalls();
@@ -272,7 +281,7 @@ async function runScenario(s: Scenario): Promise<void> {
     ];
     expect(found, `${found.slice(0, 30).join('\n')}\n--- story (${s.place.tz}) ---\n${storyOf(events, s.place.tz)}`).toEqual([]);
   } finally {
-    await server.app.close();
+    for (const app of server.apps) await app.close();
   }
 }
 
