@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
-import { AGENT_STATES, COUNT_NAMES, RATIO_NAMES, computeFigures, dayFigures, type Figures, type OracleEvent, type OracleFigures } from './support/oracle.ts';
+import { computeFigures, type OracleEvent, type OracleFigures } from './support/oracle.ts';
+import { differences, figureDifferences, storyOf } from './support/oracle-compare.ts';
 import { reportRows, type ReportPeriod } from './support/oracle-reports.ts';
 import { agentStatesArb, callEvents, callPlanArb, looseEvaluationsArb, type World } from './support/stories.ts';
 
@@ -98,8 +99,14 @@ function eventsOf(s: Scenario): { events: OracleEvent[]; now: number } {
 
 /** A seeded shuffle with some events twice, cut into batches. */
 function messOf(events: OracleEvent[], mess: Scenario['mess']): OracleEvent[][] {
+  // mulberry32: an LCG in doubles loses its low bits past 2^53 (and then picks even numbers nine times in ten).
   let state = mess.seed;
-  const next = (below: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % below;
+  const next = (below: number) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % below;
+  };
   const sends = [...events, ...events.filter(() => next(10) < mess.duplicates)];
   for (let i = sends.length - 1; i > 0; i--) {
     const j = next(i + 1);
@@ -114,63 +121,13 @@ function messOf(events: OracleEvent[], mess: Scenario['mess']): OracleEvent[][] 
   return batches;
 }
 
-const same = (got: unknown, want: number | null) =>
-  want === null || typeof got !== 'number' ? got === want : Number.isInteger(want) ? got === want : Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
-
-function figureDifferences(where: string, got: Record<string, unknown>, want: Figures): string[] {
-  const wanted = new Map<string, number | null>(Object.entries(want));
-  return [...COUNT_NAMES, ...RATIO_NAMES].filter((n) => !same(got[n], wanted.get(n)!)).map((n) => `${where} ${n}: server ${got[n]} oracle ${wanted.get(n)}`);
-}
-
-/** Every difference between one metrics answer and the model, per-day figures, intervals and live figures. */
-function differences(scope: string, day: string, got: Record<string, any>, model: OracleFigures): string[] {
-  const want = dayFigures(model, scope, day);
-  const out = figureDifferences(`${scope} ${day}`, got, want);
-  const gotStarts = (got.intervals as { start: string }[]).map((i) => i.start);
-  const wantStarts = want.intervals.map((i) => i.start);
-  if (gotStarts.map((s) => Date.parse(s)).join() !== want.intervals.map((i) => i.startMs).join()) {
-    out.push(`${scope} ${day} intervals: server ${gotStarts.join(' ')} oracle ${wantStarts.join(' ')}`);
-  } else {
-    want.intervals.forEach((w, n) => {
-      const g = got.intervals[n] as Record<string, unknown>;
-      if (DateTime.fromISO(g.start as string, { setZone: true }).offset !== DateTime.fromISO(w.start, { setZone: true }).offset)
-        out.push(`${scope} interval ${w.start}: server's start ${g.start as string}`);
-      out.push(...figureDifferences(`${scope} ${w.start}`, g, w));
-    });
-  }
-  const live = model.live.get(scope);
-  if (scope === 'all' || scope.startsWith('queue:')) {
-    const since = got.longestWaitSince === null ? null : Date.parse(got.longestWaitSince);
-    const wantSince = live?.longestWaitSince ? Date.parse(live.longestWaitSince) : null;
-    if (got.waiting !== (live?.waiting ?? 0) || since !== wantSince)
-      out.push(`${scope} live: server waiting ${got.waiting} since ${got.longestWaitSince} oracle ${live?.waiting} since ${live?.longestWaitSince}`);
-  }
-  if (!scope.startsWith('queue:')) {
-    for (const state of AGENT_STATES) {
-      if ((got.agents?.[state] ?? 0) !== (live?.agents[state] ?? 0))
-        out.push(`${scope} agents.${state}: server ${got.agents?.[state]} oracle ${live?.agents[state]}`);
-    }
-  }
-  return out;
-}
-
-/** A failing day told compactly, in ts order, for the report. */
-function storyOf(events: OracleEvent[], tz: string): string {
-  return events
-    .map((e) => {
-      const at = DateTime.fromMillis(typeof e.ts === 'number' ? e.ts : Date.parse(e.ts), { zone: tz }).toISO();
-      const { id: _id, ts: _ts, type, ...fields } = e;
-      return `${at} ${type} ${JSON.stringify(fields)}`;
-    })
-    .join('\n');
-}
-
 async function serverDifferences(app: TestApp, model: OracleFigures, days: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const scope of SCOPES) {
     for (const day of days) {
       const res = await app.request('GET', `/api/v1/metrics?scope=${encodeURIComponent(scope)}&day=${day}`, { token: app.apiToken });
-      if (res.status !== 200) out.push(`${scope} ${day}: ${res.status}`);
+      if (res.status !== 200 || res.body.scope !== scope || res.body.day !== day)
+        out.push(`${scope} ${day}: ${res.status} ${res.body?.scope} ${res.body?.day}`);
       else out.push(...differences(scope, day, res.body, model));
     }
   }
