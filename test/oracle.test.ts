@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, inject, it } from 'vitest';
 import { startApp, type TestApp } from './support/app.ts';
 import { computeFigures, type OracleEvent, type OracleFigures } from './support/oracle.ts';
+import { instantOf } from './support/oracle-story.ts';
 import { differences, figureDifferences, storyOf } from './support/oracle-compare.ts';
 import { reportRows, type ReportPeriod } from './support/oracle-reports.ts';
 import { agentStatesArb, callEvents, callPlanArb, looseEvaluationsArb, type World } from './support/stories.ts';
@@ -65,6 +66,10 @@ const scenarioArb = fc.constantFrom(...PLACES).chain((place) => {
     teamsAt: fc.integer({ min: 0, max: 100 }),
     teamsBefore: fc.boolean(),
     twoInstances: fc.boolean(),
+    earlier: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 2 },
+      fc.record({ agoMs: fc.integer({ min: 241 * 60_000, max: 420 * 60_000 }), sweep: fc.boolean() }),
+    ),
     /** Sometimes the server restarts (on the same store) at this share of the batches. */
     restartAt: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, fc.integer({ min: 0, max: 100 })),
     /** Read this long after "now" (the sweep run first): 0 mostly; else well inside or well past the timeout. */
@@ -183,7 +188,8 @@ interface Servers {
   restart(): Promise<void>;
 }
 
-async function sendAll(server: Servers, batches: OracleEvent[][], s: Scenario): Promise<void> {
+/** `phase`: before the batch at `index` (no wave spans it), `enter` runs. */
+async function sendAll(server: Servers, batches: OracleEvent[][], s: Scenario, phase?: { index: number; enter(): Promise<void> }): Promise<void> {
   const send = (batch: OracleEvent[], n: number) => {
     const ndjson = n % 2 === 1;
     const app = server.apps[n % server.apps.length]!;
@@ -196,11 +202,14 @@ async function sendAll(server: Servers, batches: OracleEvent[][], s: Scenario): 
   const at = (share: number) => Math.floor((share / 100) * batches.length);
   const [teamsAt, restartAt] = [at(s.teamsAt), s.restartAt === null ? -1 : at(s.restartAt)];
   if (s.teamsBefore) await putTeams(server.apps[0]!, FORMER_TEAMS);
-  for (let first = 0; first < batches.length; first += s.mess.parallel) {
-    const here = (n: number) => n >= first && n < first + s.mess.parallel;
+  for (let first = 0, end = 0; first < batches.length; first = end) {
+    end = Math.min(first + s.mess.parallel, batches.length);
+    if (phase && first < phase.index && phase.index < end) end = phase.index;
+    if (phase?.index === first) await phase.enter();
+    const here = (n: number) => n >= first && n < end;
     if (here(teamsAt)) await putTeams(server.apps.at(-1)!);
     if (here(restartAt)) await server.restart();
-    const wave = batches.slice(first, first + s.mess.parallel);
+    const wave = batches.slice(first, end);
     for (const res of await Promise.all(wave.map((batch, n) => send(batch, first + n)))) expect(res.status, res.text).toBe(202);
   }
   if (teamsAt >= batches.length) await putTeams(server.apps[0]!);
@@ -224,12 +233,34 @@ async function runScenario(s: Scenario): Promise<void> {
     },
   };
   try {
-    await sendAll(server, messOf(events, s.mess), s);
+    // Sometimes the events up to hours before "now" arrived then (the rest at "now"), and the sweep may run in between.
+    const early = s.earlier === null ? [] : events.filter((e) => instantOf(e.ts) <= now - s.earlier!.agoMs);
+    const earlyIds = new Set(early.map((e) => e.id));
+    const firstBatches = messOf(early, s.mess);
+    clock = s.earlier === null ? now : now - s.earlier.agoMs;
+    const enter = async () => {
+      clock = now;
+      if (s.earlier?.sweep) await server.apps[0]!.application.sweepLiveCalls();
+    };
+    await sendAll(
+      server,
+      [
+        ...firstBatches,
+        ...messOf(
+          events.filter((e) => !earlyIds.has(e.id)),
+          s.mess,
+        ),
+      ],
+      s,
+      { index: firstBatches.length, enter },
+    );
+    if (clock !== now) await enter();
     const app = server.apps[0]!;
-    // Sometimes read hours later, after the live-call sweep: past the timeout every call has left the live figures.
+    // Sometimes read hours later; the live-call sweep runs first, so a call with no event for the timeout has left.
     clock = now + s.readLaterMs;
-    if (s.readLaterMs > 0) await app.application.sweepLiveCalls();
-    const live = { now: clock, liveCallTimeoutMs: LIVE_CALL_TIMEOUT_MS, arrivedAt: now };
+    if (s.readLaterMs > 0 || s.earlier !== null) await app.application.sweepLiveCalls();
+    const arrivedAt = new Map(events.map((e) => [e.id, earlyIds.has(e.id) ? now - s.earlier!.agoMs : now]));
+    const live = { now: clock, liveCallTimeoutMs: LIVE_CALL_TIMEOUT_MS, arrivedAt };
     const model = computeFigures({ events, tz: s.place.tz, ...live, teams: TEAMS, thresholds: THRESHOLDS });
     const near = [-1, 0, 1].map((d) => DateTime.fromISO(s.place.day).plus({ days: d }).toISODate()!);
     const days = [...new Set([...near, ...[...model.days.values()].flatMap((byDay) => [...byDay.keys()])])].sort();

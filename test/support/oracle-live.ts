@@ -19,7 +19,7 @@ export interface LiveInput {
   tz: string;
   now: number;
   liveCallTimeoutMs?: number;
-  arrivedAt?: number;
+  arrivedAt?: number | ReadonlyMap<string, number>;
 }
 
 const noAgents = (): Record<AgentState, number> => ({ available: 0, onCall: 0, wrap: 0, break: 0, offline: 0 });
@@ -58,7 +58,9 @@ export function liveOf(
   const live = new Map<string, LiveFigures>();
   liveEntry(live, 'all');
   const timeout = input.liveCallTimeoutMs;
-  const lastEvent = (c: CallStory) => Math.max(c.lastTs, input.arrivedAt ?? -Infinity);
+  const arrived = input.arrivedAt;
+  const arrival = (id: string) => (arrived === undefined ? -Infinity : typeof arrived === 'number' ? arrived : (arrived.get(id) ?? -Infinity));
+  const lastEvent = (c: CallStory) => Math.max(...c.stamps.map((e) => Math.max(e.ts, arrival(e.id))));
   const liveCalls = [...stories.values()].filter((c) => timeout === undefined || input.now - lastEvent(c) < timeout);
   const since = new Map<string, number>();
   for (const call of stories.values()) for (const s of call.segments) liveEntry(live, `queue:${s.queue}`);

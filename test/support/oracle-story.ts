@@ -49,8 +49,8 @@ export interface CallStory {
   callId: string;
   segments: Segment[];
   surveys: { ts: number; score: number }[];
-  /** The latest ts of any of its call.* events (the live-call timeout counts from it). */
-  lastTs: number;
+  /** Its call.* events' ids and instants (the live-call timeout counts from the last). */
+  stamps: { id: string; ts: number }[];
 }
 
 /** Epoch ms of a contract `ts` (epoch ms, or ISO-8601 with offset). */
@@ -145,7 +145,7 @@ export function storiesOf(events: readonly OracleEvent[]): Map<string, CallStory
   const stories = new Map<string, CallStory>();
   for (const [callId, list] of byCall) {
     list.sort((a, b) => a.ts - b.ts);
-    const call: CallStory = { callId, segments: [], surveys: [], lastTs: list.at(-1)!.ts };
+    const call: CallStory = { callId, segments: [], surveys: [], stamps: list.map(({ e, ts }) => ({ id: e.id, ts })) };
     for (const { e, ts } of list) tell(call, e, ts);
     stories.set(callId, call);
   }

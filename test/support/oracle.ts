@@ -59,10 +59,11 @@ export interface OracleInput {
   /** A call with no event for this long before `now` leaves the live figures; absent: never. */
   liveCallTimeoutMs?: number;
   /**
-   * When the events reached the server: the timeout counts from the later of a call's last ts and this (the server's
-   * reading of "no event for"; the contract does not say whether ts or arrival). Absent: from the last ts.
+   * When the events reached the server (all at once, or by event id): the timeout counts from the latest, over a call's
+   * call.* events, of the later of ts and arrival (the server's reading of "no event for"; the contract does not say
+   * whether ts or arrival). Absent: from the last ts.
    */
-  arrivedAt?: number;
+  arrivedAt?: number | ReadonlyMap<string, number>;
 }
 
 export interface OracleFigures {
