@@ -6,6 +6,7 @@ import { requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BatchRefusedError, BatchTooLateError, isStoreDown, ReplicaNotConfirmedError } from '../redis/errors.ts';
 import { statusOf } from './errors.ts';
+import { IngestError, LineError, parseBatch } from './batchBody.ts';
 
 export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 10 * 1024 * 1024;
@@ -23,16 +24,6 @@ export interface EventsRouteDeps {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-/** Every 4xx of this route has the contract's shape: `{ errors: [{ index?, message }] }`. */
-class IngestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
   router.post(
@@ -43,8 +34,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     express.text({ type: () => true, limit: MAX_BYTES }),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
-        if (raw.length > MAX_EVENTS) throw new IngestError(413, `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
+        const raw = parseBatch(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '', MAX_EVENTS);
         const { events, errors } = checkEvents(deps, raw);
         if (errors.length > 0) {
           res.status(400).json({ errors: errors.slice(0, MAX_ERRORS), ...(errors.length > MAX_ERRORS ? { more: errors.length - MAX_ERRORS } : {}) });
@@ -123,33 +113,4 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
     }
     next(err);
   };
-}
-
-class LineError {
-  constructor(readonly message: string) {}
-}
-
-/** The batch's items: a JSON array, or one JSON object per line for NDJSON. */
-function parseBody(body: string, contentType: string): unknown[] {
-  if (body.trim() === '') throw new IngestError(400, 'the body is empty: send a JSON array of events or NDJSON');
-  if (/ndjson/i.test(contentType)) {
-    return body
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch {
-          return new LineError('line is not valid JSON');
-        }
-      });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new IngestError(400, 'the body is not valid JSON (for one event per line, send Content-Type: application/x-ndjson)');
-  }
-  if (!Array.isArray(parsed)) throw new IngestError(400, 'the body must be a JSON array of events');
-  return parsed;
 }

@@ -1,0 +1,56 @@
+// Resource exhaustion: input whose cost is in its shape (nesting, line count, list sizes) is refused by a limit, early.
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
+import { startApp, type TestApp } from './support/app.ts';
+import { ev, s, send } from './support/events.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startApp(inject('redisUrl'));
+});
+afterAll(() => app.close());
+
+const ndjson = (raw: string) => app.request('POST', '/api/v1/events', { token: app.ingestToken, raw, contentType: 'application/x-ndjson' });
+const json = (raw: string) => app.request('POST', '/api/v1/events', { token: app.ingestToken, raw, contentType: 'application/json' });
+
+describe('ingest bodies whose parsing alone would stall the server', () => {
+  it('refuses arrays nested past the limit with a 400 naming the nesting, before JSON.parse', async () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const res = await json('['.repeat(100_000) + ']'.repeat(100_000));
+    const parsedBody = parse.mock.calls.some(([text]) => typeof text === 'string' && text.length >= 200_000);
+    parse.mockRestore();
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ message: expect.stringMatching(new RegExp(`nests arrays or objects more than ${MAX_NESTING} deep`)) }]);
+    expect(parsedBody).toBe(false);
+  });
+
+  it('refuses an NDJSON line nested past the limit, and counts each line alone', async () => {
+    const deep = `${JSON.stringify(ev('call.offered', s(0), { callId: 'deep-1', queue: 'deep-q' }))}\n${'{"a":'.repeat(50_000)}`;
+    expect((await ndjson(deep)).status).toBe(400);
+    // Twenty lines of depth 2 each are fine: depth is per line, not summed over the body.
+    expect(nestingDepth('{"a":[1]}\n'.repeat(20), MAX_NESTING, true)).toBe(2);
+    expect(nestingDepth('{"a":"[[[[{{{{\\"]"}', MAX_NESTING)).toBe(1);
+  });
+
+  it('answers 413 for more than 10,000 NDJSON lines without parsing any of them', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    let status = 0;
+    try {
+      parseBatch('x\n'.repeat(10_001), 'application/x-ndjson', 10_000);
+    } catch (err) {
+      status = (err as { status: number }).status;
+    }
+    const calls = parse.mock.calls.length;
+    parse.mockRestore();
+    expect(status).toBe(413);
+    expect(calls).toBe(0);
+  });
+
+  it('still takes NDJSON with blank lines, CRLF and a last line without a newline', async () => {
+    const a = ev('call.offered', s(1), { callId: `nd-${Math.random()}`, queue: 'nd-q' });
+    const b = ev('call.offered', s(2), { callId: `nd-${Math.random()}`, queue: 'nd-q' });
+    const res = await ndjson(`\n\n${JSON.stringify(a)}\r\n\r\n${JSON.stringify(b)}`);
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0 });
+    expect((await send(app, [ev('call.offered', s(3), { callId: `nd-${Math.random()}`, queue: 'nd-q', extra: { a: [1, { b: 2 }] } })])).status).toBe(202);
+  });
+});
