@@ -1,5 +1,6 @@
 // Resource exhaustion: input whose cost is in its shape (nesting, line count, list sizes) is refused by a limit, early.
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
 import { startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
@@ -52,5 +53,23 @@ describe('ingest bodies whose parsing alone would stall the server', () => {
     const res = await ndjson(`\n\n${JSON.stringify(a)}\r\n\r\n${JSON.stringify(b)}`);
     expect(res.body).toEqual({ accepted: 2, duplicates: 0 });
     expect((await send(app, [ev('call.offered', s(3), { callId: `nd-${Math.random()}`, queue: 'nd-q', extra: { a: [1, { b: 2 }] } })])).status).toBe(202);
+  });
+});
+
+describe('banners', () => {
+  it(`keeps at most ${MAX_ACTIVE_BANNERS} active at once, even raised all together, and answers the rest 409`, async () => {
+    const raise = (message: string) => app.request('POST', '/api/v1/banners', { token: app.apiToken, body: { severity: 'info', message } });
+    const answers = await Promise.all(Array.from({ length: MAX_ACTIVE_BANNERS + 10 }, (_, i) => raise(`banner ${i}`)));
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(MAX_ACTIVE_BANNERS);
+    const refused = answers.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(10);
+    expect(refused[0]!.status).toBe(409);
+    expect(refused[0]!.body.message).toMatch(new RegExp(`at most ${MAX_ACTIVE_BANNERS} banners may be active`));
+    const list = await app.request('GET', '/api/v1/banners', { token: app.apiToken });
+    expect(list.body.filter((b: { source: string }) => b.source === 'manual')).toHaveLength(MAX_ACTIVE_BANNERS);
+    // Clearing one makes room for one.
+    expect((await app.request('DELETE', `/api/v1/banners/${answers[0]!.body.id}`, { token: app.apiToken })).status).toBe(204);
+    expect((await raise('after clearing')).status).toBe(201);
+    expect((await raise('one too many')).status).toBe(409);
   });
 });
