@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
-import { startApp, type TestApp } from './support/app.ts';
+import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
+import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
 
 let app: TestApp;
@@ -71,5 +72,22 @@ describe('banners', () => {
     expect((await app.request('DELETE', `/api/v1/banners/${answers[0]!.body.id}`, { token: app.apiToken })).status).toBe(204);
     expect((await raise('after clearing')).status).toBe(201);
     expect((await raise('one too many')).status).toBe(409);
+  });
+});
+
+describe('Socket.IO subscriptions', () => {
+  it(`holds a burst of subscriptions to ${MAX_SCOPES_PER_SOCKET} a connection, counting those still on their way`, async () => {
+    const socket = app.socket(app.apiToken);
+    await nextEvent(socket, 'connect');
+    const burst = MAX_SCOPES_PER_SOCKET + 200;
+    const answers = await Promise.all(
+      Array.from(
+        { length: burst },
+        (_, i) => new Promise<{ ok: boolean; error?: string }>((done) => socket.emit('subscribe', { scope: `agent:burst-${i}` }, done)),
+      ),
+    );
+    socket.close();
+    expect(answers.filter((a) => a.ok).length).toBeLessThanOrEqual(MAX_SCOPES_PER_SOCKET);
+    expect(answers.filter((a) => !a.ok)[0]?.error).toMatch(/too many subscriptions/);
   });
 });
