@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
+import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
@@ -89,5 +90,19 @@ describe('Socket.IO subscriptions', () => {
     socket.close();
     expect(answers.filter((a) => a.ok).length).toBeLessThanOrEqual(MAX_SCOPES_PER_SOCKET);
     expect(answers.filter((a) => !a.ok)[0]?.error).toMatch(/too many subscriptions/);
+  });
+});
+
+describe('coaching prompts', () => {
+  it(`takes at most ${PROMPTS_PER_MINUTE} prompts a minute from one sender and answers the next 429, others unaffected`, async () => {
+    const token = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'supervisor', name: 'prompt-flood' } })).body.token;
+    const prompt = (as: string) => app.request('POST', '/api/v1/prompts', { token: as, body: { to: 'agent:flooded', text: 'hello', priority: 'normal' } });
+    const answers = await Promise.all(Array.from({ length: PROMPTS_PER_MINUTE }, () => prompt(token)));
+    expect(answers.map((r) => r.status)).toEqual(Array(PROMPTS_PER_MINUTE).fill(201));
+    const refused = await prompt(token);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/too many prompts/) });
+    // Another sender still gets through.
+    expect((await prompt(app.apiToken)).status).toBe(201);
   });
 });
