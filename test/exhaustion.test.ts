@@ -1,4 +1,5 @@
 // Resource exhaustion: input whose cost is in its shape (nesting, line count, list sizes) is refused by a limit, early.
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
@@ -104,5 +105,33 @@ describe('coaching prompts', () => {
     expect(refused.body).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/too many prompts/) });
     // Another sender still gets through.
     expect((await prompt(app.apiToken)).status).toBe(201);
+  });
+});
+
+describe('reports', () => {
+  it("works out each day's period once, not once per stored figure (a team's year holds millions)", async () => {
+    const agents = ['rep-a', 'rep-b', 'rep-c', 'rep-d', 'rep-e'];
+    expect((await app.request('PUT', '/api/v1/teams/rep-team', { token: app.apiToken, body: { name: 'rep', agents } })).status).toBe(200);
+    const events = agents.flatMap((agent) =>
+      Array.from({ length: 20 }, (_, i) => {
+        const [callId, at] = [`rep-${agent}-${i}`, i * 900];
+        return [
+          ev('call.offered', s(at), { callId, queue: 'rep-q' }),
+          ev('call.answered', s(at + 10), { callId, agent }),
+          ev('call.ended', s(at + 60), { callId }),
+          ev('call.wrapped', s(at + 70), { callId, resolved: true }),
+        ];
+      }).flat(),
+    );
+    expect((await send(app, events)).status).toBe(202);
+    const fromISO = vi.spyOn(DateTime, 'fromISO');
+    const res = await app.request('GET', '/api/v1/reports?scope=team:rep-team&from=2026-03-09&to=2026-03-11&by=month', { token: app.apiToken });
+    const calls = fromISO.mock.calls.length;
+    fromISO.mockRestore();
+    expect(res.status).toBe(200);
+    expect(res.body.rows).toHaveLength(1);
+    expect(res.body.rows[0]).toMatchObject({ handled: 100, resolved: 100 });
+    // Three days: a few parses for the bounds and one per day, where there are hundreds of stored figures.
+    expect(calls).toBeLessThan(20);
   });
 });
