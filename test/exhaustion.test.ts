@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
-import { MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
+import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
 import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
@@ -48,6 +48,9 @@ describe('ingest bodies whose parsing alone would stall the server', () => {
     parse.mockRestore();
     expect(status).toBe(413);
     expect(calls).toBe(0);
+    // Counted without splitting, as the lines kept are: white space (CR, no-break space) is a blank line.
+    expect(linesWithContent(' \n\u00a0\n a \r\nb')).toBe(2);
+    expect(linesWithContent('{}\r\n\r\n{}')).toBe(2);
   });
 
   it('still takes NDJSON with blank lines, CRLF and a last line without a newline', async () => {

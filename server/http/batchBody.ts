@@ -49,15 +49,18 @@ export function parseBatch(body: string, contentType: string, maxEvents: number)
     throw new IngestError(400, `the body nests arrays or objects more than ${MAX_NESTING} deep; an event is one JSON object`);
   }
   if (ndjson) {
-    const lines = body.split(/\r?\n/).filter((line) => line.trim() !== '');
-    tooMany(lines.length, maxEvents);
-    return lines.map((line) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch {
-        return new LineError('line is not valid JSON');
-      }
-    });
+    // Counted in one pass first: splitting millions of lines alone takes seconds.
+    tooMany(linesWithContent(body), maxEvents);
+    return body
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch {
+          return new LineError('line is not valid JSON');
+        }
+      });
   }
   let parsed: unknown;
   try {
@@ -68,6 +71,20 @@ export function parseBatch(body: string, contentType: string, maxEvents: number)
   if (!Array.isArray(parsed)) throw new IngestError(400, 'the body must be a JSON array of events');
   tooMany(parsed.length, maxEvents);
   return parsed;
+}
+
+/** How many lines hold more than white space (the lines String.trim would keep), without splitting the text. */
+export function linesWithContent(text: string): number {
+  let count = 0;
+  let content = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      if (content) count++;
+      content = false;
+    } else if (!content && c !== 0x20 && c !== 0x09 && c !== 0x0d && (c < 0x80 || !/\s/.test(text[i]!))) content = true;
+  }
+  return content ? count + 1 : count;
 }
 
 function tooMany(count: number, maxEvents: number): void {
