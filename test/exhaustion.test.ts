@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
 import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
+import { MAX_INTERVAL_DAYS } from '../server/http/reports.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
@@ -136,5 +137,16 @@ describe('reports', () => {
     expect(res.body.rows[0]).toMatchObject({ handled: 100, resolved: 100 });
     // Three days: a few parses for the bounds and one per day, where there are hundreds of stored figures.
     expect(calls).toBeLessThan(20);
+  });
+});
+
+describe('reports by interval', () => {
+  it(`span at most ${MAX_INTERVAL_DAYS} days (a 400 naming to), while by=month still spans the longer range`, async () => {
+    const get = (query: string) => app.request('GET', `/api/v1/reports?scope=all&${query}`, { token: app.apiToken });
+    const long = await get('from=2025-01-01&to=2026-03-10&by=interval');
+    expect(long.status).toBe(400);
+    expect(long.body.message).toMatch(new RegExp(`^to: a report by interval spans at most ${MAX_INTERVAL_DAYS} days`));
+    expect((await get('from=2025-01-01&to=2026-03-10&by=month')).status).toBe(200);
+    expect((await get('from=2026-01-01&to=2026-04-01&by=interval')).status).toBe(200);
   });
 });
