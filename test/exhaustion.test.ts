@@ -5,6 +5,7 @@ import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
 import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
 import { MAX_INTERVAL_DAYS } from '../server/http/reports.ts';
+import { TWILIO_FEED_PATH } from '../server/http/feeds.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
@@ -148,5 +149,13 @@ describe('reports by interval', () => {
     expect(long.body.message).toMatch(new RegExp(`^to: a report by interval spans at most ${MAX_INTERVAL_DAYS} days`));
     expect((await get('from=2025-01-01&to=2026-03-10&by=month')).status).toBe(200);
     expect((await get('from=2026-01-01&to=2026-04-01&by=interval')).status).toBe(200);
+  });
+});
+
+describe('the Twilio feed, open to anyone', () => {
+  it('answers 404 while it is off without reading the body (2 MB is not a 413)', async () => {
+    const res = await app.request('POST', TWILIO_FEED_PATH, { raw: `a=${'x'.repeat(2 * 1024 * 1024)}`, contentType: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toMatch(/WALLBOARD_TWILIO_AUTH_TOKEN/);
   });
 });
