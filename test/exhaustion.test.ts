@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
+import { MAX_REDELIVERED } from '../server/domain/coaching.ts';
 import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
 import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
 import { MAX_INTERVAL_DAYS } from '../server/http/reports.ts';
@@ -157,5 +158,25 @@ describe('the Twilio feed, open to anyone', () => {
     const res = await app.request('POST', TWILIO_FEED_PATH, { raw: `a=${'x'.repeat(2 * 1024 * 1024)}`, contentType: 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(404);
     expect(res.body.message).toMatch(/WALLBOARD_TWILIO_AUTH_TOKEN/);
+  });
+});
+
+describe('prompts waiting for an agent', () => {
+  it(`are sent again on connecting up to the newest ${MAX_REDELIVERED}, oldest of them first`, async () => {
+    const agentToken = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'agent', subject: 'away', name: 'away' } })).body
+      .token;
+    const sender = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'supervisor', name: 'away-coach' } })).body.token;
+    const total = MAX_REDELIVERED + 5;
+    for (let i = 0; i < total; i++) {
+      const res = await app.request('POST', '/api/v1/prompts', { token: sender, body: { to: 'agent:away', text: `prompt ${i}`, priority: 'normal' } });
+      expect(res.status).toBe(201);
+    }
+    const socket = app.socket(agentToken);
+    const texts: string[] = [];
+    socket.on('prompt', (delivery) => void texts.push(delivery.text));
+    // The newest comes last: once it is here, redelivery is over.
+    await nextEvent<{ text: string }>(socket, 'prompt', (d) => d.text === `prompt ${total - 1}`);
+    socket.close();
+    expect(texts).toEqual(Array.from({ length: MAX_REDELIVERED }, (_, i) => `prompt ${i + 5}`));
   });
 });
