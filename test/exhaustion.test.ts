@@ -1,4 +1,5 @@
 // Resource exhaustion: input whose cost is in its shape (nesting, line count, list sizes) is refused by a limit, early.
+import { request } from 'node:http';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
@@ -178,5 +179,36 @@ describe('prompts waiting for an agent', () => {
     await nextEvent<{ text: string }>(socket, 'prompt', (d) => d.text === `prompt ${total - 1}`);
     socket.close();
     expect(texts).toEqual(Array.from({ length: MAX_REDELIVERED }, (_, i) => `prompt ${i + 5}`));
+  });
+});
+
+describe('ingest bodies in flight', () => {
+  it('answers 503 unread, with Retry-After, past WALLBOARD_INGEST_MAX_INFLIGHT_MB, and takes the resend once room is back', async () => {
+    const small = await startApp(inject('redisUrl'), { maxIngestInflightBytes: 1024 * 1024 });
+    try {
+      const batch = (n: number) =>
+        JSON.stringify(Array.from({ length: n }, (_, i) => ev('call.offered', s(i), { callId: `fl-${n}-${i}`, queue: 'fl', caller: 'c'.repeat(200) })));
+      // A first batch of 800 kB whose body has only begun to arrive: its bytes are reserved.
+      const first = batch(3000);
+      const { hostname, port } = new URL(small.url);
+      const headers = { authorization: `Bearer ${small.ingestToken}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(first)) };
+      const held = request({ hostname, port, method: 'POST', path: '/api/v1/events', headers });
+      const firstAnswer = new Promise<number>((done) => held.on('response', (res) => (res.resume(), done(res.statusCode ?? 0))));
+      held.write(first.slice(0, 1000));
+      await new Promise((done) => held.once('socket', (socket) => socket.once('connect', done)));
+      // Until the server has taken the first request in, the second may still get through: retry until it is refused.
+      let second = await small.request('POST', '/api/v1/events', { token: small.ingestToken, raw: batch(1000), contentType: 'application/json' });
+      for (let tries = 0; tries < 50 && second.status === 202; tries++) {
+        second = await small.request('POST', '/api/v1/events', { token: small.ingestToken, raw: batch(1000), contentType: 'application/json' });
+      }
+      expect(second.status).toBe(503);
+      expect(second.headers.get('retry-after')).toBe('1');
+      expect(second.body.errors[0].message).toMatch(/^busy: .* nothing was stored: send this one again$/);
+      held.end(first.slice(1000));
+      expect(await firstAnswer).toBe(202);
+      expect((await small.request('POST', '/api/v1/events', { token: small.ingestToken, raw: batch(999), contentType: 'application/json' })).status).toBe(202);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -7,9 +7,11 @@ import { DomainError } from '../domain/errors.ts';
 import { BatchRefusedError, BatchTooLateError, isStoreDown, ReplicaNotConfirmedError } from '../redis/errors.ts';
 import { statusOf } from './errors.ts';
 import { IngestError, LineError, parseBatch } from './batchBody.ts';
+import { ingestBudget, IngestBusyError } from './ingestBudget.ts';
 
 export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 /** How many errors a 400 lists; `more` counts the rest. */
 const MAX_ERRORS = 1000;
 
@@ -19,6 +21,8 @@ export interface EventsRouteDeps {
   onIngested: (result: IngestResult) => void;
   /** How far past the server's clock a `ts` may be, ms (default 15 minutes). */
   maxFutureMs?: number;
+  /** WALLBOARD_INGEST_MAX_INFLIGHT_MB in bytes: ingest bodies taken in at once (0: no limit; default 32 MiB). */
+  maxInflightBytes?: number;
   /** The server's clock, for the window a `ts` must fall in. */
   clock?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -31,6 +35,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     tokensOnly,
     requireRole('ingest', 'admin'),
     acceptedMediaTypes,
+    ingestBudget(deps.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES, MAX_BYTES),
     express.text({ type: () => true, limit: MAX_BYTES }),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -95,6 +100,7 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const body = (message: string) => ({ errors: [{ message }] });
     if (err instanceof IngestError) return void res.status(err.status).json(body(err.message));
+    if (err instanceof IngestBusyError) return void res.status(503).json({ error: 'store_unavailable', message: err.message, ...body(err.message) });
     if (err instanceof DomainError) return void res.status(statusOf(err.code)).json({ error: err.code, message: err.message, ...body(err.message) });
     const e = err as { type?: string; limit?: number; status?: number };
     if (e.type === 'entity.too.large') return void res.status(413).json(body(`the body is over ${MAX_BYTES / 1024 / 1024} MB, the most one batch may be`));

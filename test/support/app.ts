@@ -49,6 +49,8 @@ export async function startApp(
     maxSocketsPerToken?: number;
     /** A socket holding more unsent bytes than this is dropped (default 4 MiB). */
     maxUnsentBytes?: number;
+    /** Ingest bodies taken in at once, bytes (default 32 MiB). */
+    maxIngestInflightBytes?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
@@ -86,6 +88,7 @@ export async function startApp(
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
     maxSocketsPerToken: opts.maxSocketsPerToken,
     maxUnsentBytes: opts.maxUnsentBytes,
+    maxIngestInflightBytes: opts.maxIngestInflightBytes,
     durability: opts.durability,
     redisTimeoutMs: opts.redisTimeoutMs,
     clientDir: opts.clientDir,
