@@ -2,6 +2,7 @@
 import { request } from 'node:http';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { readConfig } from '../server/config.ts';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_REDELIVERED } from '../server/domain/coaching.ts';
 import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
@@ -210,5 +211,13 @@ describe('ingest bodies in flight', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe('WALLBOARD_INGEST_MAX_INFLIGHT_MB', () => {
+  it('defaults to 32 MiB, takes 0 as off, and refuses a negative value naming the variable', () => {
+    expect(readConfig({}).maxIngestInflightBytes).toBe(32 * 1024 * 1024);
+    expect(readConfig({ WALLBOARD_INGEST_MAX_INFLIGHT_MB: '0' }).maxIngestInflightBytes).toBe(0);
+    expect(() => readConfig({ WALLBOARD_INGEST_MAX_INFLIGHT_MB: '-1' })).toThrow(/^WALLBOARD_INGEST_MAX_INFLIGHT_MB: /);
   });
 });
