@@ -12,6 +12,7 @@ import { TWILIO_FEED_PATH } from '../server/http/feeds.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
 import { nextEvent, startApp, type TestApp } from './support/app.ts';
 import { ev, s, send } from './support/events.ts';
+import { AUTH_TOKEN, deliver, tr } from './support/taskrouter.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -219,5 +220,25 @@ describe('WALLBOARD_INGEST_MAX_INFLIGHT_MB', () => {
     expect(readConfig({}).maxIngestInflightBytes).toBe(32 * 1024 * 1024);
     expect(readConfig({ WALLBOARD_INGEST_MAX_INFLIGHT_MB: '0' }).maxIngestInflightBytes).toBe(0);
     expect(() => readConfig({ WALLBOARD_INGEST_MAX_INFLIGHT_MB: '-1' })).toThrow(/^WALLBOARD_INGEST_MAX_INFLIGHT_MB: /);
+  });
+});
+
+describe('the log, which callers can reach', () => {
+  it("keeps a refused Twilio callback's URL (the caller's Host and path) to one short line", async () => {
+    const lines: string[] = [];
+    const feed = await startApp(inject('redisUrl'), {
+      settings: { feeds: { twilio: { authToken: AUTH_TOKEN, activities: [] } } },
+      log: (msg, extra) => void lines.push(JSON.stringify({ msg, ...extra })),
+    });
+    try {
+      const res = await deliver(feed, tr.entered('LOG1', 'q', Date.now() - 60_000), { signature: 'forged', path: `/api/v1/feeds/twilio?${'x'.repeat(8000)}` });
+      expect(res.status).toBe(403);
+      const refused = lines.filter((line) => line.includes('signature does not match'));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.length).toBeLessThan(600);
+      expect(refused[0]).not.toContain(AUTH_TOKEN);
+    } finally {
+      await feed.close();
+    }
   });
 });

@@ -56,7 +56,7 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
         const url = settings?.publicUrl ?? `${req.protocol}://${req.host}${req.originalUrl}`;
         if (!signedByTwilio(authToken ?? '', req.get('x-twilio-signature') ?? '', url, body)) {
           // The URL checked, so an operator can tell a wrong public URL from a forged call; never the token.
-          deps.log?.('twilio callback refused: the signature does not match', { url });
+          deps.log?.('twilio callback refused: the signature does not match', { url: clipped(url) });
           throw new FeedError(403, 'forbidden', 'X-Twilio-Signature is missing or does not match this body and URL for the configured auth token');
         }
         const raw = adapter.toEvents(adapter.read(body)!);
@@ -110,4 +110,9 @@ function feedErrors(log?: FeedDeps['log']) {
     }
     next(err);
   };
+}
+
+/** A URL for the log: its Host and path are the caller's, so no more than a line's worth of them. */
+function clipped(url: string): string {
+  return url.length > 300 ? `${url.slice(0, 300)}… (${url.length} characters)` : url;
 }
