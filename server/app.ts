@@ -80,6 +80,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       secureCookies: deps.secureCookies ?? false,
       signInLimit: deps.signInLimit,
       maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
+      maxInflightBytes: deps.maxIngestInflightBytes,
       clientDir: deps.clientDir,
     },
   });

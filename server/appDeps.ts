@@ -55,4 +55,6 @@ export interface AppDeps {
   maxSocketsPerToken?: number;
   /** A socket holding more unsent bytes than this (a client that does not read) is dropped (default 4 MiB; 0: no cap). */
   maxUnsentBytes?: number;
+  /** Ingest bodies taken in at once, bytes (WALLBOARD_INGEST_MAX_INFLIGHT_MB; default 32 MiB, 0 no limit). */
+  maxIngestInflightBytes?: number;
 }

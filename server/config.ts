@@ -75,6 +75,8 @@ export interface Config {
   maxSocketsPerToken: number;
   /** WALLBOARD_SOCKET_MAX_UNSENT_MB, default 4: a socket holding more unsent data (it does not read) is dropped; 0 turns the cap off. */
   maxUnsentBytes: number;
+  /** WALLBOARD_INGEST_MAX_INFLIGHT_MB, default 32: ingest bodies taken in at once; past it a batch is 503 unread (its sender resends); 0 turns it off. */
+  maxIngestInflightBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -121,6 +123,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerPrincipal: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_PRINCIPAL', 20, 0, 100_000),
     maxSocketsPerToken: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_TOKEN', 1000, 0, 100_000),
     maxUnsentBytes: integer(env, 'WALLBOARD_SOCKET_MAX_UNSENT_MB', 4, 0, 1024) * 1024 * 1024,
+    maxIngestInflightBytes: integer(env, 'WALLBOARD_INGEST_MAX_INFLIGHT_MB', 32, 0, 4096) * 1024 * 1024,
   };
 }
 

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     maxSocketsPerPrincipal: config.maxSocketsPerPrincipal,
     maxSocketsPerToken: config.maxSocketsPerToken,
     maxUnsentBytes: config.maxUnsentBytes,
+    maxIngestInflightBytes: config.maxIngestInflightBytes,
   });
 
   if (config.admin && (await application.directory.users.count()) === 0) {

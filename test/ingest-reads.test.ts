@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parseEvent, type StoredEvent } from '../shared/events.ts';
-import { createIngest } from '../server/domain/ingest.ts';
+import { createIngest, PLAN_CHUNK } from '../server/domain/ingest.ts';
 import { createEntityStore, type EntityStore } from '../server/redis/entityStore.ts';
 import { createStoreKeys } from '../server/redis/keys.ts';
 import { defineScripts } from '../server/redis/scripts.ts';
@@ -77,5 +77,28 @@ describe('reads before the batch script', () => {
     const reused = events({ ...ev('call.offered', s(1), { callId: 'r6', queue: 'reads' }), id: first!.id });
     expect(await ingest.ingest(reused)).toEqual({ accepted: 0, duplicates: 1, scopes: new Set() });
     expect(s1.reads).toEqual({ entities: 1, ids: 1 });
+  });
+});
+
+describe('planning a big batch', () => {
+  it(`lets the event loop turn every ${PLAN_CHUNK} entities before the batch script, so other requests are served`, async () => {
+    let turnedBeforeApply: boolean | undefined;
+    let turned = false;
+    const store: EntityStore = {
+      ...s1.store,
+      apply: (...args) => {
+        turnedBeforeApply ??= turned;
+        return s1.store.apply(...args);
+      },
+    };
+    const ingest = ingestOn(store);
+    // The first batch registers the rules (a round trip); the second plans with nothing left to wait on.
+    await ingest.ingest(events(ev('call.offered', s(0), { callId: 'big-warm', queue: 'big' })));
+    turnedBeforeApply = undefined;
+    const batch = events(...Array.from({ length: PLAN_CHUNK * 2 }, (_, i) => ev('call.offered', s(1), { callId: `big-${i}`, queue: 'big' })));
+    turned = false;
+    setImmediate(() => (turned = true));
+    expect(await ingest.ingest(batch)).toMatchObject({ accepted: PLAN_CHUNK * 2 });
+    expect(turnedBeforeApply).toBe(true);
   });
 });

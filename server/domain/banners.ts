@@ -5,6 +5,7 @@ import { DELAYED_BANNER_ID, STORE_DOWN_BANNER_ID } from '../../shared/status.ts'
 import type { BannerStore } from '../redis/bannerStore.ts';
 import type { Clock } from './clock.ts';
 import { withDeadline } from '../redis/errors.ts';
+import { DomainError } from './errors.ts';
 
 export interface BannerInput {
   severity: Severity;
@@ -17,6 +18,9 @@ export interface BannerInput {
 export const AUTO_DELAYED = DELAYED_BANNER_ID;
 export const AUTO_STORE_DOWN = STORE_DOWN_BANNER_ID;
 
+/** Every socket gets the whole active list on every change: a bounded list keeps that a few hundred kB at most. */
+export const MAX_ACTIVE_BANNERS = 50;
+
 export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
   const { store, clock } = deps;
   /** The last manual banners read, for when the store is unreachable. */
@@ -25,7 +29,11 @@ export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
 
   async function raise(input: BannerInput, by: string): Promise<Banner> {
     const banner: Banner = { id: randomUUID(), ...input, createdAt: new Date(clock()).toISOString(), source: 'manual', createdBy: by };
-    await store.save(banner);
+    // Expired ones still stored are cleared first, so they do not count against the limit.
+    await active();
+    if (!(await store.save(banner, MAX_ACTIVE_BANNERS))) {
+      throw new DomainError('conflict', `at most ${MAX_ACTIVE_BANNERS} banners may be active at once; clear one before raising another`);
+    }
     return banner;
   }
 

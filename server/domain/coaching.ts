@@ -42,6 +42,8 @@ export interface Sender {
 
 const RANK: Record<PromptStatus, number> = { sent: 0, delivered: 1, acknowledged: 2, replied: 3 };
 const DAY_MS = 24 * 3600 * 1000;
+/** Prompts looked at again when an agent's screen connects: the newest of the last day (each is a read and a push). */
+export const MAX_REDELIVERED = 50;
 
 export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams; channel: CoachingChannel; clock: Clock; retentionDays: number }) {
   const { store, teams, channel, clock } = deps;
@@ -113,9 +115,9 @@ export function createCoaching(deps: { store: PromptStore; teams: CoachingTeams;
     return record;
   }
 
-  /** The prompts of the last day an agent has not yet acknowledged, each marked delivered as it goes out. */
+  /** Of the newest MAX_REDELIVERED prompts of the last day, those not yet acknowledged, each marked delivered as it goes out. */
   async function redeliver(agent: string, push: (delivery: PromptDelivery) => void): Promise<void> {
-    for (const id of await store.inboxSince(agent, clock() - DAY_MS)) {
+    for (const id of await store.inboxSince(agent, clock() - DAY_MS, MAX_REDELIVERED)) {
       const record = await store.load(id);
       const recipient = record ? recipientOf(record, agent) : undefined;
       if (!record || !recipient || RANK[recipient.status] >= RANK.acknowledged) continue;

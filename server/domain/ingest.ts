@@ -1,6 +1,7 @@
 // Ingest: reads what each call (or agent) of a batch already counts, plans the change (ingestPlan.ts: named
 // counter operations and the scopes they touch) and has the store apply all of it or none.
 import { createHash } from 'node:crypto';
+import { setImmediate as turnOfTheLoop } from 'node:timers/promises';
 import type { StoredEvent } from '../../shared/events.ts';
 import type { EntityStore, EntityWrite, StoredEntity } from '../redis/entityStore.ts';
 import { withDeadline } from '../redis/errors.ts';
@@ -34,6 +35,8 @@ export interface IngestResult {
 const MAX_ATTEMPTS = 20;
 const CACHE_ENTITIES = 50_000;
 const SWEEP_CHUNK = 200;
+/** Entities planned between turns of the event loop: planning awaits only microtasks, and big batches held it seconds. */
+export const PLAN_CHUNK = 250;
 
 export function createIngest(deps: {
   store: EntityStore;
@@ -88,7 +91,9 @@ export function createIngest(deps: {
       const arrivedAt = clock();
       const plans: Plan[] = [];
       let duplicates = repeats;
+      let planned = 0;
       for (const [entity, events] of groups) {
+        if (++planned % PLAN_CHUNK === 0) await turnOfTheLoop();
         const known = knowns.get(entity)!;
         const added = events.filter((e) => !known.ids.has(e.id) && !elsewhere.has(e.id) && !(entity.startsWith('agent:') && e.at <= known.floor));
         duplicates += events.length - added.length;
@@ -178,7 +183,10 @@ export function createIngest(deps: {
   function remember(entity: string, known: Known): void {
     cache.delete(entity);
     cache.set(entity, known);
-    if (cache.size > CACHE_ENTITIES) cache.delete(cache.keys().next().value!);
+    // A tenth at a time: taking the oldest one by one walks the holes earlier deletes left, quadratic (a second a batch).
+    if (cache.size <= CACHE_ENTITIES) return;
+    const oldest = cache.keys();
+    for (let excess = cache.size - CACHE_ENTITIES * 0.9; excess > 0; excess--) cache.delete(oldest.next().value!);
   }
 
   async function readKnown(entities: string[], fresh: Set<string> | 'all'): Promise<Map<string, Known>> {

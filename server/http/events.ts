@@ -6,9 +6,12 @@ import { requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { BatchRefusedError, BatchTooLateError, isStoreDown, ReplicaNotConfirmedError } from '../redis/errors.ts';
 import { statusOf } from './errors.ts';
+import { IngestError, LineError, parseBatch } from './batchBody.ts';
+import { ingestBudget, IngestBusyError } from './ingestBudget.ts';
 
 export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 /** How many errors a 400 lists; `more` counts the rest. */
 const MAX_ERRORS = 1000;
 
@@ -18,19 +21,11 @@ export interface EventsRouteDeps {
   onIngested: (result: IngestResult) => void;
   /** How far past the server's clock a `ts` may be, ms (default 15 minutes). */
   maxFutureMs?: number;
+  /** WALLBOARD_INGEST_MAX_INFLIGHT_MB in bytes: ingest bodies taken in at once (0: no limit; default 32 MiB). */
+  maxInflightBytes?: number;
   /** The server's clock, for the window a `ts` must fall in. */
   clock?: () => number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
-}
-
-/** Every 4xx of this route has the contract's shape: `{ errors: [{ index?, message }] }`. */
-class IngestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function eventsRouter(deps: EventsRouteDeps): Router {
@@ -40,11 +35,11 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     tokensOnly,
     requireRole('ingest', 'admin'),
     acceptedMediaTypes,
+    ingestBudget(deps.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES, MAX_BYTES),
     express.text({ type: () => true, limit: MAX_BYTES }),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        const raw = parseBody(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '');
-        if (raw.length > MAX_EVENTS) throw new IngestError(413, `a batch holds at most ${MAX_EVENTS} events; this one has ${raw.length}`);
+        const raw = parseBatch(typeof req.body === 'string' ? req.body : '', req.headers['content-type'] ?? '', MAX_EVENTS);
         const { events, errors } = checkEvents(deps, raw);
         if (errors.length > 0) {
           res.status(400).json({ errors: errors.slice(0, MAX_ERRORS), ...(errors.length > MAX_ERRORS ? { more: errors.length - MAX_ERRORS } : {}) });
@@ -105,6 +100,7 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const body = (message: string) => ({ errors: [{ message }] });
     if (err instanceof IngestError) return void res.status(err.status).json(body(err.message));
+    if (err instanceof IngestBusyError) return void res.status(503).json({ error: 'store_unavailable', message: err.message, ...body(err.message) });
     if (err instanceof DomainError) return void res.status(statusOf(err.code)).json({ error: err.code, message: err.message, ...body(err.message) });
     const e = err as { type?: string; limit?: number; status?: number };
     if (e.type === 'entity.too.large') return void res.status(413).json(body(`the body is over ${MAX_BYTES / 1024 / 1024} MB, the most one batch may be`));
@@ -123,33 +119,4 @@ function ingestErrors(log?: EventsRouteDeps['log']) {
     }
     next(err);
   };
-}
-
-class LineError {
-  constructor(readonly message: string) {}
-}
-
-/** The batch's items: a JSON array, or one JSON object per line for NDJSON. */
-function parseBody(body: string, contentType: string): unknown[] {
-  if (body.trim() === '') throw new IngestError(400, 'the body is empty: send a JSON array of events or NDJSON');
-  if (/ndjson/i.test(contentType)) {
-    return body
-      .split(/\r?\n/)
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch {
-          return new LineError('line is not valid JSON');
-        }
-      });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new IngestError(400, 'the body is not valid JSON (for one event per line, send Content-Type: application/x-ndjson)');
-  }
-  if (!Array.isArray(parsed)) throw new IngestError(400, 'the body must be a JSON array of events');
-  return parsed;
 }

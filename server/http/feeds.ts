@@ -34,22 +34,29 @@ export function twilioFeedRouter(deps: FeedDeps & { settings: TwilioFeedSettings
       const source = adapter.sourceField?.(field);
       return before + (source ? `${source} (${field})` : field);
     });
+  const authToken = settings?.authToken;
   router.post(
     TWILIO_FEED_PATH,
+    // Anyone may call this route: whether the feed is on and the media type are checked before any body is read.
+    (req: Request, _res: Response, next: NextFunction) => {
+      if (!authToken) {
+        return next(
+          new FeedError(404, 'not_found', 'the Twilio feed is off: set WALLBOARD_TWILIO_AUTH_TOKEN (or feeds.twilio.authToken in the settings file)'),
+        );
+      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded')
+        return next(new FeedError(415, 'unsupported_media_type', 'TaskRouter callbacks are application/x-www-form-urlencoded'));
+      next();
+    },
     express.text({ type: () => true, limit: MAX_BYTES }),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        if (!settings?.authToken) {
-          throw new FeedError(404, 'not_found', 'the Twilio feed is off: set WALLBOARD_TWILIO_AUTH_TOKEN (or feeds.twilio.authToken in the settings file)');
-        }
-        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (type !== 'application/x-www-form-urlencoded')
-          throw new FeedError(415, 'unsupported_media_type', 'TaskRouter callbacks are application/x-www-form-urlencoded');
         const body = typeof req.body === 'string' ? req.body : '';
-        const url = settings.publicUrl ?? `${req.protocol}://${req.host}${req.originalUrl}`;
-        if (!signedByTwilio(settings.authToken, req.get('x-twilio-signature') ?? '', url, body)) {
+        const url = settings?.publicUrl ?? `${req.protocol}://${req.host}${req.originalUrl}`;
+        if (!signedByTwilio(authToken ?? '', req.get('x-twilio-signature') ?? '', url, body)) {
           // The URL checked, so an operator can tell a wrong public URL from a forged call; never the token.
-          deps.log?.('twilio callback refused: the signature does not match', { url });
+          deps.log?.('twilio callback refused: the signature does not match', { url: clipped(url) });
           throw new FeedError(403, 'forbidden', 'X-Twilio-Signature is missing or does not match this body and URL for the configured auth token');
         }
         const raw = adapter.toEvents(adapter.read(body)!);
@@ -103,4 +110,9 @@ function feedErrors(log?: FeedDeps['log']) {
     }
     next(err);
   };
+}
+
+/** A URL for the log: its Host and path are the caller's, so no more than a line's worth of them. */
+function clipped(url: string): string {
+  return url.length > 300 ? `${url.slice(0, 300)}… (${url.length} characters)` : url;
 }

@@ -1,5 +1,9 @@
 // Coaching prompts over HTTP: send (leads for their teams, supervisors, admins) and the feedback log as JSON or CSV.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { RedisRateStore } from '../auth/rateStore.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { StoreKeys } from '../redis/keys.ts';
 import { promptBody } from '../../shared/api.ts';
 import { principalKey, type Principal } from '../../shared/roles.ts';
 import type { Teams } from '../auth/teams.ts';
@@ -16,11 +20,20 @@ import { parseBody } from './validate.ts';
 /** Who is in which team, for a lead's checks. */
 type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
 
-export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers; calendar: Calendar }): Router {
+/** Prompts one sender may send a minute: each may go to a whole team, and every agent's screen gets them all again on reconnecting. */
+export const PROMPTS_PER_MINUTE = 60;
+
+export function promptsRouter(deps: {
+  prompts: Coaching;
+  directory: TeamMembers;
+  calendar: Calendar;
+  /** Where the senders' counters live (shared by every instance). */
+  limits: { redis: RedisClient; keys: StoreKeys };
+}): Router {
   const { prompts, directory, calendar } = deps;
   const router = Router();
 
-  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
+  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), senderLimit(deps.limits), async (req, res) => {
     const body = parseBody(promptBody, req.body);
     const p = principalOf(req);
     if (!(await mayCoach(p, body.to, directory))) throw new DomainError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
@@ -69,6 +82,20 @@ export function promptsRouter(deps: { prompts: Coaching; directory: TeamMembers;
     res.json(records);
   });
   return router;
+}
+
+/** At most PROMPTS_PER_MINUTE prompts a minute from one sender (its token or user), on every instance together. */
+function senderLimit({ redis, keys }: { redis: RedisClient; keys: StoreKeys }): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: PROMPTS_PER_MINUTE,
+    store: new RedisRateStore(redis, keys.auth.rateLimit('prompts')),
+    keyGenerator: (req) => principalKey(principalOf(req)),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new DomainError('too_many_requests', `too many prompts: at most ${PROMPTS_PER_MINUTE} a minute from one sender; wait a minute`)),
+  });
 }
 
 /** Leads prompt their own teams and those teams' agents; supervisors and admins anyone. */

@@ -75,7 +75,14 @@ export interface HttpDeps {
     userChanged(username: string): void;
     sessionClosed(id: string): void;
   };
-  options: { trustProxy: number | string[] | false; secureCookies: boolean; signInLimit?: number; maxFutureMs: number; clientDir?: string };
+  options: {
+    trustProxy: number | string[] | false;
+    secureCookies: boolean;
+    signInLimit?: number;
+    maxFutureMs: number;
+    maxInflightBytes?: number;
+    clientDir?: string;
+  };
 }
 
 export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): void } {
@@ -101,7 +108,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   app.use(cookieParser());
   app.use('/api', identify(directory));
   app.use('/api', sameOriginForCookies());
-  app.use(eventsRouter({ ...events, onIngested }));
+  app.use(eventsRouter({ ...events, onIngested, maxInflightBytes: options.maxInflightBytes }));
   app.use('/api', express.json({ limit: '100kb' }));
   app.use(metricsRouter({ directory, snapshots: deps.snapshots }));
   const calls = createCallLog({ reader: createCallLogReader({ redis: deps.redis, keys: deps.keys }), archive: deps.callLogArchive, calendar: deps.calendar });
@@ -114,7 +121,7 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   const session = { users: directory.users, sessions: directory.sessions, redis: deps.redis, keys: deps.keys };
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
-  app.use(promptsRouter({ prompts: deps.coaching, directory, calendar: deps.calendar }));
+  app.use(promptsRouter({ prompts: deps.coaching, directory, calendar: deps.calendar, limits: { redis: deps.redis, keys: deps.keys } }));
   app.use(qaFormsRouter({ forms: deps.quality.forms }));
   app.use(qaEvaluationsRouter({ evaluations: deps.quality.evaluations, directory, calendar: deps.calendar }));
   app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));

@@ -16,12 +16,9 @@ export function createBannerStore(deps: { redis: RedisClient; keys: StoreKeys })
   const { redis } = deps;
   const { active: activeKey, history: historyKey } = deps.keys.banners;
 
-  async function save(banner: Banner): Promise<void> {
-    await redis
-      .multi()
-      .hset(activeKey, banner.id, JSON.stringify(banner))
-      .xadd(historyKey, 'MAXLEN', '~', HISTORY_LENGTH, '*', 'action', 'raised', 'banner', JSON.stringify(banner))
-      .exec();
+  /** Stores a new banner unless `maxActive` are active already (lua/raiseBanner.lua); false when it was not stored. */
+  async function save(banner: Banner, maxActive: number): Promise<boolean> {
+    return (await redis.raiseBanner(activeKey, historyKey, banner.id, JSON.stringify(banner), maxActive, HISTORY_LENGTH)) === 1;
   }
 
   /** Removes an active banner; false when there was none with that id. */

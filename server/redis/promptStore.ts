@@ -35,9 +35,9 @@ export function createPromptStore(deps: { redis: RedisClient; keys: StoreKeys })
     await redis.hset(key.prompt(id), `r:${agent}`, JSON.stringify(recipient));
   }
 
-  /** Ids of the prompts sent to an agent since `since` (epoch ms), oldest first. */
-  async function inboxSince(agent: string, since: number): Promise<string[]> {
-    return redis.zrangebyscore(key.inbox(agent), since, '+inf');
+  /** Ids of the newest `limit` prompts sent to an agent since `since` (epoch ms), oldest first. */
+  async function inboxSince(agent: string, since: number, limit: number): Promise<string[]> {
+    return (await redis.zrevrangebyscore(key.inbox(agent), '+inf', since, 'LIMIT', 0, limit)).reverse();
   }
 
   /** Ids in the log between two instants, newest first. */

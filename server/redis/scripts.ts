@@ -24,6 +24,8 @@ declare module 'ioredis' {
     compactCallLog(log: string, archive: string, sha: string, blob: Buffer, ttlMs: number, ...records: string[]): Result<number, Context>;
     /** See lua/qaSave.lua. */
     qaSave(hash: string, log: string, seq: string, id: string, createdAt: number, ...fields: string[]): Result<number, Context>;
+    /** See lua/raiseBanner.lua: 1 raised, 0 the most are active already. */
+    raiseBanner(active: string, history: string, id: string, json: string, maxActive: number, historyLength: string): Result<number, Context>;
     /** See lua/raiseEscalation.lua. */
     raiseEscalation(open: string, record: string, log: string, agent: string, id: string, json: string, at: number): Result<string, Context>;
     /** See lua/stepEscalation.lua. */
@@ -37,6 +39,7 @@ export function defineScripts(redis: RedisClient): void {
   redis.defineCommand('storeTime', { lua: lua('storeTime.lua'), numberOfKeys: 1 });
   redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
   redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
+  redis.defineCommand('raiseBanner', { numberOfKeys: 2, lua: lua('raiseBanner.lua') });
   redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
   redis.defineCommand('stepEscalation', { numberOfKeys: 2, lua: lua('stepEscalation.lua') });
 }

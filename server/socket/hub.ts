@@ -160,13 +160,15 @@ export function createLiveHub(deps: HubDeps) {
     if (p.role === 'supervisor' || p.role === 'admin') void socket.join(rooms.supervisors);
     if (p.role === 'lead') for (const team of p.teams ?? []) void socket.join(rooms.leads(team));
 
+    // Subscriptions still on their way count against the cap too: a burst would otherwise pass it before any joins.
+    let pending = 0;
     socket.on('subscribe', async (request, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       const scope = typeof request?.scope === 'string' ? request.scope : '';
       if (!parseScope(scope)) return reply(refusal('bad_request', SCOPE_FORMAT));
-      const subscribed = scopesOf(socket).length;
-      if (subscribed >= MAX_SCOPES_PER_SOCKET)
+      if (scopesOf(socket).length + pending >= MAX_SCOPES_PER_SOCKET)
         return reply(refusal('too_many_requests', `too many subscriptions: at most ${MAX_SCOPES_PER_SOCKET} a connection`));
+      pending++;
       try {
         // The token or session is looked up again: one revoked or changed since the handshake ends here.
         const current = await authenticateSocket(socket, directory);
@@ -199,6 +201,8 @@ export function createLiveHub(deps: HubDeps) {
         if (err instanceof DomainError) return reply(refusal(err.code, err.message));
         log('subscribe failed', { scope, error: (err as Error).message });
         reply(refusal('store_unavailable', 'unavailable: could not read the figures; retry'));
+      } finally {
+        pending--;
       }
     });
 

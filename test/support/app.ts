@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { closeConnection, createApplication, type Application } from '../../server/app.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, type Log } from '../../server/logger.ts';
 import { settingsSchema, type Settings } from '../../server/settings.ts';
 import { connectRedis, type RedisClient } from '../../server/redis/connect.ts';
 import { hashTaggedPrefix } from '../../server/redis/keys.ts';
@@ -49,6 +49,10 @@ export async function startApp(
     maxSocketsPerToken?: number;
     /** A socket holding more unsent bytes than this is dropped (default 4 MiB). */
     maxUnsentBytes?: number;
+    /** Where the server logs (default: silent unless TEST_LOG is set). */
+    log?: Log;
+    /** Ingest bodies taken in at once, bytes (default 32 MiB). */
+    maxIngestInflightBytes?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
@@ -73,7 +77,7 @@ export async function startApp(
     settings: settingsSchema.parse(opts.settings ?? {}),
     ingestToken,
     apiToken,
-    log: createLogger({ silent: !process.env.TEST_LOG }),
+    log: opts.log ?? createLogger({ silent: !process.env.TEST_LOG }),
     signInLimit: opts.signInLimit,
     watchEveryMs: opts.watchEveryMs,
     rulesEveryMs: 0,
@@ -86,6 +90,7 @@ export async function startApp(
     maxSocketsPerPrincipal: opts.maxSocketsPerPrincipal,
     maxSocketsPerToken: opts.maxSocketsPerToken,
     maxUnsentBytes: opts.maxUnsentBytes,
+    maxIngestInflightBytes: opts.maxIngestInflightBytes,
     durability: opts.durability,
     redisTimeoutMs: opts.redisTimeoutMs,
     clientDir: opts.clientDir,
