@@ -64,8 +64,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     sockets: () => live.io.engine.clientsCount,
     notify: {
       changed: live.changes.publish,
-      // A team's figures are its agents' and queues': subscribers on every instance get the new ones through the
-      // change feed; its leads' subscriptions are checked again on every instance (agents they may no longer read).
+      // Every instance pushes the team's new figures (change feed) and checks its leads' subscriptions again.
       teamChanged: (id) => {
         live.changes.publish(new Set([`team:${id}`]));
         live.hub.teamsChanged([id]);
@@ -81,6 +80,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
       signInLimit: deps.signInLimit,
       maxFutureMs: (deps.maxFutureMinutes ?? 15) * 60_000,
       maxInflightBytes: deps.maxIngestInflightBytes,
+      promptsPerMinute: deps.promptsPerMinute,
       clientDir: deps.clientDir,
     },
   });

@@ -57,4 +57,6 @@ export interface AppDeps {
   maxUnsentBytes?: number;
   /** Ingest bodies taken in at once, bytes (WALLBOARD_INGEST_MAX_INFLIGHT_MB; default 32 MiB, 0 no limit). */
   maxIngestInflightBytes?: number;
+  /** Coaching prompts one sender may send a minute (WALLBOARD_PROMPTS_PER_MINUTE; default 600, 0 no cap). */
+  promptsPerMinute?: number;
 }

@@ -77,6 +77,8 @@ export interface Config {
   maxUnsentBytes: number;
   /** WALLBOARD_INGEST_MAX_INFLIGHT_MB, default 32: ingest bodies taken in at once; past it a batch is 503 unread (its sender resends); 0 turns it off. */
   maxIngestInflightBytes: number;
+  /** WALLBOARD_PROMPTS_PER_MINUTE, default 600: coaching prompts one sender may send a minute (each may go to a whole team); 0 turns the cap off. */
+  promptsPerMinute: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -124,6 +126,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerToken: integer(env, 'WALLBOARD_MAX_SOCKETS_PER_TOKEN', 1000, 0, 100_000),
     maxUnsentBytes: integer(env, 'WALLBOARD_SOCKET_MAX_UNSENT_MB', 4, 0, 1024) * 1024 * 1024,
     maxIngestInflightBytes: integer(env, 'WALLBOARD_INGEST_MAX_INFLIGHT_MB', 32, 0, 4096) * 1024 * 1024,
+    promptsPerMinute: integer(env, 'WALLBOARD_PROMPTS_PER_MINUTE', 600, 0, 1_000_000),
   };
 }
 

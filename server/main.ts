@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     maxSocketsPerToken: config.maxSocketsPerToken,
     maxUnsentBytes: config.maxUnsentBytes,
     maxIngestInflightBytes: config.maxIngestInflightBytes,
+    promptsPerMinute: config.promptsPerMinute,
   });
 
   if (config.admin && (await application.directory.users.count()) === 0) {

@@ -6,7 +6,7 @@ import { readConfig } from '../server/config.ts';
 import { MAX_ACTIVE_BANNERS } from '../server/domain/banners.ts';
 import { MAX_REDELIVERED } from '../server/domain/coaching.ts';
 import { linesWithContent, MAX_NESTING, nestingDepth, parseBatch } from '../server/http/batchBody.ts';
-import { PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
+import { DEFAULT_PROMPTS_PER_MINUTE } from '../server/http/prompts.ts';
 import { MAX_INTERVAL_DAYS } from '../server/http/reports.ts';
 import { TWILIO_FEED_PATH } from '../server/http/feeds.ts';
 import { MAX_SCOPES_PER_SOCKET } from '../server/socket/hub.ts';
@@ -104,16 +104,28 @@ describe('Socket.IO subscriptions', () => {
 });
 
 describe('coaching prompts', () => {
-  it(`takes at most ${PROMPTS_PER_MINUTE} prompts a minute from one sender and answers the next 429, others unaffected`, async () => {
-    const token = (await app.request('POST', '/api/v1/tokens', { token: app.apiToken, body: { role: 'supervisor', name: 'prompt-flood' } })).body.token;
-    const prompt = (as: string) => app.request('POST', '/api/v1/prompts', { token: as, body: { to: 'agent:flooded', text: 'hello', priority: 'normal' } });
-    const answers = await Promise.all(Array.from({ length: PROMPTS_PER_MINUTE }, () => prompt(token)));
-    expect(answers.map((r) => r.status)).toEqual(Array(PROMPTS_PER_MINUTE).fill(201));
-    const refused = await prompt(token);
-    expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/too many prompts/) });
-    // Another sender still gets through.
-    expect((await prompt(app.apiToken)).status).toBe(201);
+  it('takes at most WALLBOARD_PROMPTS_PER_MINUTE prompts a minute from one sender and answers the next 429, others unaffected', async () => {
+    const PER_MINUTE = 5;
+    const capped = await startApp(inject('redisUrl'), { promptsPerMinute: PER_MINUTE });
+    try {
+      const token = (await capped.request('POST', '/api/v1/tokens', { token: capped.apiToken, body: { role: 'supervisor', name: 'prompt-flood' } })).body.token;
+      const prompt = (as: string) => capped.request('POST', '/api/v1/prompts', { token: as, body: { to: 'agent:flooded', text: 'hello', priority: 'normal' } });
+      const answers = await Promise.all(Array.from({ length: PER_MINUTE }, () => prompt(token)));
+      expect(answers.map((r) => r.status)).toEqual(Array(PER_MINUTE).fill(201));
+      const refused = await prompt(token);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: 'too_many_requests', message: `too many prompts: at most ${PER_MINUTE} a minute from one sender; wait a minute` });
+      // Another sender still gets through.
+      expect((await prompt(capped.apiToken)).status).toBe(201);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it(`defaults WALLBOARD_PROMPTS_PER_MINUTE to ${DEFAULT_PROMPTS_PER_MINUTE}, takes 0 as off, and refuses a bad value naming the variable`, () => {
+    expect(readConfig({}).promptsPerMinute).toBe(DEFAULT_PROMPTS_PER_MINUTE);
+    expect(readConfig({ WALLBOARD_PROMPTS_PER_MINUTE: '0' }).promptsPerMinute).toBe(0);
+    expect(() => readConfig({ WALLBOARD_PROMPTS_PER_MINUTE: 'lots' })).toThrow(/^WALLBOARD_PROMPTS_PER_MINUTE: /);
   });
 });
 

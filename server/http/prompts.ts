@@ -20,20 +20,25 @@ import { parseBody } from './validate.ts';
 /** Who is in which team, for a lead's checks. */
 type TeamMembers = { teams: Pick<Teams, 'agentsOfTeams'> };
 
-/** Prompts one sender may send a minute: each may go to a whole team, and every agent's screen gets them all again on reconnecting. */
-export const PROMPTS_PER_MINUTE = 60;
+/**
+ * Prompts one sender may send a minute unless configured (WALLBOARD_PROMPTS_PER_MINUTE): far above what a lead types,
+ * while a script flooding a team of 200 (each prompt a write and a push per agent) is stopped.
+ */
+export const DEFAULT_PROMPTS_PER_MINUTE = 600;
 
 export function promptsRouter(deps: {
   prompts: Coaching;
   directory: TeamMembers;
   calendar: Calendar;
-  /** Where the senders' counters live (shared by every instance). */
-  limits: { redis: RedisClient; keys: StoreKeys };
+  /** Prompts one sender may send a minute (0: no cap), counted where every instance sees them. */
+  limits: { redis: RedisClient; keys: StoreKeys; perMinute?: number };
 }): Router {
   const { prompts, directory, calendar } = deps;
   const router = Router();
 
-  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), senderLimit(deps.limits), async (req, res) => {
+  const perMinute = deps.limits.perMinute ?? DEFAULT_PROMPTS_PER_MINUTE;
+  const limit: RequestHandler[] = perMinute > 0 ? [senderLimit({ ...deps.limits, perMinute })] : [];
+  router.post('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead'), ...limit, async (req, res) => {
     const body = parseBody(promptBody, req.body);
     const p = principalOf(req);
     if (!(await mayCoach(p, body.to, directory))) throw new DomainError('forbidden', `to: the ${p.role} role may not prompt ${body.to}`);
@@ -84,17 +89,17 @@ export function promptsRouter(deps: {
   return router;
 }
 
-/** At most PROMPTS_PER_MINUTE prompts a minute from one sender (its token or user), on every instance together. */
-function senderLimit({ redis, keys }: { redis: RedisClient; keys: StoreKeys }): RequestHandler {
+/** At most `perMinute` prompts a minute from one sender (its token or user), on every instance together. */
+function senderLimit({ redis, keys, perMinute }: { redis: RedisClient; keys: StoreKeys; perMinute: number }): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
-    limit: PROMPTS_PER_MINUTE,
+    limit: perMinute,
     store: new RedisRateStore(redis, keys.auth.rateLimit('prompts')),
     keyGenerator: (req) => principalKey(principalOf(req)),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, _res, next) =>
-      next(new DomainError('too_many_requests', `too many prompts: at most ${PROMPTS_PER_MINUTE} a minute from one sender; wait a minute`)),
+      next(new DomainError('too_many_requests', `too many prompts: at most ${perMinute} a minute from one sender; wait a minute`)),
   });
 }
 

@@ -53,6 +53,7 @@ export async function startApp(
     log?: Log;
     /** Ingest bodies taken in at once, bytes (default 32 MiB). */
     maxIngestInflightBytes?: number;
+    promptsPerMinute?: number;
     /** Listen on this port (0: a free one). */
     port?: number;
     /** `replica`: a 202 waits for a replica (WAIT). */
@@ -91,6 +92,7 @@ export async function startApp(
     maxSocketsPerToken: opts.maxSocketsPerToken,
     maxUnsentBytes: opts.maxUnsentBytes,
     maxIngestInflightBytes: opts.maxIngestInflightBytes,
+    promptsPerMinute: opts.promptsPerMinute,
     durability: opts.durability,
     redisTimeoutMs: opts.redisTimeoutMs,
     clientDir: opts.clientDir,
