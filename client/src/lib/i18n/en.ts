@@ -75,6 +75,7 @@ export const en = {
   'banner.auto.storeDown': 'Metrics store unreachable: figures shown are the last known and may be stale',
   'connection.lost': 'Connection lost — retrying',
   'connection.reconnecting': 'Reconnecting…',
+  'connection.ended': 'Access ended — no more updates',
   'connection.age': 'the figures below are {age} old',
   'connection.noData': 'no data yet',
   'connection.refused': 'Not allowed to connect: sign in again',

@@ -72,6 +72,7 @@ export const es: Messages = {
   'banner.auto.storeDown': 'Almacén de cifras inaccesible: las cifras mostradas son las últimas conocidas y pueden estar desfasadas',
   'connection.lost': 'Conexión perdida — reintentando',
   'connection.reconnecting': 'Reconectando…',
+  'connection.ended': 'Acceso terminado — sin más datos',
   'connection.age': 'las cifras de abajo tienen {age} de antigüedad',
   'connection.noData': 'aún no hay datos',
   'connection.refused': 'Conexión no permitida: vuelve a iniciar sesión',
