@@ -72,6 +72,22 @@ test.describe.serial('the wall at its extremes', () => {
     await fitsEverywhere(page, 'three tiles');
   });
 
+  test('on a screen that scrolls (a laptop window, a portrait TV, a phone) every tile shows its figures whole', async ({ server }) => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=constructor,__proto__,a:b*{c},big`);
+    await expect(page.getByTestId('queue-tile-big').getByTestId('waiting')).toHaveText('10,000');
+    for (const viewport of [
+      { width: 800, height: 600 },
+      { width: 1080, height: 1920 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      const what = `${viewport.width}×${viewport.height}`;
+      await expect.poll(() => unreadableText(page, '[data-testid="wall"]', { scrolls: true }), { message: what }).toEqual([]);
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${what}: no sideways scroll` }).toBe(viewport.width);
+    }
+  });
+
   test('a 10-hour AHT and 5-digit counts in the totals, and in a dense row, overlap nothing', async ({ server }) => {
     // Thirty rows: the big queue first, the rest unknown ids with no figures yet.
     const ids = ['big', ...ODD.slice(0, 4), ...Array.from({ length: 25 }, (_, i) => `empty-${i}`)];
