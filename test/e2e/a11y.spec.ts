@@ -123,4 +123,22 @@ test.describe('accessibility', () => {
     await expectAccessible(agent, '/agent at 320 px', size);
     await Promise.all([supervisor, agent].map((p) => p.context().close()));
   });
+
+  // Banners of every severity, with their queues and time, on a 1280×720 wall, where their text is normal-size
+  // (under 24 px): it needs 4.5:1 on each banner's colour, the critical one's pulse included.
+  test('banners of every severity on a 1280×720 wall', async ({ browser, server }) => {
+    const raised: string[] = [];
+    for (const severity of ['critical', 'warning', 'info']) {
+      const created = await server.post('/api/v1/banners', { severity, message: `${severity} for the contrast check`, queues: ['sales'] });
+      expect(created.status).toBe(201);
+      raised.push(created.body.id);
+    }
+    const size = { width: 1280, height: 720 };
+    const page = await (await browser.newContext({ viewport: size, reducedMotion: 'reduce' })).newPage();
+    await page.goto(`${server.url}/wall?token=${displayToken}`);
+    await expect(page.locator('[data-testid="banner"][data-source="manual"]')).toHaveCount(4);
+    await expectAccessible(page, '/wall with banners at 1280×720', size);
+    await page.context().close();
+    for (const id of raised) await fetch(`${server.url}/api/v1/banners/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
+  });
 });
