@@ -188,6 +188,25 @@ test.describe('team console', () => {
     await expect(lead.getByTestId('agent-detail')).toHaveCount(0);
     await expect(lead.getByTestId('prompt-to')).toHaveValue('team:blue');
   });
+
+  test('a team renamed or given an agent shows on the open console without a reload (no subscription ends)', async ({ browser, server }) => {
+    const putBlue = async (name: string, agents: string[]) => {
+      const res = await fetch(`${server.url}/api/v1/teams/blue`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, agents }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await putBlue('Blue team', ['b1']);
+    const lead = await signIn(browser, server, 'lars', 'lars-password-1', '/lead');
+    await lead.getByTestId('team-select').selectOption('blue');
+    await expect(lead.getByTestId('agent-row-b1')).toBeVisible();
+    await putBlue('Blue team (late shift)', ['b1', 'constructor']);
+    await expect(lead.getByRole('heading', { level: 1 })).toHaveText('Blue team (late shift)', { timeout: 10_000 });
+    await expect(lead.getByTestId('agent-row-constructor')).toBeVisible();
+    await expect(lead.getByTestId('team-select')).toHaveValue('blue');
+  });
 });
 
 test.describe('sign-in', () => {
