@@ -135,4 +135,19 @@ test.describe.serial('the wall at its extremes', () => {
     await expect(page.getByTestId('queue-tile-a:b*{c}').getByTestId('waiting')).toHaveText('1');
     await expect(page.getByTestId('queue-tile-constructor').getByTestId('queue-name')).toHaveText('constructor');
   });
+
+  test('an empty ?queues= shows every queue, not none', async ({ server }) => {
+    await page.setViewportSize(VIEWPORTS[1]!);
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=`);
+    await expect(page.getByTestId('queue-tile-big')).toBeVisible();
+    await expect(page.getByTestId('queue-tile-constructor')).toBeVisible();
+  });
+
+  test('right-to-left names and messages keep their own direction, isolated from the words around them', async ({ server }) => {
+    await page.setViewportSize(VIEWPORTS[1]!);
+    await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=big`);
+    const arabic = page.getByTestId('banner').filter({ hasText: 'مرحبا' });
+    await expect(arabic.getByTestId('banner-message')).toHaveJSProperty('tagName', 'BDI');
+    await expect(page.getByTestId('queue-tile-big').getByTestId('queue-name')).toHaveAttribute('dir', 'auto');
+  });
 });
