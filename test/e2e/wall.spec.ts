@@ -107,6 +107,16 @@ test.describe('the wall display', () => {
     await expect(page.getByTestId('freshness')).not.toHaveAttribute('data-live', 'true');
   });
 
+  test('a queue in ?queues= that the display token may not read says so, instead of dashes as if it were quiet', async ({ page, server }) => {
+    const created = await server.post('/api/v1/tokens', { role: 'display', subject: 'sales', name: 'Sales TV' });
+    await page.goto(`${server.url}/wall?token=${created.body.token}&queues=sales,support`);
+    await expect(page.getByTestId('queue-tile-sales').getByTestId('offered')).toBeVisible();
+    const support = page.getByTestId('queue-tile-support');
+    await expect(support).toHaveAttribute('data-refused', 'true');
+    await expect(support.getByTestId('tile-refused')).toHaveText('Not shown: this screen may not read this queue');
+    await expect(support.getByTestId('offered')).toHaveCount(0);
+  });
+
   test('shows "reconnecting" while the server is down and recovers with fresh figures', async ({ page, server }) => {
     // Its own queues: the tiles keep their full form (every figure) however many queues other tests made.
     await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=sales,support`);

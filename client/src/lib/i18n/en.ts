@@ -42,6 +42,8 @@ export const en = {
   'state.offline': 'Offline',
   // A queue's tile
   'tile.stale': 'stale',
+  'tile.refused': 'Not shown: this screen may not read this queue',
+  'tile.refusedShort': 'not allowed here',
   'tile.serviceLevel': 'Service level',
   'tile.serviceLevelLine': 'service level',
   'tile.slTarget': '≥ {target} in {seconds}s',

@@ -39,6 +39,8 @@ export const es: Messages = {
   'state.offline': 'Desconectado',
   // La tarjeta de una cola
   'tile.stale': 'desactualizado',
+  'tile.refused': 'No se muestra: esta pantalla no puede leer esta cola',
+  'tile.refusedShort': 'no permitida aquí',
   'tile.serviceLevel': 'Nivel de servicio',
   'tile.serviceLevelLine': 'nivel de servicio',
   'tile.slTarget': '≥ {target} en {seconds} s',
