@@ -71,6 +71,8 @@ test.describe.serial('the wall at its extremes', () => {
     await page.setViewportSize(VIEWPORTS[1]!);
     await page.goto(`${server.url}/wall?token=${server.apiToken}&queues=constructor,__proto__,toString`);
     await expect(page.getByTestId('queue-tile-toString').getByTestId('longest-wait')).toHaveText(/^3:\d\d:\d\d$/);
+    // How far past its threshold, as a duration: "+3:00:05", not "+10,805 s".
+    await expect(page.getByTestId('queue-tile-toString').getByTestId('wait-status').locator('.word')).toHaveText(/^\+2:59:\d\d$|^\+3:\d\d:\d\d$/);
     await fitsEverywhere(page, 'three tiles');
     await page.setViewportSize(VIEWPORTS[1]!);
     await expect(page.getByTestId('intraday-chart')).toHaveAttribute('data-axis-title', 'true');
