@@ -141,4 +141,16 @@ test.describe('accessibility', () => {
     await page.context().close();
     for (const id of raised) await fetch(`${server.url}/api/v1/banners/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
   });
+
+  test('a banner of one unbroken word does not widen /supervisor on a phone', async ({ browser, server }) => {
+    const created = await server.post('/api/v1/banners', { severity: 'info', message: `Unbroken${'x'.repeat(150)}` });
+    expect(created.status).toBe(201);
+    const size = { width: 390, height: 844 };
+    const supervisor = await signInAs(browser, server, 'sue-supervisor', 'sue-password-1', { lands: '/wall', viewport: size });
+    await supervisor.goto(`${server.url}/supervisor`);
+    await expect(supervisor.getByTestId('banner-history').filter({ hasText: 'Unbrokenxxx' }).first()).toBeVisible();
+    await expectAccessible(supervisor, '/supervisor with an unbroken banner', size);
+    await supervisor.context().close();
+    await fetch(`${server.url}/api/v1/banners/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
+  });
 });
