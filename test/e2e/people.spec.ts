@@ -64,6 +64,25 @@ test.describe('coaching', () => {
     expect(await csv.text()).toMatch(/"?lena"?,"?agent:r1"?,"?r1"?,"?high"?,"?false"?,"?Offer the callback, queue is long"?,"?replied"?,.*On it/);
   });
 
+  test("the agent's reply shows on its card at once, a long unbroken one inside the card at 200% zoom (640×360)", async ({ browser, server }) => {
+    const text = `Zoomed prompt ${Date.now()}`;
+    expect((await server.post('/api/v1/prompts', { to: 'agent:r1', text, priority: 'normal' })).status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 640, height: 360 } });
+    const agent = await context.newPage();
+    await agent.goto(`${server.url}/login?next=/agent`);
+    await agent.getByTestId('login-username').fill('raj');
+    await agent.getByTestId('login-password').fill('raj-password-1');
+    await agent.getByTestId('login-submit').click();
+    const card = agent.getByTestId('prompt-card').filter({ hasText: text });
+    const reply = `Understood${'-and-will-do'.repeat(20)}`;
+    await card.getByTestId('prompt-reply-text').fill(reply);
+    await card.getByTestId('prompt-reply-send').click();
+    await expect(card.getByTestId('prompt-state')).toHaveText('replied');
+    await expect(card.locator('q')).toHaveText(reply);
+    await expect.poll(() => agent.evaluate(() => document.documentElement.scrollWidth)).toBe(640);
+    await context.close();
+  });
+
   test('the lead and the agent see quality (QA) against its 90% target with a status badge, and its change live', async ({ browser, server }, testInfo) => {
     const now = Date.now();
     // A minute ago, but today (UTC, the server's zone) even in the first minute of the day: the screens show today's QA.
@@ -187,6 +206,25 @@ test.describe('team console', () => {
     await expect(lead.getByTestId('team-select')).toHaveValue('blue');
     await expect(lead.getByTestId('agent-detail')).toHaveCount(0);
     await expect(lead.getByTestId('prompt-to')).toHaveValue('team:blue');
+  });
+
+  test('a team renamed or given an agent shows on the open console without a reload (no subscription ends)', async ({ browser, server }) => {
+    const putBlue = async (name: string, agents: string[]) => {
+      const res = await fetch(`${server.url}/api/v1/teams/blue`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, agents }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await putBlue('Blue team', ['b1']);
+    const lead = await signIn(browser, server, 'lars', 'lars-password-1', '/lead');
+    await lead.getByTestId('team-select').selectOption('blue');
+    await expect(lead.getByTestId('agent-row-b1')).toBeVisible();
+    await putBlue('Blue team (late shift)', ['b1', 'constructor']);
+    await expect(lead.getByRole('heading', { level: 1 })).toHaveText('Blue team (late shift)', { timeout: 10_000 });
+    await expect(lead.getByTestId('agent-row-constructor')).toBeVisible();
+    await expect(lead.getByTestId('team-select')).toHaveValue('blue');
   });
 });
 

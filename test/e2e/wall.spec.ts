@@ -91,14 +91,30 @@ test.describe('the wall display', () => {
     await expect(banner).toHaveCount(0, { timeout: 1000 });
   });
 
-  test('a display token runs the wall; revoking it stops the board', async ({ page, server }) => {
+  test('a display token runs the wall; revoking it stops the board, which says its access ended', async ({ page, server }) => {
     // A token made for one board: the wall shows that board's queues without being told in the URL.
     const created = await server.post('/api/v1/tokens', { role: 'display', subject: 'sales', name: 'Floor TV' });
     await page.goto(`${server.url}/wall?token=${created.body.token}`);
     await expect(page.getByTestId('queue-tile-sales')).toBeVisible();
     await expect(page.getByTestId('queue-tile-support')).toHaveCount(0);
     await fetch(`${server.url}/api/v1/tokens/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.apiToken}` } });
-    await expect(page.getByTestId('reconnecting')).toBeVisible({ timeout: 2000 });
+    // Not "Reconnecting…": a revoked token never comes back, and the TV says so rather than seem to wait.
+    const ended = page.getByTestId('access-ended');
+    await expect(ended).toBeVisible({ timeout: 2000 });
+    await expect(ended).toContainText('Access ended');
+    await expect(ended.getByTestId('connection-why')).toHaveText('(Disconnected by the server (revoked or signed out))');
+    await expect(page.getByTestId('reconnecting')).toHaveCount(0);
+    await expect(page.getByTestId('freshness')).not.toHaveAttribute('data-live', 'true');
+  });
+
+  test('a queue in ?queues= that the display token may not read says so, instead of dashes as if it were quiet', async ({ page, server }) => {
+    const created = await server.post('/api/v1/tokens', { role: 'display', subject: 'sales', name: 'Sales TV' });
+    await page.goto(`${server.url}/wall?token=${created.body.token}&queues=sales,support`);
+    await expect(page.getByTestId('queue-tile-sales').getByTestId('offered')).toBeVisible();
+    const support = page.getByTestId('queue-tile-support');
+    await expect(support).toHaveAttribute('data-refused', 'true');
+    await expect(support.getByTestId('tile-refused')).toHaveText('Not shown: this screen may not read this queue');
+    await expect(support.getByTestId('offered')).toHaveCount(0);
   });
 
   test('shows "reconnecting" while the server is down and recovers with fresh figures', async ({ page, server }) => {

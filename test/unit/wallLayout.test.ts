@@ -55,4 +55,12 @@ describe('wallLayout', () => {
       last = rank;
     }
   });
+
+  it('gives the tiles no more than the room the banners leave them', () => {
+    const roomy = wallLayout(4, 1920, 1080);
+    const squeezed = wallLayout(4, 1920, 1080, 40);
+    expect(squeezed.areaVh).toBe(40);
+    expect(squeezed.rows * squeezed.tileH + (squeezed.rows - 1) * GAP_VH).toBeLessThanOrEqual(40 + 1e-9);
+    expect(wallLayout(4, 1920, 1080, 500)).toEqual(roomy);
+  });
 });

@@ -2,6 +2,7 @@
 import { ERROR_CODES, type ErrorCode } from '../../../shared/errors.ts';
 import type { Me } from '../../../shared/wire.ts';
 import { t } from './i18n/index.svelte.ts';
+import { withoutParam } from './query.ts';
 
 const TOKEN_KEY = 'wallboard.token';
 
@@ -11,8 +12,8 @@ export function adoptUrlToken(): string | undefined {
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + (url.search ? url.search : '') + url.hash);
+    // Taken off as written: re-encoding the rest would turn `?queues=a,b` into one id, `a%2Cb`.
+    history.replaceState(null, '', url.pathname + withoutParam(url.search, 'token') + url.hash);
   }
   return fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }

@@ -23,6 +23,10 @@ export class LiveConnection {
   connected = $state(false);
   /** Why the last connection attempt failed, as a catalogue message (never the transport's own text). */
   connectError = $state<MessageKey | null>(null);
+  /** The server ended or refused this screen's access (token revoked, signed out): nothing more comes, no retry. */
+  get ended(): boolean {
+    return !this.connected && (this.connectError === 'connection.closed' || this.connectError === 'connection.refused');
+  }
   /** When the last figures arrived (server clock), to show their age while disconnected. */
   lastDataAt = $state<number | null>(null);
   banners = $state<Banner[]>([]);

@@ -46,9 +46,12 @@ export class TeamConsole {
     this.teamId = preferred ?? this.teams[0]?.id ?? null;
   }
 
-  /** Reads the lead's teams again after one changed: the team shown stays while it is there, an agent gone closes its detail. */
+  /** Reads the lead's teams again (one changed, or every few seconds: a rename or an agent added ends no subscription): the team shown stays while it is there, an agent gone closes its detail. */
   async reloadTeams(): Promise<void> {
-    this.teams = await this.#session.get<Team[]>('/api/v1/teams');
+    const teams = await this.#session.get<Team[]>('/api/v1/teams');
+    // Unchanged, the same objects stay: what follows the team shown does not start again.
+    if (JSON.stringify(teams) === JSON.stringify(untrack(() => this.teams))) return;
+    this.teams = teams;
     if (!this.teams.some((t) => t.id === this.teamId)) this.teamId = this.teams[0]?.id ?? null;
     if (this.selected !== null && !this.team?.agents.includes(this.selected)) this.selected = null;
   }

@@ -21,12 +21,14 @@ export interface WallLayout {
 
 /** The smallest tile each form needs, in vh at scale 1 (what QueueTile's styles add up to, with some room). */
 export const TILE_NEEDS: Record<TileMode, { w: number; h: number }> = {
-  full: { w: 50, h: 29.2 },
+  full: { w: 64, h: 29.2 },
   compact: { w: 42.5, h: 19 },
-  dense: { w: 58, h: 6.1 },
+  dense: { w: 58, h: 5.7 },
 };
 /** Height of the tiles' area per form, vh. */
 export const AREA_VH: Record<TileMode, number> = { full: 60, compact: 62, dense: 70 };
+/** However tall the banners, the tiles keep this much, vh. */
+const MIN_AREA_VH = 12;
 /** The column-label row above each column of dense rows, vh. */
 export const DENSE_HEAD_VH = 3.4;
 /** Gap between tiles, vh; the wall's side padding, vh each side. */
@@ -35,30 +37,35 @@ export const PAD_VH = 1;
 /** Past this the tile only gets emptier: the numbers are large enough from across the room. */
 const MAX_SCALE = 2.6;
 
-function best(n: number, widthVh: number, mode: TileMode): Omit<WallLayout, 'mode' | 'areaVh'> {
+function best(n: number, widthVh: number, mode: TileMode, areaVh: number): Omit<WallLayout, 'mode' | 'areaVh'> {
   const need = TILE_NEEDS[mode];
   let found = { cols: 1, rows: n, scale: 0, tileW: 0, tileH: 0 };
   for (let cols = 1; cols <= n; cols++) {
     const rows = Math.ceil(n / cols);
     const w = (widthVh - (cols - 1) * GAP_VH) / cols;
-    const h = mode === 'dense' ? (AREA_VH.dense - DENSE_HEAD_VH - (rows * GAP_VH) / 2) / rows : (AREA_VH[mode] - (rows - 1) * GAP_VH) / rows;
+    const h = mode === 'dense' ? (areaVh - DENSE_HEAD_VH - (rows * GAP_VH) / 2) / rows : (areaVh - (rows - 1) * GAP_VH) / rows;
     const scale = Math.min(w / need.w, h / need.h);
     if (scale > found.scale) found = { cols, rows, scale, tileW: w, tileH: h };
   }
   return found;
 }
 
-/** The layout for `n` queues on a screen `width`×`height` px. */
-export function wallLayout(n: number, width: number, height: number): WallLayout {
+/**
+ * The layout for `n` queues on a screen `width`×`height` px. `roomVh`: the most height the tiles may take, vh (what
+ * the header, banners and totals leave, less the chart's least), so tall banners shrink the tiles instead of pushing
+ * them and the totals off the screen.
+ */
+export function wallLayout(n: number, width: number, height: number, roomVh = Infinity): WallLayout {
   const count = Math.max(1, n);
   const widthVh = (width / height) * 100 - 2 * PAD_VH;
+  const area = (mode: TileMode) => Math.max(MIN_AREA_VH, Math.min(AREA_VH[mode], roomVh));
   for (const mode of ['full', 'compact'] as const) {
-    const fit = best(count, widthVh, mode);
-    if (fit.scale >= 1) return { mode, ...fit, scale: Math.min(fit.scale, MAX_SCALE), areaVh: AREA_VH[mode] };
+    const fit = best(count, widthVh, mode, area(mode));
+    if (fit.scale >= 1) return { mode, ...fit, scale: Math.min(fit.scale, MAX_SCALE), areaVh: area(mode) };
   }
   // Dense rows shrink below the readable size only past what a wall is for (some 30 queues at 16:9).
-  const fit = best(count, widthVh, 'dense');
-  return { mode: 'dense', ...fit, scale: Math.min(fit.scale, MAX_SCALE), areaVh: AREA_VH.dense };
+  const fit = best(count, widthVh, 'dense', area('dense'));
+  return { mode: 'dense', ...fit, scale: Math.min(fit.scale, MAX_SCALE), areaVh: area('dense') };
 }
 
 /** Whether a full tile has room for its targets line (some 3 lines more) at the layout's scale. */

@@ -42,6 +42,8 @@ export const en = {
   'state.offline': 'Offline',
   // A queue's tile
   'tile.stale': 'stale',
+  'tile.refused': 'Not shown: this screen may not read this queue',
+  'tile.refusedShort': 'not allowed here',
   'tile.serviceLevel': 'Service level',
   'tile.serviceLevelLine': 'service level',
   'tile.slTarget': '≥ {target} in {seconds}s',
@@ -75,6 +77,7 @@ export const en = {
   'banner.auto.storeDown': 'Metrics store unreachable: figures shown are the last known and may be stale',
   'connection.lost': 'Connection lost — retrying',
   'connection.reconnecting': 'Reconnecting…',
+  'connection.ended': 'Access ended — no more updates',
   'connection.age': 'the figures below are {age} old',
   'connection.noData': 'no data yet',
   'connection.refused': 'Not allowed to connect: sign in again',

@@ -39,6 +39,8 @@ export const es: Messages = {
   'state.offline': 'Desconectado',
   // La tarjeta de una cola
   'tile.stale': 'desactualizado',
+  'tile.refused': 'No se muestra: esta pantalla no puede leer esta cola',
+  'tile.refusedShort': 'no permitida aquí',
   'tile.serviceLevel': 'Nivel de servicio',
   'tile.serviceLevelLine': 'nivel de servicio',
   'tile.slTarget': '≥ {target} en {seconds} s',
@@ -72,6 +74,7 @@ export const es: Messages = {
   'banner.auto.storeDown': 'Almacén de cifras inaccesible: las cifras mostradas son las últimas conocidas y pueden estar desfasadas',
   'connection.lost': 'Conexión perdida — reintentando',
   'connection.reconnecting': 'Reconectando…',
+  'connection.ended': 'Acceso terminado — sin más datos',
   'connection.age': 'las cifras de abajo tienen {age} de antigüedad',
   'connection.noData': 'aún no hay datos',
   'connection.refused': 'Conexión no permitida: vuelve a iniciar sesión',
