@@ -114,7 +114,10 @@ describe('coaching prompts', () => {
       expect(answers.map((r) => r.status)).toEqual(Array(PER_MINUTE).fill(201));
       const refused = await prompt(token);
       expect(refused.status).toBe(429);
-      expect(refused.body).toMatchObject({ error: 'too_many_requests', message: `too many prompts: at most ${PER_MINUTE} a minute from one sender; wait a minute` });
+      expect(refused.body).toMatchObject({
+        error: 'too_many_requests',
+        message: `too many prompts: at most ${PER_MINUTE} a minute from one sender; wait a minute`,
+      });
       // Another sender still gets through.
       expect((await prompt(capped.apiToken)).status).toBe(201);
     } finally {

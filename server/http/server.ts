@@ -122,7 +122,14 @@ export function createHttpApp(deps: HttpDeps): { app: express.Express; close(): 
   const session = { users: directory.users, sessions: directory.sessions, redis: deps.redis, keys: deps.keys };
   app.use(sessionRouter({ ...session, secureCookies: options.secureCookies, signInLimit: options.signInLimit, onSessionClosed: notify.sessionClosed }));
   app.use(bannersRouter({ banners: deps.banners, onChanged: notify.bannersChanged, clock: deps.clock }));
-  app.use(promptsRouter({ prompts: deps.coaching, directory, calendar: deps.calendar, limits: { redis: deps.redis, keys: deps.keys, perMinute: options.promptsPerMinute } }));
+  app.use(
+    promptsRouter({
+      prompts: deps.coaching,
+      directory,
+      calendar: deps.calendar,
+      limits: { redis: deps.redis, keys: deps.keys, perMinute: options.promptsPerMinute },
+    }),
+  );
   app.use(qaFormsRouter({ forms: deps.quality.forms }));
   app.use(qaEvaluationsRouter({ evaluations: deps.quality.evaluations, directory, calendar: deps.calendar }));
   app.use(escalationsRouter({ escalations: deps.escalations, directory, tz: deps.tz }));
