@@ -219,6 +219,24 @@ describe('ingest takes JSON or NDJSON from a token only', () => {
   });
 });
 
+describe('query parameters are text given once', () => {
+  it('answers 400 naming the parameter to one given twice, instead of reading something else', async () => {
+    const get = (path: string) => app.request('GET', path, { token: app.apiToken });
+    for (const [path, field] of [
+      ['/api/v1/metrics?scope=all&scope=queue:x', 'scope'],
+      ['/api/v1/metrics?scope=all&day=2026-03-10&day=2026-03-11', 'day'],
+      ['/api/v1/prompts?agent=a&agent=b', 'agent'],
+      ['/api/v1/prompts?team=a&team=b', 'team'],
+    ]) {
+      const res = await get(path!);
+      expect(res.status, path).toBe(400);
+      expect(res.body.message, path).toBe(`${field}: must be given once, as text`);
+    }
+    expect((await get('/api/v1/metrics?scope=')).body).toMatchObject({ error: 'bad_request', message: 'scope: must not be empty' });
+    expect((await get('/api/v1/prompts?from=&to=')).status).toBe(200);
+  });
+});
+
 describe('a batch is all or nothing, even when Redis errors', () => {
   const day = '2026-03-10';
 

@@ -1,4 +1,5 @@
-// Query parameters of the routes over the past (calls, reports), checked one by one: a 400 names the field.
+// Query parameters (of the figures, the prompt log, and the routes over the past: calls, reports), checked one by one:
+// a 400 names the field. A parameter given twice comes as an array: which one was meant is not ours to guess.
 import type { Request } from 'express';
 import { idProblem, parseIsoInstant } from '../../shared/events.ts';
 import { Calendar } from '../domain/calendar.ts';
@@ -6,10 +7,16 @@ import { DomainError } from '../domain/errors.ts';
 
 /** A query parameter given once as text, or undefined; an empty or repeated one is a 400. */
 export function param(req: Request, name: string): string | undefined {
+  const value = optionalParam(req, name);
+  if (value === undefined && req.query[name] === '') throw new DomainError('bad_request', `${name}: must not be empty`);
+  return value;
+}
+
+/** A query parameter given once as text; absent or empty (`?from=&to=`: no bound) is undefined, repeated a 400. */
+export function optionalParam(req: Request, name: string): string | undefined {
   const value = req.query[name];
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw new DomainError('bad_request', `${name}: must be given once, as text`);
-  if (value === '') throw new DomainError('bad_request', `${name}: must not be empty`);
   return value;
 }
 

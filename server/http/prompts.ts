@@ -14,7 +14,7 @@ import { recipientMap } from '../redis/promptStore.ts';
 import { principalOf, requireRole } from './authenticate.ts';
 import { DomainError } from '../domain/errors.ts';
 import { sendCsv, wantsCsv } from './csv.ts';
-import { boundOf } from './pastQuery.ts';
+import { boundOf, optionalParam } from './pastQuery.ts';
 import { parseBody } from './validate.ts';
 
 /** Who is in which team, for a lead's checks. */
@@ -58,7 +58,7 @@ export function promptsRouter(deps: {
 
   router.get('/api/v1/prompts', requireRole('admin', 'supervisor', 'lead', 'agent'), async (req, res) => {
     const p = principalOf(req);
-    const q = (name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? (req.query[name] as string) : undefined);
+    const q = (name: string) => optionalParam(req, name);
     // Days are the centre's, as in the call log and reports; an empty bound is no bound (`?from=&to=`).
     const bound = (name: 'from' | 'to') => {
       const value = q(name);
@@ -98,8 +98,7 @@ function senderLimit({ redis, keys, perMinute }: { redis: RedisClient; keys: Sto
     keyGenerator: (req) => principalKey(principalOf(req)),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new DomainError('too_many_requests', `too many prompts: at most ${perMinute} a minute from one sender; wait a minute`)),
+    handler: (_req, _res, next) => next(new DomainError('too_many_requests', `too many prompts: at most ${perMinute} a minute from one sender; wait a minute`)),
   });
 }
 
