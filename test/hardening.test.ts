@@ -227,6 +227,8 @@ describe('query parameters are text given once', () => {
       ['/api/v1/metrics?scope=all&day=2026-03-10&day=2026-03-11', 'day'],
       ['/api/v1/prompts?agent=a&agent=b', 'agent'],
       ['/api/v1/prompts?team=a&team=b', 'team'],
+      ['/api/v1/prompts/screens?team=a&team=b', 'team'],
+      ['/api/v1/ops/verify?day=2026-03-10&day=2026-03-11', 'day'],
     ]) {
       const res = await get(path!);
       expect(res.status, path).toBe(400);

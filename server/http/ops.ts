@@ -2,13 +2,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
 import { auditDay } from '../domain/audit.ts';
-import { Calendar } from '../domain/calendar.ts';
+import type { Calendar } from '../domain/calendar.ts';
 import type { Clock } from '../domain/clock.ts';
-import { DomainError } from '../domain/errors.ts';
 import type { Ingest } from '../domain/ingest.ts';
 import type { CallLogArchive } from '../redis/callLogArchive.ts';
 import type { FigureReader } from '../redis/figureReader.ts';
 import { requireRole } from './authenticate.ts';
+import { dayParam } from './pastQuery.ts';
 
 export interface OpsDeps {
   ingest: Ingest;
@@ -44,8 +44,7 @@ export function opsRouter(deps: OpsDeps): Router & { close(): void } {
   });
 
   router.get('/api/v1/ops/verify', operators, async (req, res) => {
-    const day = typeof req.query.day === 'string' ? req.query.day : deps.calendar.today(deps.clock());
-    if (!Calendar.isDay(day)) throw new DomainError('bad_request', 'day: must be a date YYYY-MM-DD');
+    const day = dayParam(req, 'day') ?? deps.calendar.today(deps.clock());
     res.json(await auditDay({ ingest: deps.ingest, figures: deps.figures, archive: deps.archive }, day));
   });
 

@@ -49,7 +49,7 @@ export function promptsRouter(deps: {
   // Which of a team's agents have a screen open now: the composer marks the others ("no screen open").
   router.get('/api/v1/prompts/screens', requireRole('admin', 'supervisor', 'lead'), async (req, res) => {
     const p = principalOf(req);
-    const team = typeof req.query.team === 'string' ? req.query.team : '';
+    const team = optionalParam(req, 'team');
     if (!team) throw new DomainError('bad_request', 'team: is required');
     if (!(await mayCoach(p, `team:${team}`, directory))) throw new DomainError('forbidden', 'team: not one of your teams');
     const agents = await directory.teams.agentsOfTeams([team]);
