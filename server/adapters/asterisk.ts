@@ -43,14 +43,6 @@ export function parseQueueLogLine(line: string): QueueLogLine | null {
   return line.includes('|') ? parsePipeLine(line) : parseCsvLine(line);
 }
 
-export function parseQueueLog(text: string): QueueLogLine[] {
-  // Line by line, so a followed file's later chunks (without the CSV header) parse too; headers parse to null.
-  return text
-    .split(/\r?\n/)
-    .map(parseQueueLogLine)
-    .filter((l): l is QueueLogLine => l !== null);
-}
-
 /** `Agent/1127`, `Local/1127@callback-agent`, `PJSIP/1127` → `1127`. */
 export function agentId(channel: string): string {
   return channel.replace(/^[A-Za-z]+\//, '').replace(/@.*$/, '');

@@ -23,7 +23,7 @@ import {
   type Plan,
 } from './ingestPlan.ts';
 
-export { AGENT_STATES_KEPT, callOfMember, type FigureRules } from './ingestPlan.ts';
+export { type FigureRules } from './ingestPlan.ts';
 
 export interface IngestResult {
   accepted: number;

@@ -1,6 +1,5 @@
 // Where the demo centre is: a city where it is early afternoon now, so the morning is on the board whatever the hour.
 import { DateTime } from 'luxon';
-import { CLOSE_HOUR, OPEN_HOUR } from './centre.ts';
 
 /** Cities around the world, no two more than three hours apart: one of them always has the afternoon. */
 const CITIES = [
@@ -32,10 +31,4 @@ export function afternoonZone(now: number): string {
 /** The centre's date at an instant, YYYY-MM-DD in its zone. */
 export function dayAt(at: number, tz: string): string {
   return DateTime.fromMillis(at, { zone: tz }).toISODate()!;
-}
-
-/** Whether the centre is open at an instant (its local hours). */
-export function isOpen(at: number, tz: string): boolean {
-  const local = DateTime.fromMillis(at, { zone: tz });
-  return local.hour >= OPEN_HOUR && local.hour < CLOSE_HOUR;
 }

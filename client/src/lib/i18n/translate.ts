@@ -7,7 +7,6 @@ export type Params = Record<string, string | number>;
 
 /** Every language with a catalogue; en.ts is the source of truth. */
 export const CATALOGUES: Record<string, Messages> = { en, es };
-export const LANGUAGES = Object.keys(CATALOGUES);
 
 /** The catalogue's language for a locale or language tag ('es-MX' → 'es'); anything unknown → 'en'. */
 export function languageOf(tag: string | null | undefined): string {
