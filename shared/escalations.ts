@@ -1,8 +1,7 @@
 // Live escalations: an agent on a call asks for help, a lead takes it (or hands it on) and resolves it. Pure; both sides.
 
 /** open: waiting for a lead; taken: a lead is on the way; resolved: the lead closed it; callEnded: the call ended first. */
-export const ESCALATION_STATUSES = ['open', 'taken', 'resolved', 'callEnded'] as const;
-export type EscalationStatus = (typeof ESCALATION_STATUSES)[number];
+export type EscalationStatus = 'open' | 'taken' | 'resolved' | 'callEnded';
 
 /** The longest reason an agent may give ("one line"). */
 export const MAX_REASON_LENGTH = 200;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** The earliest instant an event may carry (CONTRACT v2). */
-export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
+const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
 /** How far past the server's clock an event may be, by default (clock skew at the source). */
 export const DEFAULT_MAX_FUTURE_MS = 15 * 60 * 1000;
 
@@ -35,7 +35,7 @@ export function parseIsoInstant(text: string): number | string {
 }
 
 /** What `ts` must be, said when it is neither. */
-export const TS_FORMAT = 'must be epoch milliseconds (an integer) or an ISO-8601 string with an offset';
+const TS_FORMAT = 'must be epoch milliseconds (an integer) or an ISO-8601 string with an offset';
 
 /** What is wrong with a number or a string given as `ts`, or null (the window of accepted instants is checked later). */
 function timestampProblem(value: number | string): string | null {
@@ -50,7 +50,7 @@ function timestampProblem(value: number | string): string | null {
 
 // One union of the two types and one check after it: a union of refined branches answers a bare "Invalid input"
 // when no branch takes the value (1.5 fails the integer branch as a type error).
-export const timestamp = z.union([z.number(), z.string()], { error: TS_FORMAT }).superRefine((value, ctx) => {
+const timestamp = z.union([z.number(), z.string()], { error: TS_FORMAT }).superRefine((value, ctx) => {
   const problem = timestampProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { identifier as id } from './events.ts';
 
-export const QUESTION_KINDS = ['yesno', 'scale'] as const;
+const QUESTION_KINDS = ['yesno', 'scale'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 const words = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -15,7 +15,7 @@ export const questionSchema = z.object({
   critical: z.boolean({ error: 'must be true or false' }).default(false),
 });
 
-export const sectionSchema = z.object({
+const sectionSchema = z.object({
   title: words(200),
   questions: z.array(questionSchema).min(1, 'a section needs a question').max(100, 'at most 100 questions'),
 });
@@ -63,7 +63,7 @@ export interface FormSummary {
 
 /** yes / no / n/a for a yes-no question, 1–5 for a scale (n/a allowed there too). */
 export type AnswerValue = 'yes' | 'no' | 'na' | 1 | 2 | 3 | 4 | 5;
-export const answerSchema = z.object({
+const answerSchema = z.object({
   question: id('question id'),
   value: z.union([z.enum(['yes', 'no', 'na']), z.literal([1, 2, 3, 4, 5])], { error: 'must be yes, no, na or an integer from 1 to 5' }),
 });
@@ -121,14 +121,14 @@ export interface Score {
 }
 
 /** The points of an answer out of 1, or null for n/a. */
-export function pointsOf(kind: QuestionKind, value: AnswerValue): number | null {
+function pointsOf(kind: QuestionKind, value: AnswerValue): number | null {
   if (value === 'na') return null;
   if (kind === 'yesno') return value === 'yes' ? 1 : 0;
   return ((value as number) - 1) / 4;
 }
 
 /** Whether an answer fails a critical question: "no", or the lowest point of a scale. */
-export const failsCritical = (q: Question, value: AnswerValue | undefined): boolean => q.critical && (value === 'no' || value === 1);
+const failsCritical = (q: Question, value: AnswerValue | undefined): boolean => q.critical && (value === 'no' || value === 1);
 
 /**
  * score = Σ(weight × points) / Σ(weight × 1) over the answered questions that are not n/a, as a percentage;

@@ -5,7 +5,7 @@ import { rag, type Rag } from './figures.ts';
 export type Status = 'met' | 'near' | 'missed' | 'none';
 
 /** The colour class (`rag-*`) behind each status, as the screens already name them. */
-export const STATUS_OF_RAG: Readonly<Record<Rag, Status>> = { green: 'met', amber: 'near', red: 'missed', none: 'none' };
+const STATUS_OF_RAG: Readonly<Record<Rag, Status>> = { green: 'met', amber: 'near', red: 'missed', none: 'none' };
 
 /** One shape per status, told apart by outline alone (not by direction: ▼ reads "missed", whichever way the figure is off). */
 export const STATUS_SHAPES: Readonly<Record<Status, string>> = { met: '●', near: '▲', missed: '▼', none: '' };

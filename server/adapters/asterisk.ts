@@ -31,14 +31,14 @@ export function parsePipeLine(line: string): QueueLogLine | null {
 }
 
 /** Parses the CSV export (uid,date_time,callid,queue_name,type,event,param1,param2,param3,…). */
-export function parseCsvLine(line: string): QueueLogLine | null {
+function parseCsvLine(line: string): QueueLogLine | null {
   const cells = splitCsv(line);
   if (cells.length < 9 || !/^\d+$/.test(cells[1] ?? '')) return null;
   return { time: Number(cells[1]), callid: cells[2]!, queue: cells[3]!, agent: cells[4]!, verb: cells[5]!, data: cells.slice(6, 9) };
 }
 
 /** One line in either format; null for a blank line, a CSV header or anything else that is not a queue_log line. */
-export function parseQueueLogLine(line: string): QueueLogLine | null {
+function parseQueueLogLine(line: string): QueueLogLine | null {
   if (line.trim() === '') return null;
   return line.includes('|') ? parsePipeLine(line) : parseCsvLine(line);
 }
@@ -51,7 +51,7 @@ export function agentId(channel: string): string {
 const none = (s: string) => s === '' || s === 'NONE';
 
 /** The wallboard events one queue_log line stands for (often none). */
-export function toEvents(line: QueueLogLine, opts: AsteriskOptions = {}): WallboardEvent[] {
+function toEvents(line: QueueLogLine, opts: AsteriskOptions = {}): WallboardEvent[] {
   const ts = line.time * 1000;
   const key = createHash('sha1')
     .update(`${line.time}|${line.callid}|${line.queue}|${line.agent}|${line.verb}|${line.data.join('|')}`)

@@ -16,7 +16,7 @@ export interface TwilioOptions {
 }
 
 /** The activities a new TaskRouter workspace comes with. */
-export const DEFAULT_ACTIVITIES: Readonly<Record<string, AgentState>> = { Available: 'available', Unavailable: 'break', Break: 'break', Offline: 'offline' };
+const DEFAULT_ACTIVITIES: Readonly<Record<string, AgentState>> = { Available: 'available', Unavailable: 'break', Break: 'break', Offline: 'offline' };
 
 /** Parses a form-encoded callback body; a name sent twice keeps its first value. */
 export function readCallback(body: string): TaskRouterCallback {

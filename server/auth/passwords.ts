@@ -2,7 +2,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** OWASP's current scrypt advice (N=2^17, r=8, p=1): 128 MiB a hash, so maxmem is raised above it. */
-export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
 const MAXMEM = 256 * 1024 * 1024;
 const KEY_LENGTH = 32;
 

@@ -35,7 +35,7 @@ export interface CallQuery extends CallFilter {
 const SCAN_BUDGET = 5000;
 const CHUNK = 200;
 
-export const encodeCursor = (p: Position): string => Buffer.from(JSON.stringify([p.at, p.id]), 'utf8').toString('base64url');
+const encodeCursor = (p: Position): string => Buffer.from(JSON.stringify([p.at, p.id]), 'utf8').toString('base64url');
 
 /** The position a cursor names, or null when it is not one this server gave. */
 export function decodeCursor(text: string): Position | null {

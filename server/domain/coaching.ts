@@ -157,7 +157,7 @@ function stamp(recipient: Recipient, status: PromptStatus, at: string, reply?: s
 }
 
 /** One agent's part of a prompt, own keys only. */
-export function recipientOf(record: PromptRecord, agent: string): Recipient | undefined {
+function recipientOf(record: PromptRecord, agent: string): Recipient | undefined {
   return Object.hasOwn(record.recipients, agent) ? record.recipients[agent] : undefined;
 }
 

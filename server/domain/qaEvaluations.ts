@@ -167,7 +167,7 @@ function mustBeReleased(r: EvaluationRecord): void {
 }
 
 /** The contract's qa.evaluation for a release: its id carries the revision, so a re-release replaces the last one (latest ts wins). */
-export function eventOf(r: EvaluationRecord, at: number): StoredEvent {
+function eventOf(r: EvaluationRecord, at: number): StoredEvent {
   const raw = {
     id: `qa-form:${r.id}:r${String(r.revision).padStart(6, '0')}`,
     type: 'qa.evaluation',

@@ -105,7 +105,7 @@ async function visibility(p: Principal, directory: TeamDirectory): Promise<CallQ
   }
 }
 
-export const CALL_COLUMNS = [
+const CALL_COLUMNS = [
   'callId',
   'caller',
   'callType',
@@ -128,7 +128,7 @@ export const CALL_COLUMNS = [
 ] as const;
 
 /** One row per segment (a call with none gets one row); a segment's parts summed, their agents in order. */
-export function rowsOf(call: CallRecord): unknown[][] {
+function rowsOf(call: CallRecord): unknown[][] {
   const head = [call.callId, call.caller, call.callType, call.startedAt];
   const tail = [call.survey, call.resolved];
   if (call.segments.length === 0) return [[...head, ...Array<null>(CALL_COLUMNS.length - head.length - tail.length).fill(null), ...tail]];

@@ -9,20 +9,20 @@ import type { Response } from 'express';
  * (`-2+3+cmd|…`). A phone number (`+44 20 7946 0000`) or a negative number stays as it is: nothing in it can run,
  * and a program reading the CSV gets the same value as from the JSON.
  */
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   let s = value === undefined || value === null ? '' : String(value);
   if (/^[=@\t\r]/.test(s) || (/^[+-]/.test(s) && !/^[+-][\d\s()./-]*$/.test(s))) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 
 /** One cell: a number as itself (so ratios stay numbers), anything else through the formula guard; null is empty. */
-export function cell(value: unknown): string {
+function cell(value: unknown): string {
   if (typeof value === 'number') return Number.isFinite(value) ? `"${value}"` : '""';
   if (typeof value === 'boolean') return `"${value}"`;
   return csvCell(value);
 }
 
-export function csvText(header: readonly string[], rows: readonly unknown[][]): string {
+function csvText(header: readonly string[], rows: readonly unknown[][]): string {
   const lines = [header.map(cell).join(','), ...rows.map((row) => row.map(cell).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -20,7 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
 /** The HTTP status of a domain error's code: the one mapping from codes to statuses. */
 export const statusOf = (code: ErrorCode): number => STATUS[code];
 
-export function sendError(res: Response, error: DomainError): void {
+function sendError(res: Response, error: DomainError): void {
   res.status(statusOf(error.code)).json({ error: error.code, message: error.message, ...error.details });
 }
 

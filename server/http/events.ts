@@ -9,9 +9,9 @@ import { statusOf } from './errors.ts';
 import { IngestError, LineError, parseBatch } from './batchBody.ts';
 import { ingestBudget, IngestBusyError } from './ingestBudget.ts';
 
-export const MAX_EVENTS = 10_000;
-export const MAX_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
+const MAX_EVENTS = 10_000;
+const MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 /** How many errors a 400 lists; `more` counts the rest. */
 const MAX_ERRORS = 1000;
 

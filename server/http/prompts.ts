@@ -103,7 +103,7 @@ function senderLimit({ redis, keys, perMinute }: { redis: RedisClient; keys: Sto
 }
 
 /** Leads prompt their own teams and those teams' agents; supervisors and admins anyone. */
-export async function mayCoach(p: Principal, to: string, directory: TeamMembers): Promise<boolean> {
+async function mayCoach(p: Principal, to: string, directory: TeamMembers): Promise<boolean> {
   if (p.role === 'admin' || p.role === 'supervisor') return true;
   if (p.role !== 'lead') return false;
   if (to.startsWith('team:')) return (p.teams ?? []).includes(to.slice(5));

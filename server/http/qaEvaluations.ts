@@ -104,7 +104,7 @@ async function subjectOf(p: Principal, kind: EvaluationRecord['kind'], agent: st
 }
 
 /** Agents read their released evaluations and their own self-assessments; leads their teams'; supervisors all but others' unsent self drafts. */
-export function mayRead(p: Principal, r: EvaluationRecord, leadAgents: Set<string>): boolean {
+function mayRead(p: Principal, r: EvaluationRecord, leadAgents: Set<string>): boolean {
   const shared = r.kind === 'evaluation' || r.status === 'released';
   switch (p.role) {
     case 'admin':
@@ -125,7 +125,7 @@ function mayEdit(p: Principal, r: EvaluationRecord): boolean {
   return r.evaluatorKey === principalKey(p) || p.role === 'supervisor' || p.role === 'admin';
 }
 
-export const EVALUATION_COLUMNS = [
+const EVALUATION_COLUMNS = [
   'id',
   'kind',
   'callId',

@@ -17,7 +17,7 @@ const MAX_DAYS = 800;
 /** The most days a report by interval spans (a quarter, 8,832 rows at most): a year's 35,000 rows took the loop a second. */
 export const MAX_INTERVAL_DAYS = 92;
 /** `start`, every counter, then every ratio (taken from the figures themselves, so a figure added there is a column here). */
-export const REPORT_COLUMNS = ['start', ...COUNTERS, ...(Object.keys(ratios(emptyCounters())) as (keyof Ratios)[])] as const;
+const REPORT_COLUMNS = ['start', ...COUNTERS, ...(Object.keys(ratios(emptyCounters())) as (keyof Ratios)[])] as const;
 
 export function reportsRouter(deps: { reports: Reports; calendar: Calendar; clock: Clock; directory: { teams: Pick<Teams, 'agentsOfTeams'> } }): Router {
   const router = Router();

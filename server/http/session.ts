@@ -30,7 +30,7 @@ export interface SessionRouterDeps extends SignInLimitDeps {
 }
 
 /** Sign-in counters run over 15 minutes. */
-export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
 export function sessionRouter(deps: SessionRouterDeps): Router {
   const { users, sessions } = deps;

@@ -9,7 +9,7 @@ import { escapeGlob, figureKeys, type StoreKeys } from './keys.ts';
 /** [record, start] pairs, as in the sorted set. */
 export type LogMembers = [string, number][];
 
-export function packArchive(members: LogMembers): Buffer {
+function packArchive(members: LogMembers): Buffer {
   const text = members.map(([member, score]) => `${score}\t${member}`).join('\n');
   return brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } });
 }

@@ -7,7 +7,7 @@
 export class ReplicaNotConfirmedError extends Error {}
 
 /** The store did not answer within the deadline; the command may still run (its outcome is unknown). */
-export class StoreDeadlineError extends Error {}
+class StoreDeadlineError extends Error {}
 
 /** The store refused a batch (a check inside the script failed); nothing of it was written. */
 export class BatchRefusedError extends Error {}

@@ -2,7 +2,7 @@
 import type { RedisClient } from './connect.ts';
 
 /** A probe not answered within this is Redis unreachable: a hung host or a stopped process keeps its connections open. */
-export const PROBE_TIMEOUT_MS = 2000;
+const PROBE_TIMEOUT_MS = 2000;
 
 /**
  * Tracks whether Redis is reachable; `onChange` hears each change. `probe` (a read of Redis's clock on the centre's

@@ -25,7 +25,7 @@ export type { LiveServer, LiveSocket };
  * apart, its figures on subscribing included. Each instance pushes to its own sockets only (`io.local`), each with its
  * own coalescer, so the spacing holds for what every socket receives, however many instances share the Redis.
  */
-export const PUSH_WINDOW_MS = 250;
+const PUSH_WINDOW_MS = 250;
 /** A wall shows tens of scopes; a cap keeps one connection from making the server read thousands. */
 export const MAX_SCOPES_PER_SOCKET = 500;
 

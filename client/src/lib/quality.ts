@@ -3,7 +3,7 @@ import { type Answer, type AnswerValue, type EvaluationRecord, type FormVersion 
 import { api } from './api.ts';
 
 /** Every question of a form version in order, with the section it is in. */
-export const questionsOf = (form: Pick<FormVersion, 'sections'>) => form.sections.flatMap((s) => s.questions);
+const questionsOf = (form: Pick<FormVersion, 'sections'>) => form.sections.flatMap((s) => s.questions);
 
 /** The selects' values (one per question, '' unanswered) as answers. */
 export function answersOf(form: Pick<FormVersion, 'sections'>, values: string[]): Answer[] {

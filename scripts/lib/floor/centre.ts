@@ -51,7 +51,7 @@ export const TEAMS: readonly DemoTeam[] = [
 /** The centre opens at 07:00 and closes at 20:00 (centre time); shift waves follow the curve. */
 export const OPEN_HOUR = 7;
 export const CLOSE_HOUR = 20;
-export const SHIFTS: readonly Shift[] = [
+const SHIFTS: readonly Shift[] = [
   { startHour: 7, hours: 8.5 },
   { startHour: 8, hours: 8.5 },
   { startHour: 10, hours: 8.5 },
