@@ -41,8 +41,6 @@ import { createSocketServer, sameOriginCheck } from './socket/server.ts';
 
 export { closeConnection };
 
-export type { AppDeps };
-
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function createApplication(httpServer: HttpServer, deps: AppDeps) {

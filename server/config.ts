@@ -17,9 +17,9 @@ export type RedisTopology =
   | { kind: 'sentinel'; sentinels: RedisNode[]; master: string }
   | { kind: 'cluster'; nodes: RedisNode[] };
 
-export type RedisDurability = 'primary' | 'replica';
+type RedisDurability = 'primary' | 'replica';
 
-export interface Config {
+interface Config {
   /** PORT, default 3000. */
   port: number;
   /**

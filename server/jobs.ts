@@ -8,7 +8,7 @@ import type { Log } from './logger.ts';
 import type { StoreKeys } from './redis/keys.ts';
 import type { LiveHub } from './socket/hub.ts';
 
-export interface JobsDeps {
+interface JobsDeps {
   redis: RedisClient;
   keys: StoreKeys;
   banners: BannerBoard;

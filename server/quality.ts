@@ -32,5 +32,3 @@ export function createQuality(deps: {
   });
   return { forms, evaluations };
 }
-
-export type Quality = ReturnType<typeof createQuality>;

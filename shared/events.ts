@@ -167,7 +167,7 @@ export interface EventError {
   message: string;
 }
 
-export interface ParseOptions {
+interface ParseOptions {
   /** The server's clock, epoch ms (default Date.now()). */
   now?: number;
   /** How far past `now` a `ts` may be (default 15 minutes). */

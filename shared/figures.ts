@@ -37,7 +37,7 @@ export interface Ratios {
   /** Mean evaluation score / 100, in 0..1; null with no evaluation. */
   qaScore: number | null;
 }
-export type DayFigures = Counters & Ratios;
+type DayFigures = Counters & Ratios;
 
 export const AGENT_BUCKETS = ['available', 'onCall', 'wrap', 'break', 'offline'] as const;
 export type AgentBucket = (typeof AGENT_BUCKETS)[number];

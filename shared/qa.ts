@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { identifier as id } from './events.ts';
 
 const QUESTION_KINDS = ['yesno', 'scale'] as const;
-export type QuestionKind = (typeof QUESTION_KINDS)[number];
+type QuestionKind = (typeof QUESTION_KINDS)[number];
 
 const words = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -112,7 +112,7 @@ export interface EvaluationRecord {
 /** `qa:evaluation` on Socket.IO: an evaluation as it now stands, or one taken back to draft (the agent sees it go). */
 export type EvaluationUpdate = { evaluation: EvaluationRecord } | { id: string; withdrawn: true };
 
-export interface Score {
+interface Score {
   /** Percent 0–100, or null when no answered question counts (all n/a, or none answered). */
   score: number | null;
   criticalFailed: boolean;

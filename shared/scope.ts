@@ -2,7 +2,7 @@
 import { idProblem } from './events.ts';
 import type { Scope } from './figures.ts';
 
-export type ScopeKind = 'all' | 'queue' | 'team' | 'agent';
+type ScopeKind = 'all' | 'queue' | 'team' | 'agent';
 
 export const SCOPE_FORMAT = 'scope must be all, queue:<id>, team:<id> or agent:<id>';
 

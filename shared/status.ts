@@ -2,7 +2,7 @@
 // sentence for screen readers; and whether figures are live or how old they are. Pure, shared by every screen.
 import { rag, type Rag } from './figures.ts';
 
-export type Status = 'met' | 'near' | 'missed' | 'none';
+type Status = 'met' | 'near' | 'missed' | 'none';
 
 /** The colour class (`rag-*`) behind each status, as the screens already name them. */
 const STATUS_OF_RAG: Readonly<Record<Rag, Status>> = { green: 'met', amber: 'near', red: 'missed', none: 'none' };
@@ -13,7 +13,7 @@ export const STATUS_SHAPES: Readonly<Record<Status, string>> = { met: '●', nea
 /** `ratio` figures (service level, abandonment, CSAT, FCR) are off by percentage points; `ms` figures by seconds. */
 export type StatusUnit = 'ratio' | 'ms';
 
-export interface StatusInput {
+interface StatusInput {
   value: number | null | undefined;
   target: number;
   unit: StatusUnit;
@@ -23,7 +23,7 @@ export interface StatusInput {
   rag?: Rag;
 }
 
-export interface StatusView {
+interface StatusView {
   status: Status;
   rag: Rag;
   /** The shape, for sighted readers only (aria-hidden). */
@@ -73,7 +73,7 @@ export function statusOf(input: StatusInput): StatusView {
 }
 
 /** How figures stand: live, or how old and why not. */
-export interface FreshnessInput {
+interface FreshnessInput {
   /** Whether the screen's live connection is up. */
   connected: boolean;
   /** The figures' `stale` flag (the metrics store is unreachable). */

@@ -13,7 +13,7 @@ export type SendOutcome =
 
 export type SendEvents = (events: WallboardEvent[]) => Promise<SendOutcome>;
 
-export interface IngestSenderOptions {
+interface IngestSenderOptions {
   /** The wallboard's base URL, e.g. http://localhost:3000. */
   url: string;
   token: string;

@@ -9,13 +9,13 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.t
 import type { SendEvents } from './ingestSender.ts';
 import { anchorHolds, FILE_START, identityOf, readBatch, type BatchLimits, type LineBatch, type LinePosition, type QueueLogText } from './queueLogReader.ts';
 
-export interface FollowerLog {
+interface FollowerLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
 }
 
-export interface QueueLogFollowerDeps {
+interface QueueLogFollowerDeps {
   file: string;
   /** Where the checkpoint is kept; null for none (a one-shot import). */
   checkpointFile: string | null;
@@ -35,7 +35,7 @@ export interface QueueLogFollowerDeps {
   log?: FollowerLog;
 }
 
-export interface FollowerTotals {
+interface FollowerTotals {
   lines: number;
   events: number;
   accepted: number;

@@ -5,7 +5,7 @@ import type { WallboardEvent } from '../../shared/events.ts';
 import { feedEvents, type FeedAdapter } from './feed.ts';
 
 /** One queue_log line, whichever format it came in. */
-export interface QueueLogLine {
+interface QueueLogLine {
   /** Epoch seconds. */
   time: number;
   callid: string;

@@ -4,11 +4,11 @@ import type { AgentStateEvent, WallboardEvent } from '../../shared/events.ts';
 import { FeedInputError, type FeedAdapter } from './feed.ts';
 
 /** One callback's parameters, by name (the first value of each); a Map, so any name is data. */
-export type TaskRouterCallback = ReadonlyMap<string, string>;
+type TaskRouterCallback = ReadonlyMap<string, string>;
 
-export type AgentState = AgentStateEvent['state'];
+type AgentState = AgentStateEvent['state'];
 
-export interface TwilioOptions {
+interface TwilioOptions {
   /** Prefix of every event id (default `twilio`), so two workspaces can feed one wallboard. */
   source?: string;
   /** Worker activity name → agent state, laid over DEFAULT_ACTIVITIES; an activity named nowhere counts as `break`. */

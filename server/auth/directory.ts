@@ -6,7 +6,7 @@ import { createTeams } from './teams.ts';
 import { createTokens, type BootstrapToken } from './tokens.ts';
 import { createUsers } from './users.ts';
 
-export interface DirectoryDeps {
+interface DirectoryDeps {
   redis: RedisClient;
   keys: StoreKeys;
   /** The bootstrap tokens from the environment: never stored, compared by hash. */

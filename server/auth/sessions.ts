@@ -11,7 +11,7 @@ interface SessionRecord {
   uid: string;
 }
 
-export interface SessionsDeps {
+interface SessionsDeps {
   redis: RedisClient;
   keys: StoreKeys;
   /** A user's current identity, or null when there is none: a session outlives neither its user nor its identity. */

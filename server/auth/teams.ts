@@ -1,11 +1,9 @@
 // Teams: who is in each and which queues it serves, kept in one Redis hash by team id.
 import type { RedisClient } from '../redis/connect.ts';
 import type { StoreKeys } from '../redis/keys.ts';
-
-export type { Team } from '../../shared/wire.ts';
 import type { Team } from '../../shared/wire.ts';
 
-export interface TeamsDeps {
+interface TeamsDeps {
   redis: RedisClient;
   keys: StoreKeys;
 }

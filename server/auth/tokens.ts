@@ -6,7 +6,7 @@ import type { Principal, Role } from '../../shared/roles.ts';
 import type { Token } from '../../shared/wire.ts';
 
 /** A machine token as stored and listed (the wire type): never its secret. */
-export type TokenRecord = Token;
+type TokenRecord = Token;
 
 /** A token from the environment: never stored, compared by hash. */
 export interface BootstrapToken {
@@ -15,7 +15,7 @@ export interface BootstrapToken {
   name: string;
 }
 
-export interface TokensDeps {
+interface TokensDeps {
   redis: RedisClient;
   keys: StoreKeys;
   bootstrap: BootstrapToken[];

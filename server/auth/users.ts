@@ -5,7 +5,7 @@ import type { StoreKeys } from '../redis/keys.ts';
 import type { Role } from '../../shared/roles.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 
-export interface UserRecord {
+interface UserRecord {
   username: string;
   role: Role;
   agent?: string;
@@ -21,13 +21,13 @@ export type PublicUser = Omit<UserRecord, 'passwordHash' | 'uid'>;
 export type SignedIn = PublicUser & { uid: string };
 
 /** The outcome of a user change: whether its sessions ended, or only its sockets need a fresh start. */
-export interface UserChange {
+interface UserChange {
   user: PublicUser;
   sessionsEnded: string[];
   accessChanged: boolean;
 }
 
-export interface NewUser {
+interface NewUser {
   username: string;
   password: string;
   role: Role;
@@ -35,14 +35,14 @@ export interface NewUser {
   teams?: string[];
 }
 
-export interface UserPatch {
+interface UserPatch {
   password?: string;
   role?: Role;
   agent?: string;
   teams?: string[];
 }
 
-export interface UsersDeps {
+interface UsersDeps {
   redis: RedisClient;
   keys: StoreKeys;
   /** Ends every session of a username and returns their ids: a user deleted, or given a new identity, is signed out. */

@@ -7,7 +7,7 @@ import type { Clock } from './clock.ts';
 import { withDeadline } from '../redis/errors.ts';
 import { DomainError } from './errors.ts';
 
-export interface BannerInput {
+interface BannerInput {
   severity: Severity;
   message: string;
   queues?: string[];

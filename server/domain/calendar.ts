@@ -3,7 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 
 export const INTERVAL_MS = 15 * 60 * 1000;
 
-export interface Slot {
+interface Slot {
   /** The local day, YYYY-MM-DD. */
   day: string;
   /** The interval's start, epoch ms. */

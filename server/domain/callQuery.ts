@@ -12,7 +12,7 @@ export interface Position {
   id: string;
 }
 
-export interface CallFilter {
+interface CallFilter {
   queue?: string;
   agent?: string;
   /** A team's agents: calls with a part by any of them. */

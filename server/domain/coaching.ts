@@ -19,12 +19,12 @@ export interface CoachingChannel {
 }
 
 /** The teams the coaching domain needs to know of. */
-export interface CoachingTeams {
+interface CoachingTeams {
   agentsOf(team: string): Promise<string[] | null>;
   teamsTouching(agents: Iterable<string>, queues: Iterable<string>): Promise<Set<string>>;
 }
 
-export interface PromptQuery {
+interface PromptQuery {
   agent?: string;
   team?: string;
   lead?: string;
@@ -33,7 +33,7 @@ export interface PromptQuery {
   limit?: number;
 }
 
-export interface Sender {
+interface Sender {
   name: string;
   role: string;
   /** The sender's principal key: its screens get the status updates. */

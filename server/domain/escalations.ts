@@ -17,7 +17,7 @@ export interface EscalationChannel {
   leadsOnline(teams: string[]): Promise<EscalationLead[]>;
 }
 
-export interface EscalationTeams {
+interface EscalationTeams {
   agentsOfTeams(teams: string[]): Promise<Set<string>>;
   teamsTouching(agents: Iterable<string>, queues: Iterable<string>): Promise<Set<string>>;
 }

@@ -15,14 +15,14 @@ export interface QaChannel {
   withdrawn(record: EvaluationRecord, teams: string[]): void;
 }
 
-export interface Evaluator {
+interface Evaluator {
   /** The username (or token name): the figures' `evaluator`. */
   name: string;
   /** The principal key: its screens get the live updates. */
   key: string;
 }
 
-export interface NewEvaluation {
+interface NewEvaluation {
   kind: EvaluationKind;
   callId: string;
   agent: string;
@@ -31,7 +31,7 @@ export interface NewEvaluation {
   answers: Answer[];
 }
 
-export interface EvaluationQuery {
+interface EvaluationQuery {
   from?: number;
   to?: number;
   limit?: number;

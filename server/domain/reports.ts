@@ -12,7 +12,7 @@ import type { TeamLookup } from './metrics.ts';
 export const REPORT_PERIODS = ['interval', 'day', 'week', 'month'] as const;
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];
 
-export interface Report {
+interface Report {
   scope: string;
   tz: string;
   by: ReportPeriod;

@@ -149,7 +149,7 @@ function agentTargetRule(name: 'csatBelow' | 'fcrBelow' | 'qaBelow', message: (m
   };
 }
 
-export interface RuleEngineDeps {
+interface RuleEngineDeps {
   store: RuleStore;
   settings: Settings;
   listTeams(): Promise<{ id: string; agents: string[] }[]>;

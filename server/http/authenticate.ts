@@ -14,7 +14,7 @@ declare module 'express-serve-static-core' {
 }
 
 /** What resolves credentials: machine tokens and sign-in sessions. */
-export interface Credentials {
+interface Credentials {
   tokens: Pick<Tokens, 'principalForToken'>;
   sessions: Pick<Sessions, 'principalForSession'>;
 }

@@ -10,7 +10,7 @@ import type { FigureReader } from '../redis/figureReader.ts';
 import { requireRole } from './authenticate.ts';
 import { dayParam } from './pastQuery.ts';
 
-export interface OpsDeps {
+interface OpsDeps {
   ingest: Ingest;
   figures: FigureReader;
   /** The archived call log, which the audit reads with the open one. */

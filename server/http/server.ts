@@ -46,7 +46,7 @@ import { usersRouter } from './users.ts';
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-export interface HttpDeps {
+interface HttpDeps {
   redis: RedisClient;
   keys: StoreKeys;
   tz: string;

@@ -13,7 +13,7 @@ import { DomainError } from '../domain/errors.ts';
 import { principalOf } from './authenticate.ts';
 import { parseBody } from './validate.ts';
 
-export interface SignInLimitDeps {
+interface SignInLimitDeps {
   /** Where the sign-in counters live (shared by every instance). */
   redis: RedisClient;
   keys: StoreKeys;
@@ -21,7 +21,7 @@ export interface SignInLimitDeps {
   signInLimit?: number;
 }
 
-export interface SessionRouterDeps extends SignInLimitDeps {
+interface SessionRouterDeps extends SignInLimitDeps {
   users: Pick<Users, 'authenticate'>;
   sessions: Pick<Sessions, 'open' | 'close'>;
   secureCookies: boolean;

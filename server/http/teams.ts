@@ -9,7 +9,7 @@ import { parseBody } from './validate.ts';
 
 const manager = requireRole('supervisor', 'admin');
 
-export interface TeamsRouterDeps {
+interface TeamsRouterDeps {
   teams: Pick<Teams, 'put' | 'list' | 'delete'>;
   /** A team was made, changed or deleted: its figures changed, and its leads may have lost agents. */
   onTeamChanged: (id: string) => void;

@@ -8,7 +8,7 @@ import { parseBody } from './validate.ts';
 
 const manager = requireRole('supervisor', 'admin');
 
-export interface TokensRouterDeps {
+interface TokensRouterDeps {
   tokens: Pick<Tokens, 'create' | 'revoke' | 'list'>;
   /** A token was revoked: its sockets (every instance) are disconnected. */
   onTokenRevoked: (id: string) => void;

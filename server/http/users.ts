@@ -8,7 +8,7 @@ import { parseBody } from './validate.ts';
 
 const admin = requireRole('admin');
 
-export interface UsersRouterDeps {
+interface UsersRouterDeps {
   users: Pick<Users, 'create' | 'update' | 'delete' | 'list'>;
   /** A user was deleted or changed: its sockets (every session, every instance) are disconnected. */
   onUserChanged: (username: string) => void;

@@ -3,7 +3,7 @@ import type { RedisClient } from './connect.ts';
 import type { Banner } from '../../shared/socket.ts';
 import type { StoreKeys } from './keys.ts';
 
-export interface BannerHistoryEntry {
+interface BannerHistoryEntry {
   at: string;
   action: string;
   banner: Banner;

@@ -10,7 +10,7 @@ import type { StoreClock } from './storeClock.ts';
 /** The longest a batch waits for its reply past its deadline, and then for the read back of the id index. */
 const GRACE_MS = 750;
 
-export interface BatchRunDeps {
+interface BatchRunDeps {
   redis: RedisClient;
   clock: StoreClock;
   /** The index of accepted event ids (event id → entity), read back when a reply is lost. */
@@ -20,7 +20,7 @@ export interface BatchRunDeps {
 }
 
 /** The script's reply, or `readBack`: the reply was lost and the id index, read after the deadline, holds the batch. */
-export type BatchRun = { reply: (number | string)[] } | { readBack: true };
+type BatchRun = { reply: (number | string)[] } | { readBack: true };
 
 export function createBatchRunner(deps: BatchRunDeps) {
   const { clock } = deps;

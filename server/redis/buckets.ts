@@ -2,7 +2,7 @@
 // "agents" counts. lua/applyBatch.lua applies the same rule as it writes; the audit and the layout move use this.
 import type { AgentBucket } from '../../shared/figures.ts';
 
-export interface BucketSources {
+interface BucketSources {
   /** How many calls and state streams mention the agent (live:seen). */
   seen: number;
   /** Its open parts (answered, not ended or transferred). */

@@ -7,7 +7,7 @@ import { scanKeys } from './scan.ts';
 import { escapeGlob, figureKeys, type StoreKeys } from './keys.ts';
 
 /** [record, start] pairs, as in the sorted set. */
-export type LogMembers = [string, number][];
+type LogMembers = [string, number][];
 
 function packArchive(members: LogMembers): Buffer {
   const text = members.map(([member, score]) => `${score}\t${member}`).join('\n');

@@ -10,7 +10,7 @@ export type RedisClient = Redis | Cluster;
 /** Where to connect: the embedded Redis has become a `single` one by now. */
 export type ReachableTopology = Exclude<RedisTopology, { kind: 'embedded' }>;
 
-export interface ConnectOptions {
+interface ConnectOptions {
   /** The longest one command may take, ms (WALLBOARD_REDIS_TIMEOUT_MS). */
   timeoutMs?: number;
 }

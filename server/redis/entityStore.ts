@@ -52,7 +52,7 @@ export interface EntityWrite {
 
 const OP_CODES: Record<Operation['kind'], string> = { increment: 'c', addMember: 'z', removeMember: 'Z', setValue: 'h', deleteValue: 'H' };
 
-export interface EntityStoreDeps {
+interface EntityStoreDeps {
   redis: RedisClient;
   keys: StoreKeys;
   entityTtlMs: number;

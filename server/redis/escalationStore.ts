@@ -10,13 +10,13 @@ import { repliesOf } from './pipeline.ts';
 export type EscalationRecord = Escalation & { part: string };
 
 /** An escalation with the exact text it was read as (a step writes only if it is unchanged). */
-export interface StoredEscalation {
+interface StoredEscalation {
   escalation: EscalationRecord;
   raw: string;
 }
 
 /** One of an agent's live parts: the member of the live set ("<callId>#<segment>#<part>"), and whether on the call or in wrap. */
-export interface LivePart {
+interface LivePart {
   part: string;
   state: 'onCall' | 'wrap';
   since: number;

@@ -19,7 +19,7 @@ export interface FigureInputs {
 }
 
 /** What live parts to read beside the counters. */
-export interface LiveParts {
+interface LiveParts {
   /** The waiting set of this scope (`all` or `queue:…`). */
   waitingOf?: string;
   /** The roster of these agents (a team or an agent: the cost follows the team, not the centre). */

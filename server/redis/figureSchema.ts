@@ -19,7 +19,7 @@ const QUEUE_DAY_KEY = new RegExp(`^${INTERVALS_PREFIX}queue:.+:(\\d{4}-\\d{2}-\\
 /** How long the instance moving the store may hold it, and how long the others wait for it. */
 const MOVE_MS = 10 * 60_000;
 
-export interface SchemaDeps {
+interface SchemaDeps {
   redis: RedisClient;
   keys: StoreKeys;
   log(msg: string, extra?: Record<string, unknown>): void;

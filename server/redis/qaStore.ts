@@ -12,7 +12,7 @@ export interface StoredForm {
   versions: Map<number, FormVersion>;
 }
 
-export interface StoredEvaluation {
+interface StoredEvaluation {
   seq: string;
   record: EvaluationRecord;
 }

@@ -17,7 +17,7 @@ return 1`;
 /** How long a claim lasts without renewal; each instance renews its sockets' claims at a third of it. */
 export const LEASE_MS = 90_000;
 
-export interface SocketCapsDeps {
+interface SocketCapsDeps {
   redis: RedisClient;
   keys: StoreKeys;
   /**

@@ -50,8 +50,6 @@ export function createChangeFeed(deps: {
   return { start, publish };
 }
 
-export type ChangeFeed = ReturnType<typeof createChangeFeed>;
-
 function parse(raw: string): ChangeMessage | null {
   try {
     const message = JSON.parse(raw) as Partial<ChangeMessage>;

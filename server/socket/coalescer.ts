@@ -1,7 +1,7 @@
 // Per-key rate limiting of pushes: the first change goes at once, later ones within the window are merged.
 
 /** Sends what a read fetched; the coalescer calls it once the key's window allows, never before. */
-export type Emit = () => void;
+type Emit = () => void;
 
 export interface Coalescer {
   /** Marks `key` changed: it is read and emitted at once if idle, else once more as soon as the window allows. */

@@ -4,7 +4,7 @@
 import { metricsDelta, type MetricsDelta } from '../../shared/delta.ts';
 import type { Metrics } from '../../shared/figures.ts';
 
-export interface DeltaGroup {
+interface DeltaGroup {
   ids: string[];
   /** The changes from their common base, or null when they need the whole object (another day). */
   delta: MetricsDelta | null;
@@ -53,5 +53,3 @@ export function createDeltaSubscribers() {
 
   return { add, remove, forget, ids, advance };
 }
-
-export type DeltaSubscribers = ReturnType<typeof createDeltaSubscribers>;

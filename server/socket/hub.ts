@@ -29,7 +29,7 @@ const PUSH_WINDOW_MS = 250;
 /** A wall shows tens of scopes; a cap keeps one connection from making the server read thousands. */
 export const MAX_SCOPES_PER_SOCKET = 500;
 
-export interface HubDeps {
+interface HubDeps {
   io: LiveServer;
   directory: Directory;
   snapshots: SnapshotCache;

@@ -6,7 +6,7 @@ import type { Log } from '../logger.ts';
 import { rooms } from './rooms.ts';
 import type { LiveServer, LiveSocket } from './types.ts';
 
-export interface RightsDeps {
+interface RightsDeps {
   io: LiveServer;
   /** The agents of a lead's teams, read afresh. */
   agentsOfTeams: (teams: string[]) => Promise<Set<string>>;

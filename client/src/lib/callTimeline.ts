@@ -3,7 +3,7 @@ import type { CallRecord } from '../../../shared/calls.ts';
 
 export type MomentKind = 'offered' | 'answered' | 'abandoned' | 'timeout' | 'ended' | 'transferred' | 'wrapped' | 'survey';
 
-export interface Moment {
+interface Moment {
   at: string;
   kind: MomentKind;
   /** The queue (offered, abandoned, timeout), the agent (answered, ended, wrapped), the target (transferred), the score (survey). */

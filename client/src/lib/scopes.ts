@@ -1,6 +1,6 @@
 // Which live scopes a screen wants, in named groups, and what to (un)subscribe when a group changes.
 
-export interface ScopeChange {
+interface ScopeChange {
   /** Scopes no group wanted before and one does now: subscribe. */
   added: string[];
   /** Scopes a group wanted before and none does now: unsubscribe. */

@@ -7,7 +7,7 @@ import { clock } from './clock.svelte.ts';
 import { i18n } from './i18n/index.svelte.ts';
 import { LiveConnection } from './live.svelte.ts';
 
-export interface ScreenNeeds {
+interface ScreenNeeds {
   /** Why this screen is not for `me`, or null when it is (unset: it is for anyone signed in). */
   refuse?: (me: Me) => string | null;
   /** Load GET /api/v1/config (default true). */

@@ -15,7 +15,7 @@ export interface DemoQueue {
   transferChance: number;
 }
 
-export interface DemoTeam {
+interface DemoTeam {
   id: string;
   name: string;
   queues: string[];
@@ -24,7 +24,7 @@ export interface DemoTeam {
 }
 
 /** One shift wave: who starts when, for how long (breaks and lunch are placed inside it). */
-export interface Shift {
+interface Shift {
   startHour: number;
   hours: number;
 }

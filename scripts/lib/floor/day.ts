@@ -9,7 +9,7 @@ import type { Call, FloorEvent } from './types.ts';
 
 export type { FloorEvent } from './types.ts';
 
-export interface DayOptions {
+interface DayOptions {
   seed: string;
   /** YYYY-MM-DD in the centre's zone. */
   day: string;

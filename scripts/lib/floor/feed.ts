@@ -5,7 +5,7 @@ import { createIngestSender } from '../ingestSender.ts';
 import { simulateDay, type FloorEvent } from './day.ts';
 import { dayAt } from './zone.ts';
 
-export interface FeedOptions {
+interface FeedOptions {
   url: string;
   token: string;
   seed: string;
@@ -20,7 +20,7 @@ export interface FeedOptions {
 
 const BATCH = 5000;
 
-export interface Feed {
+interface Feed {
   /** The simulated instant the floor has reached. */
   simulatedNow(): number;
   /** Sends every event due by now; resolves with how many it sent. */

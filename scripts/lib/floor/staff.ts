@@ -28,7 +28,7 @@ export interface Staff {
   release(agent: Agent, at: number): void;
 }
 
-export interface StaffDeps {
+interface StaffDeps {
   rng: Random;
   agenda: Agenda;
   emit: (type: string, ts: number, fields: Record<string, unknown>) => void;

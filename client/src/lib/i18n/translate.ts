@@ -2,7 +2,7 @@
 import { en, type Message, type MessageKey, type Messages } from './en.ts';
 import { es } from './es.ts';
 
-export type { MessageKey, Messages } from './en.ts';
+export type { MessageKey } from './en.ts';
 export type Params = Record<string, string | number>;
 
 /** Every language with a catalogue; en.ts is the source of truth. */
