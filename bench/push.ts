@@ -28,8 +28,8 @@ interface Ops {
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
 
-export const QUEUES = ['sales', 'support', 'billing', 'retention'];
-export const AGENTS = Array.from({ length: 200 }, (_, i) => `agent${i}`);
+const QUEUES = ['sales', 'support', 'billing', 'retention'];
+const AGENTS = Array.from({ length: 200 }, (_, i) => `agent${i}`);
 /** Clients that time the probes; each watches every probe queue. */
 const PROBES = 20;
 /**

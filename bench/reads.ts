@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { batchesOf, calls } from './generate.ts';
 import { postBatches, startBenchServer, type BenchServer } from './server.ts';
 
-export interface ReadFigures {
+interface ReadFigures {
   agents: number;
   queues: number;
   /** `deltaKb`: the size of a `metrics:delta` push after one call is answered and one agent changes state. */

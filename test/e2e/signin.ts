@@ -2,7 +2,7 @@
 import type { Browser, Page } from '@playwright/test';
 import type { WallboardServer } from './fixtures.ts';
 
-export interface SignInOptions {
+interface SignInOptions {
   /** Where the sign-in page sends the person afterwards (`?next=`); unset: the role's own screen. */
   next?: string;
   /** The screen expected after signing in (default `next`). */

@@ -1,7 +1,7 @@
 // An independent model of the figures from call records: what GET /api/v1/calls says, summed as CONTRACT "Figures" says.
 import type { CallRecord } from '../../shared/calls.ts';
 
-export type Totals = Map<string, Map<string, Record<string, number>>>;
+type Totals = Map<string, Map<string, Record<string, number>>>;
 
 const localDay = (iso: string) => iso.slice(0, 10);
 

@@ -5,7 +5,7 @@
 /** 2000-01-01T00:00:00Z: the earliest instant an event may carry. */
 export const EARLIEST = Date.UTC(2000, 0, 1);
 /** How far past the server's clock a `ts` may be. */
-export const AHEAD_MS = 15 * 60_000;
+const AHEAD_MS = 15 * 60_000;
 
 /** Per type: its id fields (required), and its other fields with how each is checked. */
 interface Shape {
@@ -51,7 +51,7 @@ function isWellFormed(text: string): boolean {
 }
 
 /** An id: a well-formed string of 1–128 characters (UTF-16 units) without C0, DEL or C1 control characters. */
-export function isId(value: unknown): boolean {
+function isId(value: unknown): boolean {
   if (typeof value !== 'string' || value.length < 1 || value.length > 128 || !isWellFormed(value)) return false;
   for (let i = 0; i < value.length; i++) {
     const unit = value.charCodeAt(i);
@@ -105,7 +105,7 @@ export function faultsOf(item: unknown, now: number): string[] {
 }
 
 /** Evaluations of a scope on a day: how many, and the sum of their scores (points). */
-export interface QaTally {
+interface QaTally {
   evaluations: number;
   points: number;
 }

@@ -32,7 +32,7 @@ export const rarely = <T>(arb: fc.Arbitrary<T>, oneIn: number) =>
 const controlArb = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f })).map((c) => String.fromCharCode(c));
 
 /** An id the contract refuses, by construction. */
-export const badIdArb: fc.Arbitrary<unknown> = fc.oneof(
+const badIdArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('', 'x'.repeat(129), '{'.repeat(129), 'ש'.repeat(129), '\ud800', 'a\udc00', '\udbff\udbff', 'x\ud83d', '\ude00x'),
   fc
     .tuple(fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 8 }), controlArb, fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 8 }))
@@ -43,12 +43,12 @@ export const badIdArb: fc.Arbitrary<unknown> = fc.oneof(
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** How a time is written: epoch ms, ISO with Z, or ISO with an offset up to ±18:00. */
-export const formatArb = fc.record({
+const formatArb = fc.record({
   kind: fc.constantFrom('epoch', 'epoch', 'Z', 'offset'),
   offsetMinutes: fc.constantFrom(-18 * 60, -10 * 60, -3 * 60 - 30, 0, 5 * 60 + 30, 5 * 60 + 45, 14 * 60, 18 * 60),
   fraction: fc.boolean(),
 });
-export type Format = typeof formatArb extends fc.Arbitrary<infer F> ? F : never;
+type Format = typeof formatArb extends fc.Arbitrary<infer F> ? F : never;
 
 export function render(at: number, format: Format): number | string {
   if (format.kind === 'epoch') return at;
@@ -64,7 +64,7 @@ const lastYear = new Date(NOW).getUTCFullYear() - 1;
 const nonLeap = [lastYear, lastYear - 1, lastYear - 2, lastYear - 3].find((y) => y % 4 !== 0)!;
 
 /** A `ts` the contract refuses; most would be in range if the rule that refuses them were ignored. */
-export const badTsArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+const badTsArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
   0,
   -1,
   -NOW,
@@ -107,7 +107,7 @@ export const badTsArb: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
   new Date(NOW + 20 * MINUTE).toISOString(),
 );
 
-export const badTypeArb = fc.constantFrom<unknown>(
+const badTypeArb = fc.constantFrom<unknown>(
   'call.unknown',
   'CALL.OFFERED',
   'call.offered ',
@@ -121,16 +121,16 @@ export const badTypeArb = fc.constantFrom<unknown>(
   ['call.offered'],
   {},
 );
-export const badScoreArb = fc.constantFrom<unknown>(0, 6, -1, 4.5, 100.5, '5', null, true, 1e9, []);
-export const badStateArb = fc.constantFrom<unknown>('Available', 'away', '', 'onCall', ...PROTOTYPE_NAMES, 1, null);
+const badScoreArb = fc.constantFrom<unknown>(0, 6, -1, 4.5, 100.5, '5', null, true, 1e9, []);
+const badStateArb = fc.constantFrom<unknown>('Available', 'away', '', 'onCall', ...PROTOTYPE_NAMES, 1, null);
 /** Not a boolean (`null` is not here: an optional field sent as null is the field left out). */
-export const badResolvedArb = fc.constantFrom<unknown>('true', 1, 0, 'yes');
+const badResolvedArb = fc.constantFrom<unknown>('true', 1, 0, 'yes');
 
 /** Whole items that are no event at all. */
-export const garbageArb = fc.constantFrom<unknown>(null, 0, 42.5, -1, 'call.offered', '', true, false, [], [{}], {}, { type: 'call.offered' }, { id: 'x' });
+const garbageArb = fc.constantFrom<unknown>(null, 0, 42.5, -1, 'call.offered', '', true, false, [], [{}], {}, { type: 'call.offered' }, { id: 'x' });
 
 /** Extra fields an event may carry (the contract lets senders add fields); some try to pollute prototypes. */
-export const extrasArb = fc.constantFrom<Item>(
+const extrasArb = fc.constantFrom<Item>(
   { note: 'extra' },
   ownProto({ polluted: true }),
   { constructor: { prototype: { polluted: true } } },
@@ -146,7 +146,7 @@ function ownProto(value: unknown): Item {
 const textArb = fc.constantFrom('+1 555 0100', 'Zoë ☎', 'line\nbreak', '😀', '{"json":true}', '\u202ertl');
 
 /** A qa.evaluation score: whole points mostly, sometimes the edges or fractions. */
-export const qaScoreArb = fc.oneof(
+const qaScoreArb = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 100 }), weight: 3 },
   { arbitrary: fc.constantFrom(0, 100, 87.5, 33.333333, 0.1, 99.99, 66.67), weight: 1 },
 );

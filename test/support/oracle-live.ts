@@ -15,7 +15,7 @@ export interface LiveFigures {
   agents: Record<AgentState, number>;
 }
 
-export interface LiveInput {
+interface LiveInput {
   tz: string;
   now: number;
   liveCallTimeoutMs?: number;

@@ -5,7 +5,7 @@ import { emptyTally, hasAnyFigure, withRatios, type Figures, type OracleFigures,
 
 export type ReportPeriod = 'interval' | 'day' | 'week' | 'month';
 
-export interface ReportRow extends Figures {
+interface ReportRow extends Figures {
   startMs: number;
 }
 

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { liveOf, type LiveFigures } from './oracle-live.ts';
 import { holdOf, instantOf, storiesOf, withoutDuplicates, type AgentPart, type CallStory, type OracleEvent, type Segment } from './oracle-story.ts';
 
-export { AGENT_STATES, type AgentState, type LiveFigures } from './oracle-live.ts';
+export { AGENT_STATES, type LiveFigures } from './oracle-live.ts';
 export type { OracleEvent } from './oracle-story.ts';
 
 export const COUNT_NAMES = [
@@ -33,7 +33,7 @@ type RatioName = (typeof RATIO_NAMES)[number];
 /** The counts and sums a figure is made of; `waitMs` (answered waits) and `qaTotal` (scores) feed the means. */
 export type Tally = Record<CountName | 'waitMs' | 'qaTotal', number>;
 export type Figures = Record<CountName, number> & Record<RatioName, number | null>;
-export interface IntervalFigures extends Figures {
+interface IntervalFigures extends Figures {
   /** ISO-8601 with the local offset. */
   start: string;
   startMs: number;
@@ -42,13 +42,13 @@ export interface DayFigures extends Figures {
   intervals: IntervalFigures[];
 }
 
-export interface Thresholds {
+interface Thresholds {
   serviceLevelMs: number;
   shortAbandonMs: number;
 }
-export const DEFAULT_THRESHOLDS: Thresholds = { serviceLevelMs: 30_000, shortAbandonMs: 5_000 };
+const DEFAULT_THRESHOLDS: Thresholds = { serviceLevelMs: 30_000, shortAbandonMs: 5_000 };
 
-export interface OracleInput {
+interface OracleInput {
   events: readonly OracleEvent[];
   tz: string;
   now: number;
@@ -94,7 +94,7 @@ export function withRatios(t: Tally): Figures {
 }
 
 /** The figures of a scope's day with nothing in it. */
-export function emptyDay(): DayFigures {
+function emptyDay(): DayFigures {
   return { ...withRatios(emptyTally()), intervals: [] };
 }
 
@@ -104,7 +104,7 @@ export function dayFigures(figures: OracleFigures, scope: string, day: string): 
 }
 
 /** Start (epoch ms) of the 15-minute interval of `ts` in `tz`. */
-export function intervalStart(ts: number, tz: string): number {
+function intervalStart(ts: number, tz: string): number {
   const local = DateTime.fromMillis(ts, { zone: tz });
   return ts - ((local.minute % 15) * 60_000 + local.second * 1000 + local.millisecond);
 }

@@ -3,7 +3,7 @@
 import { ev, send } from './events.ts';
 import type { TestApp } from './app.ts';
 
-export interface IngestReport {
+interface IngestReport {
   /** Batches answered 202, and the events they carry (each counted once, whatever the resends). */
   acknowledged: number;
   events: number;

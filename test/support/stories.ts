@@ -4,16 +4,16 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { OracleEvent } from './oracle.ts';
 
-export type Outcome = 'answered' | 'abandoned' | 'timeout';
+type Outcome = 'answered' | 'abandoned' | 'timeout';
 
 /** A queue stay: waits on the thresholds' edges are likelier than chance would make them. */
-export interface SegmentPlan {
+interface SegmentPlan {
   queue: string;
   waitMs: number;
   outcome: Outcome;
 }
 
-export interface PartPlan {
+interface PartPlan {
   agent: string;
   /** Each hold: ms into the part (after the previous one), how long, whether it is resumed (one not resumed is the last). */
   holds: { afterMs: number; lastsMs: number; resumed: boolean }[];
@@ -26,7 +26,7 @@ export interface PartPlan {
   resolved: boolean | null;
 }
 
-export interface CallPlan {
+interface CallPlan {
   anchor: number;
   startMs: number;
   /** A call started this long before "now" (instead of near an anchor): likely still waiting, on a call or in wrap-up. */

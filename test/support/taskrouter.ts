@@ -10,7 +10,7 @@ const ACCOUNT = 'AC' + 'a'.repeat(32);
 const WORKSPACE = 'WS' + 'b'.repeat(32);
 
 /** A Twilio-looking sid (two letters and 32 hex digits) that is the same for the same key. */
-export const sid = (prefix: string, key: string) => prefix + createHash('md5').update(key).digest('hex');
+const sid = (prefix: string, key: string) => prefix + createHash('md5').update(key).digest('hex');
 
 export type Callback = Record<string, string>;
 

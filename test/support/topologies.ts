@@ -45,7 +45,7 @@ async function startNode(dir: string, extraArgs: string[], more: { configFile?: 
 }
 
 /** Asks `check` until it is true, every 100 ms, for at most `ms`: for states Redis announces on no channel. */
-export async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check().catch(() => false)) return;
