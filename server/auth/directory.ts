@@ -31,7 +31,6 @@ export function createDirectory(deps: DirectoryDeps) {
     revokeToken: tokens.revoke,
     createUser: users.create,
     principalForSession: sessions.principalForSession,
-    listTeams: teams.list,
     teamOf: teams.get,
     agentsOf: teams.agentsOf,
     agentsOfTeams: teams.agentsOfTeams,
