@@ -107,12 +107,10 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
   const sweepLiveCalls = async () => live.changes.publish((await ingest.sweepLiveCalls()).scopes);
   const closeEndedEscalations = () => live.escalations.closeEnded();
   return {
-    app: http.app,
     io: live.io,
     close,
     directory,
     keys,
-    hub: live.hub,
     rules,
     ingest,
     sweepLiveCalls,
