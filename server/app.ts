@@ -95,7 +95,7 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     await Promise.all([...live.connections.all, core.prober, ...(core.writer ? [core.writer] : [])].map((conn) => closeConnection(conn)));
   }
 
-  const { directory, keys, ingest, pruneHistory, compactCallLog } = core;
+  const { directory, ingest, pruneHistory, compactCallLog } = core;
   if (deps.backfillCallLog) {
     ingest.backfillCallLog({ once: true }).then(
       (calls) => {
@@ -110,7 +110,6 @@ export async function createApplication(httpServer: HttpServer, deps: AppDeps) {
     io: live.io,
     close,
     directory,
-    keys,
     rules,
     ingest,
     sweepLiveCalls,

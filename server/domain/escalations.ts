@@ -170,7 +170,7 @@ export function createEscalations(deps: { store: EscalationStore; teams: Escalat
     return story.segments[segment]?.queue ?? null;
   }
 
-  return { raise, take, handoff, resolve, liveFor, list, closeEnded, leadsFor, maySee };
+  return { raise, take, handoff, resolve, liveFor, list, closeEnded, leadsFor };
 }
 
 export type Escalations = ReturnType<typeof createEscalations>;
