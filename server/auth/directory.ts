@@ -26,7 +26,7 @@ export function createDirectory(deps: DirectoryDeps) {
     users,
     sessions,
     teams,
-    // Flat names still called by the socket hub, live/, redis/metricsReader and the tests; new code takes a part.
+    // Flat names still called by socket/principals.ts, socket/hub.ts, app.ts, http/server.ts and the tests; new code takes a part.
     principalForToken: tokens.principalForToken,
     revokeToken: tokens.revoke,
     createUser: users.create,

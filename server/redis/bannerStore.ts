@@ -1,14 +1,8 @@
 // Manual banners in Redis: the active ones (a hash) and their history (a capped stream).
 import type { RedisClient } from './connect.ts';
 import type { Banner } from '../../shared/socket.ts';
+import type { BannerHistoryEntry } from '../../shared/wire.ts';
 import type { StoreKeys } from './keys.ts';
-
-interface BannerHistoryEntry {
-  at: string;
-  action: string;
-  banner: Banner;
-  by?: string;
-}
 
 const HISTORY_LENGTH = '10000';
 
