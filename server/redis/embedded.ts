@@ -1,6 +1,6 @@
 // Starts a redis-server child on a free loopback port (append-only file on) for `npm start` and the tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -47,7 +47,7 @@ const PID_FILE = 'redis-server.pid';
 /**
  * One redis-server per folder: a second one would append to the same append-only file (a wallboard left running
  * after npm alone got SIGTERM, or `npm start` beside `npm run cluster` on ./data). The pid file redis-server writes,
- * and removes on a clean stop, says who holds it; one left by a crash names a process that is gone or another program.
+ * and removes on a clean stop, says who holds it.
  */
 function refuseFolderInUse(dir: string): void {
   let pid: number;
@@ -58,12 +58,15 @@ function refuseFolderInUse(dir: string): void {
   }
   if (!Number.isInteger(pid) || pid <= 0) return;
   let command: string;
+  let folder: string;
   try {
     command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    folder = readlinkSync(`/proc/${pid}/cwd`); // redis-server works in its --dir
   } catch {
     return;
   }
-  if (!command.includes('redis-server')) return; // a zombie's is empty; a pid reused by another program is not ours
+  // A zombie's command is empty, a pid reused by another program is not ours, and a copied folder's names the original.
+  if (!command.includes('redis-server') || folder !== realpathSync(dir)) return;
   throw new Error(`a redis-server (pid ${pid}) is running on ${dir}: stop it, or the wallboard that started it, before starting another on this folder`);
 }
 
