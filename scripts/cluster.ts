@@ -97,4 +97,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-void main();
+main().catch((err: Error) => {
+  process.stderr.write(`cluster: ${err.message}\n`);
+  process.exit(1);
+});

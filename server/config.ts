@@ -113,7 +113,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: env.WALLBOARD_REDIS_PREFIX ?? 'wb:',
     settingsPath,
     settings,
-    secureCookies: env.WALLBOARD_SECURE_COOKIES === 'true',
+    secureCookies: oneOf(env, 'WALLBOARD_SECURE_COOKIES', ['true', 'false'] as const, 'false') === 'true',
     redisFsync: oneOf(env, 'WALLBOARD_REDIS_FSYNC', ['always', 'everysec'] as const, 'always'),
     eventRetentionDays: integer(env, 'WALLBOARD_EVENT_RETENTION_DAYS', 35, 0, 36500),
     figureRetentionDays: integer(env, 'WALLBOARD_FIGURE_RETENTION_DAYS', 400, 0, 36500),

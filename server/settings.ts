@@ -5,36 +5,35 @@ import { AGENT_STATES } from '../shared/events.ts';
 import { DEFAULT_QUEUE_THRESHOLDS, DEFAULT_SERVICE_LEVEL_TARGET, DEFAULT_TARGETS } from '../shared/targets.ts';
 
 /** Automatic coaching prompts from live data; each fires at most once per cool-down and subject. */
-const rules = z
-  .object({
-    /** A call running longer than the AHT target: a prompt to its agent. */
-    ahtOverrun: z.object({ enabled: z.boolean().default(true), cooldownMinutes: z.number().positive().default(15) }).prefault({}),
-    /** A caller on hold longer than `seconds`: a prompt to the agent. */
-    longHold: z
-      .object({ enabled: z.boolean().default(true), seconds: z.number().positive().default(120), cooldownMinutes: z.number().positive().default(10) })
-      .prefault({}),
-    /** The agent's CSAT today below target, once it has `minSurveys` surveys. */
-    csatBelow: z
-      .object({ enabled: z.boolean().default(true), minSurveys: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
-      .prefault({}),
-    /** The agent's FCR today below target, once it has `minWrapped` resolved-or-not wrap-ups. */
-    fcrBelow: z
-      .object({ enabled: z.boolean().default(true), minWrapped: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
-      .prefault({}),
-    /** The agent's quality today (mean evaluation score) below target, once it has `minEvaluations` evaluations. */
-    qaBelow: z
-      .object({
-        enabled: z.boolean().default(true),
-        minEvaluations: z.number().int().positive().default(3),
-        cooldownMinutes: z.number().positive().default(240),
-      })
-      .prefault({}),
-    /** A queue's service level today below target, once `minOffered` calls came in: to leads and supervisors. */
-    serviceLevelBelow: z
-      .object({ enabled: z.boolean().default(true), minOffered: z.number().int().positive().default(10), cooldownMinutes: z.number().positive().default(30) })
-      .prefault({}),
-  })
-  .prefault({});
+const ruleSet = z.object({
+  /** A call running longer than the AHT target: a prompt to its agent. */
+  ahtOverrun: z.object({ enabled: z.boolean().default(true), cooldownMinutes: z.number().positive().default(15) }).prefault({}),
+  /** A caller on hold longer than `seconds`: a prompt to the agent. */
+  longHold: z
+    .object({ enabled: z.boolean().default(true), seconds: z.number().positive().default(120), cooldownMinutes: z.number().positive().default(10) })
+    .prefault({}),
+  /** The agent's CSAT today below target, once it has `minSurveys` surveys. */
+  csatBelow: z
+    .object({ enabled: z.boolean().default(true), minSurveys: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
+    .prefault({}),
+  /** The agent's FCR today below target, once it has `minWrapped` resolved-or-not wrap-ups. */
+  fcrBelow: z
+    .object({ enabled: z.boolean().default(true), minWrapped: z.number().int().positive().default(5), cooldownMinutes: z.number().positive().default(120) })
+    .prefault({}),
+  /** The agent's quality today (mean evaluation score) below target, once it has `minEvaluations` evaluations. */
+  qaBelow: z
+    .object({
+      enabled: z.boolean().default(true),
+      minEvaluations: z.number().int().positive().default(3),
+      cooldownMinutes: z.number().positive().default(240),
+    })
+    .prefault({}),
+  /** A queue's service level today below target, once `minOffered` calls came in: to leads and supervisors. */
+  serviceLevelBelow: z
+    .object({ enabled: z.boolean().default(true), minOffered: z.number().int().positive().default(10), cooldownMinutes: z.number().positive().default(30) })
+    .prefault({}),
+});
+const rules = ruleSet.prefault({});
 export type Rules = z.infer<typeof rules>;
 const ruleOverrides = z.record(z.string(), z.record(z.string(), z.unknown())).optional();
 
@@ -99,23 +98,25 @@ const twilioFeed = z.object({
 });
 export type TwilioFeedSettings = z.infer<typeof twilioFeed>;
 
+const targets = z.object({
+  csat: z.number().min(0).max(1).default(DEFAULT_TARGETS.csat),
+  fcr: z.number().min(0).max(1).default(DEFAULT_TARGETS.fcr),
+  ahtSeconds: z.number().positive().default(DEFAULT_TARGETS.ahtSeconds),
+  asaSeconds: z.number().positive().default(DEFAULT_TARGETS.asaSeconds),
+  qa: z.number().min(0).max(1).default(DEFAULT_TARGETS.qa),
+});
+
+const board = z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) });
+
 export const settingsSchema = z.object({
   queues: z.array(queue).default([]),
   teams: z.array(team).default([]),
   /** The centre's service level target, 0..1: the wall's centre total and its chart (each queue has its own). */
   serviceLevelTarget: z.number().min(0).max(1).default(DEFAULT_SERVICE_LEVEL_TARGET),
-  targets: z
-    .object({
-      csat: z.number().min(0).max(1).default(DEFAULT_TARGETS.csat),
-      fcr: z.number().min(0).max(1).default(DEFAULT_TARGETS.fcr),
-      ahtSeconds: z.number().positive().default(DEFAULT_TARGETS.ahtSeconds),
-      asaSeconds: z.number().positive().default(DEFAULT_TARGETS.asaSeconds),
-      qa: z.number().min(0).max(1).default(DEFAULT_TARGETS.qa),
-    })
-    .prefault({}),
+  targets: targets.prefault({}),
   rules,
   /** Saved wall boards: `/wall?board=<id>` shows these queues. */
-  boards: z.array(z.object({ id: z.string().min(1), name: z.string().min(1).optional(), queues: z.array(z.string().min(1)).min(1) })).default([]),
+  boards: z.array(board).default([]),
   /** Overrides WALLBOARD_LIVE_CALL_TIMEOUT_MINUTES: a call with no event for this long leaves the live figures (0: never). */
   liveCallTimeoutMinutes: z.number().int().min(0).optional(),
   /** Feeds from telephony platforms that call the wallboard (the Asterisk importer is a separate process). */
@@ -163,12 +164,40 @@ export function loadSettings(path: string | undefined): Settings {
   } catch (err) {
     throw new Error(`WALLBOARD_CONFIG: cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
+  const unknown = unknownField(raw);
+  if (unknown) throw new Error(`WALLBOARD_CONFIG ${path}: ${unknown}`);
   const result = settingsSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`WALLBOARD_CONFIG ${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return result.data;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+type Level = [where: string, value: unknown, keys: string[]];
+
+/** A field the file holds where none is known, as `queues.0: unknown field "x"`: a misspelt one would fall back to its default unseen. */
+function unknownField(raw: unknown): string | undefined {
+  if (!isRecord(raw)) return undefined;
+  const each = (name: string, list: unknown, keys: string[]) => (Array.isArray(list) ? list.map((item, i): Level => [`${name}.${i}`, item, keys]) : []);
+  const twilio = isRecord(raw.feeds) ? raw.feeds.twilio : undefined;
+  const levels: Level[] = [
+    ['(root)', raw, Object.keys(settingsSchema.shape)],
+    ['targets', raw.targets, Object.keys(targets.shape)],
+    ['rules', raw.rules, Object.keys(ruleSet.shape)],
+    ['feeds', raw.feeds, ['twilio']],
+    ['feeds.twilio', twilio, Object.keys(twilioFeed.shape)],
+    ...each('queues', raw.queues, Object.keys(queue.shape)),
+    ...each('teams', raw.teams, Object.keys(team.shape)),
+    ...each('boards', raw.boards, Object.keys(board.shape)),
+  ];
+  for (const [where, value, keys] of levels) {
+    const extra = isRecord(value) ? Object.keys(value).find((key) => !keys.includes(key)) : undefined;
+    if (extra !== undefined) return `${where}: unknown field "${extra}" (known: ${keys.join(', ')})`;
+  }
+  return undefined;
 }
 
 /** Queue settings by id; an unknown queue gets the defaults. */
