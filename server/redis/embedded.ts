@@ -1,8 +1,8 @@
 // Starts a redis-server child on a free loopback port (append-only file on) for `npm start` and the tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { claimFolder, pidFileOf } from './folderLock.ts';
 
 export interface EmbeddedRedis {
   url: string;
@@ -42,34 +42,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const PID_FILE = 'redis-server.pid';
-
-/**
- * One redis-server per folder: a second one would append to the same append-only file (a wallboard left running
- * after npm alone got SIGTERM, or `npm start` beside `npm run cluster` on ./data). The pid file redis-server writes,
- * and removes on a clean stop, says who holds it.
- */
-function refuseFolderInUse(dir: string): void {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim());
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  let command: string;
-  let folder: string;
-  try {
-    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    folder = readlinkSync(`/proc/${pid}/cwd`); // redis-server works in its --dir
-  } catch {
-    return;
-  }
-  // A zombie's command is empty, a pid reused by another program is not ours, and a copied folder's names the original.
-  if (!command.includes('redis-server') || folder !== realpathSync(dir)) return;
-  throw new Error(`a redis-server (pid ${pid}) is running on ${dir}: stop it, or the wallboard that started it, before starting another on this folder`);
-}
-
 /**
  * `fsync` says when the append-only file reaches the disk. 'always' (the default) writes and syncs
  * before Redis answers, so a 202 survives a crash of redis-server and a power loss. 'everysec' is
@@ -90,7 +62,7 @@ export async function startEmbeddedRedis(opts: {
 }): Promise<EmbeddedRedis> {
   stopChildrenOnExit();
   mkdirSync(opts.dir, { recursive: true });
-  refuseFolderInUse(opts.dir);
+  await claimFolder(opts.dir);
   const port = opts.port ?? (await freePort());
   const args = [
     ...(opts.configFile ? [opts.configFile] : []),
@@ -101,7 +73,7 @@ export async function startEmbeddedRedis(opts: {
     '--dir',
     opts.dir,
     '--pidfile',
-    join(resolve(opts.dir), PID_FILE),
+    pidFileOf(opts.dir),
     '--appendonly',
     'yes',
     '--appendfsync',
