@@ -40,8 +40,11 @@ interface Config {
   /** WALLBOARD_INGEST_TOKEN / WALLBOARD_API_TOKEN; unset: random ones, printed once at start. */
   ingestToken: string | undefined;
   apiToken: string | undefined;
-  /** WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD create the first admin when no user exists. */
-  admin: { username: string; password: string } | undefined;
+  /**
+   * WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD create the first admin when no user exists; with
+   * WALLBOARD_ADMIN_RESET=true (default false) they also make that user an admin with this password at this start.
+   */
+  admin: { username: string; password: string; reset: boolean } | undefined;
   /** WALLBOARD_REDIS_PREFIX, default "wb:". */
   redisPrefix: string;
   /** WALLBOARD_CONFIG, default ./wallboard.config.json when it exists. */
@@ -89,6 +92,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminPassword = env.WALLBOARD_ADMIN_PASSWORD;
   if (Boolean(adminUser) !== Boolean(adminPassword)) fail('WALLBOARD_ADMIN_PASSWORD', 'WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD go together');
   if (adminPassword && adminPassword.length < 8) fail('WALLBOARD_ADMIN_PASSWORD', 'must be at least 8 characters');
+  const adminReset = oneOf(env, 'WALLBOARD_ADMIN_RESET', ['true', 'false'] as const, 'false');
+  if (adminReset === 'true' && !adminUser) fail('WALLBOARD_ADMIN_RESET', 'needs WALLBOARD_ADMIN_USER and WALLBOARD_ADMIN_PASSWORD: the admin to reset');
   for (const name of ['WALLBOARD_INGEST_TOKEN', 'WALLBOARD_API_TOKEN']) {
     const value = env[name];
     if (value !== undefined && value !== '' && value.length < 16) fail(name, 'must be at least 16 characters');
@@ -109,7 +114,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: envLocale ?? canonicalLocale(settings.locale) ?? 'en',
     ingestToken: env.WALLBOARD_INGEST_TOKEN || undefined,
     apiToken: env.WALLBOARD_API_TOKEN || undefined,
-    admin: adminUser && adminPassword ? { username: adminUser, password: adminPassword } : undefined,
+    admin: adminUser && adminPassword ? { username: adminUser, password: adminPassword, reset: adminReset === 'true' } : undefined,
     redisPrefix: env.WALLBOARD_REDIS_PREFIX ?? 'wb:',
     settingsPath,
     settings,

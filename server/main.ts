@@ -7,6 +7,7 @@ import { readConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { connectRedis } from './redis/connect.ts';
 import { startEmbeddedRedis } from './redis/embedded.ts';
+import { bootstrapAdmin } from './auth/bootstrapAdmin.ts';
 
 const log = createLogger();
 
@@ -49,10 +50,7 @@ async function main(): Promise<void> {
     promptsPerMinute: config.promptsPerMinute,
   });
 
-  if (config.admin && (await application.directory.users.count()) === 0) {
-    await application.directory.users.create({ ...config.admin, role: 'admin' });
-    log('created the first admin from WALLBOARD_ADMIN_USER', { username: config.admin.username });
-  }
+  if (config.admin) await bootstrapAdmin(application.directory.users, config.admin, log);
 
   await new Promise<void>((done) => httpServer.listen(config.port, done));
   const address = httpServer.address();
