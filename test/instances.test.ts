@@ -1,15 +1,14 @@
 // Two server instances on one Redis: each one's cache of calls is only a hint, and the version check keeps figures exact.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Metrics } from '../shared/figures.ts';
-import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { nextEvent, startTwoInstances, type TestApp } from './support/app.ts';
 import { ev, metrics, s } from './support/events.ts';
 
 describe('two instances', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    a = await startApp(inject('redisUrl'));
-    b = await startApp(inject('redisUrl'), { prefix: a.prefix });
+    [a, b] = await startTwoInstances(inject('redisUrl'));
   });
   afterAll(async () => {
     await b.close();

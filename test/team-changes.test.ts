@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Metrics } from '../shared/figures.ts';
 import type { Ack, SubscriptionEnded } from '../shared/socket.ts';
-import { nextEvent, startApp, type TestApp } from './support/app.ts';
+import { nextEvent, startTwoInstances, type TestApp } from './support/app.ts';
 import { ev, send } from './support/events.ts';
 
 type LiveSocket = ReturnType<TestApp['socket']>;
@@ -11,8 +11,7 @@ type LiveSocket = ReturnType<TestApp['socket']>;
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
-  a = await startApp(inject('redisUrl'));
-  b = await startApp(inject('redisUrl'), { prefix: a.prefix });
+  [a, b] = await startTwoInstances(inject('redisUrl'));
 });
 afterAll(async () => {
   await b.close();

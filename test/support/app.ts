@@ -160,3 +160,9 @@ export function nextEvent<T>(socket: Socket<any, any>, event: string, test: (pay
     socket.on(event, handler);
   });
 }
+
+/** Two instances of the app on one Redis and one key prefix, as behind a load balancer. */
+export async function startTwoInstances(redisUrl: string): Promise<[TestApp, TestApp]> {
+  const a = await startApp(redisUrl);
+  return [a, await startApp(redisUrl, { prefix: a.prefix })];
+}
