@@ -40,7 +40,6 @@ export function createPromptStore(deps: { redis: RedisClient; keys: StoreKeys })
     return (await redis.zrevrangebyscore(key.inbox(agent), '+inf', since, 'LIMIT', 0, limit)).reverse();
   }
 
-  /** Ids in the log between two instants, newest first. */
   /** Prompt ids sent from `from` (included) to `to` (excluded, as the call log's bounds), newest first. */
   async function logBetween(from: number | undefined, to: number | undefined, limit: number): Promise<string[]> {
     return redis.zrevrangebyscore(key.log, to === undefined ? '+inf' : `(${to}`, from ?? '-inf', 'LIMIT', 0, limit);

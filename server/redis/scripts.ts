@@ -33,13 +33,18 @@ declare module 'ioredis' {
   }
 }
 
+/** Each script's source, read once: every connection that runs scripts defines them from these. */
+const SCRIPTS: [name: string, definition: { lua: string; numberOfKeys?: number }][] = [
+  ['applyBatch', { lua: lua('applyBatch.lua') }],
+  ['readAgents', { lua: lua('readAgents.lua') }],
+  ['storeTime', { lua: lua('storeTime.lua'), numberOfKeys: 1 }],
+  ['compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 }],
+  ['qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 }],
+  ['raiseBanner', { lua: lua('raiseBanner.lua'), numberOfKeys: 2 }],
+  ['raiseEscalation', { lua: lua('raiseEscalation.lua'), numberOfKeys: 3 }],
+  ['stepEscalation', { lua: lua('stepEscalation.lua'), numberOfKeys: 2 }],
+];
+
 export function defineScripts(redis: RedisClient): void {
-  redis.defineCommand('applyBatch', { lua: lua('applyBatch.lua') });
-  redis.defineCommand('readAgents', { lua: lua('readAgents.lua') });
-  redis.defineCommand('storeTime', { lua: lua('storeTime.lua'), numberOfKeys: 1 });
-  redis.defineCommand('compactCallLog', { lua: lua('compactCallLog.lua'), numberOfKeys: 2 });
-  redis.defineCommand('qaSave', { lua: lua('qaSave.lua'), numberOfKeys: 2 });
-  redis.defineCommand('raiseBanner', { numberOfKeys: 2, lua: lua('raiseBanner.lua') });
-  redis.defineCommand('raiseEscalation', { numberOfKeys: 3, lua: lua('raiseEscalation.lua') });
-  redis.defineCommand('stepEscalation', { numberOfKeys: 2, lua: lua('stepEscalation.lua') });
+  for (const [name, definition] of SCRIPTS) redis.defineCommand(name, definition);
 }

@@ -43,8 +43,9 @@ export function createDeltaSubscribers() {
     const sockets = bases.get(scope);
     if (!sockets) return [];
     const byBase = new Map<Metrics, string[]>();
+    const skip = new Set(held);
     for (const [id, base] of sockets) {
-      if (held.includes(id)) continue;
+      if (skip.has(id)) continue;
       if (base !== next) (byBase.get(base) ?? byBase.set(base, []).get(base)!).push(id);
       sockets.set(id, next);
     }

@@ -11,7 +11,7 @@ import { createCoalescer } from './coalescer.ts';
 import { createDeltaSubscribers } from './deltas.ts';
 import { createWelcomes } from './welcomes.ts';
 import { LEASE_MS, type SocketCaps } from '../redis/socketCaps.ts';
-import { rooms } from './rooms.ts';
+import { rooms, scopesOf } from './rooms.ts';
 import type { SnapshotCache } from '../domain/snapshots.ts';
 import { createRightsCheck, forbiddenToRead } from './rights.ts';
 import type { LiveServer, LiveSocket } from './types.ts';
@@ -239,13 +239,16 @@ export function createLiveHub(deps: HubDeps) {
   }
 
   function hasAnyTeamSubscriber(): boolean {
-    for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith('scope:team:')) return true;
+    for (const room of io.of('/').adapter.rooms.keys()) if (rooms.scopeOf(room)?.startsWith('team:')) return true;
     return false;
   }
 
   /** Re-sends every subscribed scope: after the store comes back, and as days roll over. */
   function refreshAll(): void {
-    for (const room of io.of('/').adapter.rooms.keys()) if (room.startsWith('scope:')) pushes.touch(room.slice(6));
+    for (const room of io.of('/').adapter.rooms.keys()) {
+      const scope = rooms.scopeOf(room);
+      if (scope !== undefined) pushes.touch(scope);
+    }
   }
 
   async function broadcastBanners(): Promise<void> {
@@ -287,8 +290,3 @@ export function createLiveHub(deps: HubDeps) {
 }
 
 export type LiveHub = ReturnType<typeof createLiveHub>;
-
-/** The scopes a socket is subscribed to (its `scope:` rooms). */
-function scopesOf(socket: LiveSocket): string[] {
-  return [...socket.rooms].filter((r) => r.startsWith('scope:')).map((r) => r.slice('scope:'.length));
-}

@@ -3,7 +3,7 @@
 import { mayRead, type Principal } from '../../shared/roles.ts';
 import { refusal, type Refusal } from '../../shared/socket.ts';
 import type { Log } from '../logger.ts';
-import { rooms } from './rooms.ts';
+import { rooms, scopesOf } from './rooms.ts';
 import type { LiveServer, LiveSocket } from './types.ts';
 
 interface RightsDeps {
@@ -69,9 +69,7 @@ export function createRightsCheck(deps: RightsDeps) {
       try {
         const agents = p.role === 'lead' ? await agentsOf(p.teams ?? []) : new Set<string>();
         // The rooms are read after the await: a subscription joined meanwhile is checked too.
-        for (const room of [...socket.rooms]) {
-          if (!room.startsWith('scope:')) continue;
-          const scope = room.slice('scope:'.length);
+        for (const scope of scopesOf(socket)) {
           if (!mayRead(p, scope, () => agents)) deps.end(socket, scope, forbiddenToRead(p, scope));
         }
       } catch (err) {
