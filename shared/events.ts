@@ -177,8 +177,10 @@ interface ParseOptions {
 /** The optional fields of the event types: a `null` there is the field left out, as many JSON writers send it. */
 const OPTIONAL_FIELDS = new Set(['caller', 'callType', 'resolved', 'reason', 'form', 'evaluator']);
 
-/** A copy without the optional fields that are `null` (own keys only; a copy, so the sender's object is not changed). */
+/** The event without its optional fields that are `null` (own keys only; a copy, so the sender's object is not changed). */
 function withoutNullOptionals(raw: object): object {
+  const hasNull = (field: string) => Object.hasOwn(raw, field) && (raw as Record<string, unknown>)[field] === null;
+  if (![...OPTIONAL_FIELDS].some(hasNull)) return raw; // the usual event: nothing to drop, no copy
   const copy: Record<string, unknown> = { ...raw };
   for (const field of OPTIONAL_FIELDS) if (Object.hasOwn(copy, field) && copy[field] === null) delete copy[field];
   return copy;

@@ -29,9 +29,13 @@ export function createBannerBoard(deps: { store: BannerStore; clock: Clock }) {
 
   async function raise(input: BannerInput, by: string): Promise<Banner> {
     const banner: Banner = { id: randomUUID(), ...input, createdAt: new Date(clock()).toISOString(), source: 'manual', createdBy: by };
-    // Expired ones still stored are cleared first, so they do not count against the limit.
-    await active();
-    if (!(await store.save(banner, MAX_ACTIVE_BANNERS))) {
+    // The limit counts what is stored: only when it is reached are expired ones cleared and the raise tried again.
+    let raised = await store.save(banner, MAX_ACTIVE_BANNERS);
+    if (!raised) {
+      await active();
+      raised = await store.save(banner, MAX_ACTIVE_BANNERS);
+    }
+    if (!raised) {
       throw new DomainError('conflict', `at most ${MAX_ACTIVE_BANNERS} banners may be active at once; clear one before raising another`);
     }
     return banner;
